@@ -1,0 +1,1 @@
+"""SQL files of the unease monitor: staging -> marts, executed in name order."""
