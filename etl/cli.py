@@ -1,0 +1,106 @@
+"""The ``unease`` command: demo, build, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_DEMO_DIR = Path("data/demo")
+DEFAULT_DB = Path("data/demo.duckdb")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="unease", description="Neighbourhood unease monitor")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="generate Demostad, build its database and serve it")
+    p.add_argument("--dir", type=Path, default=DEFAULT_DEMO_DIR, help="where the demo files go")
+    p.add_argument("--db", type=Path, default=DEFAULT_DB, help="database file to build")
+    p.add_argument("--seed", type=int, default=20240601)
+    p.add_argument("--no-serve", action="store_true", help="generate and build only")
+    p.add_argument("--port", type=int)
+
+    p = sub.add_parser("generate", help="write the Demostad source files and config")
+    p.add_argument("--dir", type=Path, default=DEFAULT_DEMO_DIR)
+    p.add_argument("--seed", type=int, default=20240601)
+
+    p = sub.add_parser("build", help="build a database from a source config")
+    p.add_argument("config", type=Path)
+    p.add_argument("--db", type=Path, required=True)
+
+    p = sub.add_parser("serve", help="serve the dashboard on a database (read-only)")
+    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--port", type=int)
+    p.add_argument("--host")
+    p.add_argument("--debug", action="store_true")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "generate":
+            print(f"wrote {_generate(args.dir, args.seed)}")
+            return 0
+        if args.command == "build":
+            return _build(args.config, args.db)
+        if args.command == "demo":
+            config = _generate(args.dir, args.seed)
+            code = _build(config, args.db)
+            if code or args.no_serve:
+                return code
+            return _serve(args.db, args.port, None, False)
+        return _serve(args.db, args.port, args.host, args.debug)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _generate(directory: Path, seed: int) -> Path:
+    from etl.demo import generate_demo
+
+    return generate_demo(directory, seed=seed)
+
+
+def _build(config: Path, db: Path) -> int:
+    from etl.config import ConfigError
+    from etl.extract import SourceError
+    from etl.load import BuildError, build
+    from etl.validate import MappingError
+    from geo.boundaries import BoundaryError
+    from geo.crs import CRSError
+
+    try:
+        summary = build(config, db)
+    except (ConfigError, SourceError, MappingError, BuildError, BoundaryError, CRSError) as exc:
+        print(f"unease build: {exc}", file=sys.stderr)
+        print(f"unease build: nothing changed; {db} is as it was", file=sys.stderr)
+        return 2
+    print(f"{'source':<16} {'kind':<17} {'read':>8} {'loaded':>8} {'quarantined':>12}")
+    for s in summary.sources:
+        counts = f"{s.rows_read:>8} {s.rows_loaded:>8} {s.rows_quarantined:>12}"
+        print(f"{s.name:<16} {s.kind:<17} {counts}")
+        for reason, count in s.reasons.items():
+            print(f"{'':<16}   quarantined {count} x {reason}")
+        for note in s.notes:
+            print(f"{'':<16}   note: {note}")
+    print(
+        f"built {summary.db_path} in {summary.seconds:.1f} s: {summary.indicator_rows} indicator "
+        f"values; {summary.quarantined} rows quarantined (see the quarantine table)"
+    )
+    return 0
+
+
+def _serve(db: Path, port: int | None, host: str | None, debug: bool) -> int:
+    from dashboard.app import create_app
+
+    from etl.settings import Settings
+
+    if not db.is_file():
+        print(f"unease serve: {db}: database not found (run `unease build` first)", file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    app = create_app(db)
+    app.run(host=host or settings.host, port=port or settings.port, debug=debug)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

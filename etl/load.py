@@ -1,0 +1,316 @@
+"""The build: read every source of a config, validate, load, build the marts, swap.
+
+The build writes a new database file beside the target and moves it into place
+with an atomic rename only when every step has succeeded, so a failed or killed
+build leaves the previous database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from etl import sqlfiles
+from etl.config import Config, Source, load_config
+from etl.db import connect
+from etl.extract import SPATIAL_SUFFIXES, checksum, read_source
+from etl.schema import LOCATED
+from etl.settings import Settings
+from etl.validate import Problems, rejected_frame, row_numbers, validate_table
+from geo.assign import assign_areas
+from geo.boundaries import LEVEL_ORDER, assemble_areas, display_geometries
+from geo.crs import resolve_crs, to_rd
+from geo.normalise import normalise_boundaries
+
+
+class BuildError(Exception):
+    """The build stopped; the previous database is untouched."""
+
+
+@dataclass
+class SourceResult:
+    name: str
+    kind: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    notes: list[str] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class BuildSummary:
+    db_path: Path
+    sources: list[SourceResult]
+    seconds: float
+    indicator_rows: int
+
+    @property
+    def quarantined(self) -> int:
+        return sum(s.rows_quarantined for s in self.sources)
+
+
+@dataclass
+class AreaIndex:
+    """What located sources are checked and assigned against."""
+
+    codes: set[str]
+    finest_level: str
+    finest_codes: np.ndarray
+    finest_geoms: np.ndarray
+    municipality: shapely.Geometry
+
+
+def build(
+    config_path: str | Path, db_path: str | Path, settings: Settings | None = None
+) -> BuildSummary:
+    """Build the database at ``db_path`` from a source config; swap it in atomically."""
+    started = time.perf_counter()
+    config = load_config(config_path)
+    settings = settings or Settings.from_env(config.settings)
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    _remove(tmp)
+    con = connect(tmp)
+    try:
+        results = _build_into(con, config, settings)
+        con.execute("checkpoint")
+        indicator_rows = con.execute("select count(*) from indicator_values").fetchone()[0]
+        con.close()
+        os.replace(tmp, db_path)
+    except BaseException:
+        con.close()
+        _remove(tmp)
+        raise
+    return BuildSummary(db_path, results, time.perf_counter() - started, indicator_rows)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def _build_into(con: duckdb.DuckDBPyConnection, config: Config, settings: Settings) -> list:
+    sqlfiles.run_layer(con, "schema")
+    con.executemany("insert into build_settings values (?, ?, ?)", settings.rows())
+    con.executemany(
+        "insert into build_info values (?, ?)",
+        [
+            ("config", str(config.path)),
+            ("gemeente_code", config.gemeente_code),
+            ("gemeente_name", config.gemeente_name),
+            ("built_at", datetime.now().isoformat(timespec="seconds")),
+        ],
+    )
+    for period in config.series_breaks:
+        con.execute("insert into series_breaks values (?)", [period])
+    for s in config.sources:
+        con.execute(
+            "insert into sources values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [s.name, s.kind, str(s.path), s.publisher, s.licence, s.vintage, s.level, s.crs],
+        )
+
+    results, layers = [], []
+    for source in config.of_kind("boundaries"):
+        result, layer = _load_boundaries(con, source)
+        results.append(result)
+        layers.append(layer)
+    index = _load_areas(con, layers, config.gemeente_code, config.gemeente_name)
+    for source in config.sources:
+        if source.kind != "boundaries":
+            results.append(_load_table(con, source, index))
+
+    for layer in ("staging", "marts"):
+        sqlfiles.run_layer(con, layer)
+    violations = sqlfiles.run_checks(con)
+    if violations:
+        listed = "; ".join(f"{c}: {d}" for _, c, d in violations[:10])
+        raise BuildError(f"{len(violations)} data checks failed: {listed}")
+    return results
+
+
+def _log(con, source: Source, result: SourceResult, started: datetime) -> None:
+    con.execute(
+        "insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            source.name,
+            source.kind,
+            str(source.path),
+            checksum(source.path),
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            "; ".join(result.notes) or None,
+            started,
+            datetime.now(),
+        ],
+    )
+
+
+def _quarantine(con, source: Source, rejected: pd.DataFrame) -> dict[str, int]:
+    if rejected.empty:
+        return {}
+    frame = rejected.assign(source=source.name)[["source", "row_number", "field", "reason", "raw"]]
+    con.register("rejected_rows", frame)
+    con.execute("insert into quarantine select * from rejected_rows")
+    con.unregister("rejected_rows")
+    reasons = frame["reason"].str.replace(r":.*", "", regex=True)
+    return reasons.value_counts().to_dict()
+
+
+def _load_boundaries(con, source: Source) -> tuple[SourceResult, gpd.GeoDataFrame]:
+    started = datetime.now()
+    frame = read_source(source)
+    where = f"{source.path}: source '{source.name}'"
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise BuildError(
+            f"{where}: boundaries must be a spatial file ({', '.join(SPATIAL_SUFFIXES)})"
+        )
+    crs = resolve_crs(frame.crs, source.crs, where)
+    layer, problems, notes = normalise_boundaries(source, frame, crs)
+    rejected = rejected_frame(frame.drop(columns="geometry"), problems, row_numbers(frame, False))
+    result = SourceResult(source.name, source.kind, len(frame), len(layer), len(rejected), notes)
+    result.reasons = _quarantine(con, source, rejected)
+    _log(con, source, result, started)
+    return result, layer
+
+
+def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> AreaIndex:
+    areas = assemble_areas(layers, code, name)
+    display = np.empty(len(areas), dtype=object)
+    for level in areas["level"].unique():
+        mask = (areas["level"] == level).to_numpy()
+        display[mask] = display_geometries(areas.geometry.values[mask], level)
+    frame = pd.DataFrame(
+        {
+            "code": areas["code"],
+            "name": areas["name"],
+            "level": areas["level"],
+            "parent_code": areas["parent_code"],
+            "gemeente_code": areas["gemeente_code"],
+            "vintage": areas["vintage"].astype(int),
+            "inhabitants": areas["inhabitants"].astype("Int64"),
+            "is_water": areas["is_water"].astype(bool),
+            "source": areas["source"],
+            "geom_wkb": shapely.to_wkb(areas.geometry.values),
+            "display_wkb": shapely.to_wkb(display),
+        }
+    )
+    con.register("area_rows", frame)
+    con.execute("insert into load_areas select * from area_rows")
+    con.unregister("area_rows")
+    levels = set(areas["level"])
+    finest = next(lv for lv in LEVEL_ORDER if lv in levels)
+    fine = areas[areas["level"] == finest]
+    top = areas[areas["level"] == "gemeente"]
+    return AreaIndex(
+        codes=set(areas["code"]),
+        finest_level=finest,
+        finest_codes=fine["code"].to_numpy(),
+        finest_geoms=fine.geometry.to_numpy(),
+        municipality=shapely.union_all(top.geometry.to_numpy()),
+    )
+
+
+def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
+    started = datetime.now()
+    frame = read_source(source)
+    is_csv = not isinstance(frame, gpd.GeoDataFrame) and source.path.suffix.lower() != ".parquet"
+    typed, problems = validate_table(source, frame, is_csv)
+    notes: list[str] = []
+    if "area_code" in typed:
+        unknown = typed["area_code"].notna() & ~typed["area_code"].isin(index.codes)
+        problems.add(unknown, "area_code", "unknown area code: " + typed["area_code"].astype(str))
+    if source.kind in LOCATED:
+        _locate(source, frame, typed, problems, index)
+    good = typed[~problems.rejected_mask()]
+    rejected = rejected_frame(frame, problems, typed["row_number"])
+    _insert_rows(con, source, good)
+    result = SourceResult(source.name, source.kind, len(frame), len(good), len(rejected), notes)
+    result.reasons = _quarantine(con, source, rejected)
+    _log(con, source, result, started)
+    return result
+
+
+def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaIndex) -> None:
+    """Point-in-polygon for rows with coordinates; check area codes for the others."""
+    where = f"{source.path}: source '{source.name}'"
+    has_geometry = isinstance(frame, gpd.GeoDataFrame) and "x" not in source.columns
+    if has_geometry:
+        points = frame.geometry
+        not_point = points.notna() & (points.geom_type != "Point")
+        problems.add(not_point, "geometry", "geometry is not a point")
+        is_point = points.notna() & ~not_point
+        typed["x"] = np.where(is_point, points.x.where(is_point), np.nan)
+        typed["y"] = np.where(is_point, points.y.where(is_point), np.nan)
+        file_crs = frame.crs
+    else:
+        file_crs = None
+    has_xy = typed["x"].notna() & typed["y"].notna()
+    if "x" in source.columns or has_geometry:
+        partial = typed["x"].notna() ^ typed["y"].notna()
+        problems.add(partial, "x; y", "only one of the two coordinates is given")
+    no_location = ~has_xy & typed["area_code"].isna()
+    problems.add(no_location, "x; y; area_code", "no location: neither coordinates nor area code")
+    typed["x_rd"] = np.nan
+    typed["y_rd"] = np.nan
+    if not has_xy.any():
+        return
+    crs = resolve_crs(file_crs, source.crs, where)
+    x, y = to_rd(typed.loc[has_xy, "x"].to_numpy(), typed.loc[has_xy, "y"].to_numpy(), crs)
+    typed.loc[has_xy, "x_rd"] = x
+    typed.loc[has_xy, "y_rd"] = y
+    codes = assign_areas(x, y, index.finest_geoms, index.finest_codes)
+    located = pd.Series(codes, index=typed.index[has_xy])
+    outside = located.isna()
+    text = pd.Series([f"({a:.1f}, {b:.1f}) in RD" for a, b in zip(x, y)], index=located.index)
+    in_muni = shapely.intersects_xy(index.municipality, x, y)
+    reason = np.where(
+        in_muni, f"point lies in no {index.finest_level}", "point lies outside the municipality"
+    )
+    problems.add(
+        outside.reindex(typed.index, fill_value=False),
+        "x; y",
+        (pd.Series(reason, index=located.index) + ": " + text).reindex(typed.index),
+    )
+    typed.loc[located.index, "area_code"] = located.where(
+        located.notna(), typed.loc[located.index, "area_code"]
+    )
+
+
+def _insert_rows(con, source: Source, good: pd.DataFrame) -> None:
+    good = good.assign(source=source.name)
+    if source.kind == "context":
+        long = good.melt(
+            id_vars=["source", "area_code", "period"],
+            value_vars=list(source.variables),
+            var_name="variable",
+            value_name="value",
+        )
+        _insert(con, "load_context", long)
+        return
+    table = {
+        "incidents": "load_incidents",
+        "survey_responses": "load_survey",
+        "initiatives": "load_initiatives",
+        "indicator_table": "load_indicator_table",
+    }[source.kind]
+    _insert(con, table, good)
+
+
+def _insert(con, table: str, frame: pd.DataFrame) -> None:
+    columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+    present = [c for c in columns if c in frame.columns]
+    con.register("rows_in", frame[present])
+    con.execute(f"insert into {table} by name select * from rows_in")
+    con.unregister("rows_in")

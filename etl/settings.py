@@ -1,0 +1,87 @@
+"""Typed settings of the monitor, overridable by environment variables.
+
+Every setting has a default, a type and a description; ``UNEASE_<NAME>`` in the
+environment (or the ``[settings]`` table of a source config) overrides it.  The
+thresholds marked *project default* in the methods are settings, not constants:
+they are stored with every build in the ``build_settings`` table so the SQL marts
+and the dashboard read the values that produced the figures.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of a build and of the dashboard."""
+
+    min_survey_n: int = field(
+        default=50,
+        metadata={"doc": "Survey figures are withheld when the unweighted n is below this."},
+    )
+    indicative_survey_n: int = field(
+        default=100,
+        metadata={"doc": "Survey figures with an unweighted n below this are flagged indicative."},
+    )
+    indicative_halfwidth: float = field(
+        default=0.10,
+        metadata={"doc": "Shares whose interval half-width exceeds this are flagged indicative."},
+    )
+    min_inhabitants: int = field(
+        default=200,
+        metadata={"doc": "No incident rate for areas with fewer inhabitants; the count is kept."},
+    )
+    confidence: float = field(
+        default=0.95,
+        metadata={"doc": "Confidence level of every interval."},
+    )
+    rate_denominator: str = field(
+        default="inhabitants",
+        metadata={"doc": "Denominator of incident rates: inhabitants, addresses or dwellings."},
+    )
+    port: int = field(default=8050, metadata={"doc": "Port of `unease serve`."})
+    host: str = field(default="127.0.0.1", metadata={"doc": "Host of `unease serve`."})
+
+    @classmethod
+    def from_env(cls, overrides: dict[str, Any] | None = None) -> Settings:
+        """Defaults, then ``overrides`` (e.g. a config's [settings]), then UNEASE_* variables."""
+        values: dict[str, Any] = {}
+        known = {f.name: f for f in fields(cls)}
+        for name, value in (overrides or {}).items():
+            if name not in known:
+                raise ValueError(f"unknown setting {name!r}; known: {', '.join(sorted(known))}")
+            values[name] = _coerce(known[name].type, value, name)
+        for name, f in known.items():
+            env = os.environ.get(f"UNEASE_{name.upper()}")
+            if env is not None:
+                values[name] = _coerce(f.type, env, f"UNEASE_{name.upper()}")
+        settings = replace(cls(), **values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse settings that would produce meaningless figures."""
+        if self.rate_denominator not in ("inhabitants", "addresses", "dwellings"):
+            raise ValueError(
+                f"rate_denominator must be inhabitants, addresses or dwellings, "
+                f"not {self.rate_denominator!r}"
+            )
+        if not 0.5 < self.confidence < 1:
+            raise ValueError(f"confidence must lie between 0.5 and 1, not {self.confidence}")
+        if self.indicative_survey_n < self.min_survey_n:
+            raise ValueError("indicative_survey_n must not be below min_survey_n")
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(name, value, description) for every setting, for the build_settings table."""
+        return [(f.name, str(getattr(self, f.name)), f.metadata["doc"]) for f in fields(self)]
+
+
+def _coerce(type_name: Any, value: Any, where: str) -> Any:
+    kind = {"int": int, "float": float, "str": str}[str(type_name)]
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"setting {where}: {value!r} is not a {kind.__name__}") from None

@@ -1,0 +1,215 @@
+"""Row-by-row validation of a source against its kind's canonical fields.
+
+Every rejected row keeps its row number (the line in a CSV, header = line 1; the
+feature number in a spatial file), the field(s) at fault, the reason and the raw
+values, so it can go to the ``quarantine`` table and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from etl.config import Source
+from etl.extract import _as_text
+from etl.schema import FIELDS, ID_FIELD, Field
+from geo.boundaries import CODE_PATTERNS
+
+MISSING_TEXT = ("", ".", "-", "NA", "N/A", "nan", "NaN", "None", "null", "NULL")
+#: CBS writes missing numbers as large negative sentinels (-99999999, -99999997, ...).
+SENTINEL_BELOW = -99999990
+
+
+class MappingError(ValueError):
+    """A column named in the config is not in the file."""
+
+
+@dataclass
+class Checked:
+    """The outcome of validating one source."""
+
+    rows: pd.DataFrame  # canonical columns + row_number, only rows that passed
+    rejected: pd.DataFrame  # row_number, field, reason, raw
+    rows_read: int
+    notes: list[str] = field(default_factory=list)
+
+
+class Problems:
+    """Accumulates (field, reason) per row index."""
+
+    def __init__(self, index: pd.Index):
+        self.index = index
+        self.by_row: dict[int, list[tuple[str, str]]] = {}
+
+    def add(self, mask: pd.Series | np.ndarray, name: str, reasons: pd.Series | str) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        idx = self.index[mask]
+        texts = reasons[mask] if isinstance(reasons, pd.Series) else [reasons] * len(idx)
+        for i, text in zip(idx, texts):
+            self.by_row.setdefault(int(i), []).append((name, str(text)))
+
+    def rejected_mask(self) -> np.ndarray:
+        return self.index.isin(list(self.by_row))
+
+
+def row_numbers(frame: pd.DataFrame, is_csv: bool) -> pd.Series:
+    """Line numbers for CSV (header is line 1), feature numbers (from 1) otherwise."""
+    offset = 2 if is_csv else 1
+    return pd.Series(np.arange(len(frame)) + offset, index=frame.index)
+
+
+def mapped_text(source: Source, frame: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
+    """The canonical columns named in the config, as stripped text; missing columns raise."""
+    columns = {**source.columns}
+    absent = [
+        f"{columns[c]!r} (for {c})" for c in wanted if c in columns and columns[c] not in frame
+    ]
+    if absent:
+        raise MappingError(
+            f"{source.path}: source '{source.name}': column {', '.join(absent)} not in the file; "
+            f"its columns are: {', '.join(map(str, frame.columns))}"
+        )
+    return pd.DataFrame(
+        {c: frame[columns[c]].astype(str).str.strip() for c in wanted if c in columns},
+        index=frame.index,
+    )
+
+
+def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from text: decimal commas, CBS missing markers and sentinels; (values, bad)."""
+    missing = text.isin(MISSING_TEXT)
+    has_comma = text.str.contains(",", regex=False)
+    normal = text.where(
+        ~has_comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    )
+    values = pd.to_numeric(normal.where(~missing), errors="coerce")
+    bad = values.isna() & ~missing
+    values = values.where(values > SENTINEL_BELOW)
+    return values.astype(float), bad
+
+
+def parse_dates(text: pd.Series, fmt: str | None) -> tuple[pd.Series, pd.Series]:
+    missing = text.isin(MISSING_TEXT)
+    values = pd.to_datetime(text.where(~missing), format=fmt or "ISO8601", errors="coerce")
+    return values, values.isna() & ~missing
+
+
+def check_fields(
+    source: Source, text: pd.DataFrame, fields: list[Field], problems: Problems
+) -> pd.DataFrame:
+    """Type every canonical column; register a problem for each bad cell."""
+    out = pd.DataFrame(index=text.index)
+    missing_codes = {str(v) for v in source.options.get("missing_codes", [])}
+    type_map = {str(k).lower(): str(v) for k, v in source.options.get("type_map", {}).items()}
+    for f in fields:
+        if f.name not in text:
+            out[f.name] = np.nan if f.type in ("int", "float", "item") else None
+            continue
+        col = text[f.name]
+        empty = col.isin(MISSING_TEXT)
+        if f.required:
+            problems.add(empty, f.name, "required value is empty")
+        if f.type in ("int", "float", "item"):
+            if missing_codes:
+                col = col.where(~col.isin(missing_codes), "")
+            values, bad = parse_numbers(col)
+            problems.add(bad, f.name, "not a number: " + col.str.slice(0, 40))
+            if f.type in ("int", "item"):
+                frac = values.notna() & (values != values.round())
+                problems.add(frac, f.name, "not a whole number: " + col.str.slice(0, 40))
+            if f.lo is not None:
+                low = values < f.lo if f.type != "float" or f.lo != 0 else values <= f.lo
+                what = (
+                    f"must be > {f.lo:g}" if f.type == "float" and f.lo == 0 else f"below {f.lo:g}"
+                )
+                problems.add(low, f.name, f"{what}: " + col.str.slice(0, 40))
+            if f.hi is not None:
+                problems.add(values > f.hi, f.name, f"above {f.hi:g}: " + col.str.slice(0, 40))
+            out[f.name] = values
+        elif f.type == "date":
+            values, bad = parse_dates(col, source.date_format)
+            problems.add(bad, f.name, "not a valid date: " + col.str.slice(0, 40))
+            out[f.name] = values
+        elif f.type == "code":
+            code = col.str.upper()
+            known = pd.Series(False, index=col.index)
+            for pattern in CODE_PATTERNS.values():
+                known |= code.str.match(pattern)
+            problems.add(~empty & ~known, f.name, "not a CBS area code: " + col.str.slice(0, 40))
+            out[f.name] = code.where(~empty, None)
+        elif f.type == "enum":
+            value = col.str.lower().map(lambda v: type_map.get(v, v))
+            bad = ~empty & ~value.isin(f.choices)
+            problems.add(bad, f.name, f"not one of {', '.join(f.choices)}: " + col.str.slice(0, 40))
+            out[f.name] = value.where(~empty, None)
+        elif f.type == "period":
+            bad = ~empty & ~col.str.match(r"^\d{4}([-_]?(MM|KW|Q)?\d{1,2})?$")
+            problems.add(bad, f.name, "not a period like 2023, 2023-03 or 2019_2: " + col)
+            out[f.name] = col.where(~empty, None)
+        else:
+            out[f.name] = col.where(~empty, None)
+    return out
+
+
+def check_duplicates(kind: str, typed: pd.DataFrame, problems: Problems) -> None:
+    key = ID_FIELD.get(kind)
+    if key and key in typed:
+        dupe = typed[key].notna() & typed[key].duplicated(keep="first")
+        problems.add(dupe, key, "duplicate " + key + ": " + typed[key].astype(str))
+
+
+def raw_json(frame: pd.DataFrame, index: list[int]) -> list[str]:
+    """The row's raw values as JSON (each value cut at 200 characters)."""
+    cols = [c for c in frame.columns if c != "geometry"]
+    rows = frame.loc[index, cols]
+    return [
+        json.dumps({str(k): str(v)[:200] for k, v in rec.items()}, ensure_ascii=False)
+        for rec in rows.to_dict("records")
+    ]
+
+
+def rejected_frame(frame: pd.DataFrame, problems: Problems, numbers: pd.Series) -> pd.DataFrame:
+    index = sorted(problems.by_row)
+    return pd.DataFrame(
+        {
+            "row_number": [int(numbers[i]) for i in index],
+            "field": ["; ".join(dict.fromkeys(f for f, _ in problems.by_row[i])) for i in index],
+            "reason": ["; ".join(r for _, r in problems.by_row[i]) for i in index],
+            "raw": raw_json(frame, index),
+        }
+    )
+
+
+def validate_table(
+    source: Source, frame: pd.DataFrame, is_csv: bool
+) -> tuple[pd.DataFrame, Problems]:
+    """Type and check the canonical fields of a non-boundary source."""
+    if not is_csv and not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index(drop=True)
+    attrs = frame.drop(columns="geometry") if "geometry" in frame else frame
+    if not is_csv:
+        attrs = _as_text(attrs)
+    fields = list(FIELDS[source.kind])
+    wanted = [f.name for f in fields]
+    text = mapped_text(source, attrs, wanted)
+    problems = Problems(frame.index)
+    typed = check_fields(source, text, fields, problems)
+    if source.kind == "context":
+        var_source = Source(
+            name=source.name,
+            kind=source.kind,
+            path=source.path,
+            columns=source.variables,
+            options=source.options,
+        )
+        var_fields = [Field(v, "float") for v in source.variables]
+        var_text = mapped_text(var_source, attrs, list(source.variables))
+        typed = typed.join(check_fields(var_source, var_text, var_fields, problems))
+    check_duplicates(source.kind, typed, problems)
+    typed["row_number"] = row_numbers(frame, is_csv)
+    return typed, problems

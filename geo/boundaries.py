@@ -1,0 +1,157 @@
+"""Boundaries: CBS-style area layers into one table of areas with a hierarchy.
+
+Every area carries its code, name, level, parent, gemeente, boundary vintage,
+inhabitants, a geometry in RD New and a display geometry in WGS84 that is
+simplified as a coverage (shared borders simplified once, so no gaps or overlaps
+appear between neighbours) and rounded to 6 decimals.
+"""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.crs import RD, WGS84
+
+#: Code patterns per level (CBS); Amsterdam uses letters since 2022 (WK0363AA, BU0363AA01).
+CODE_PATTERNS = {
+    "gemeente": re.compile(r"^GM\d{4}$"),
+    "stadsdeel": re.compile(r"^[A-Z0-9]{1,12}$"),
+    "wijk": re.compile(r"^WK\d{4}[0-9A-Z]{2}$"),
+    "buurt": re.compile(r"^BU\d{4}[0-9A-Z]{4}$"),
+}
+LEVEL_ORDER = ("buurt", "wijk", "stadsdeel", "gemeente")
+#: Display simplification tolerance in metres, per level.
+DISPLAY_TOLERANCE_M = {"buurt": 4.0, "wijk": 8.0, "stadsdeel": 12.0, "gemeente": 15.0}
+
+
+class BoundaryError(ValueError):
+    """Boundaries that cannot be used; the message names the source and the area."""
+
+
+def clean_code(value: object) -> str:
+    """CBS codes come padded with spaces (``"BU03630000  "``): strip them."""
+    return (
+        ""
+        if value is None or (isinstance(value, float) and np.isnan(value))
+        else str(value).strip()
+    )
+
+
+def repair_geometries(geoms: gpd.GeoSeries) -> tuple[gpd.GeoSeries, int]:
+    """Make invalid geometries valid (keeping their polygonal part); return how many changed."""
+    invalid = ~geoms.is_valid
+    if not invalid.any():
+        return geoms, 0
+    fixed = geoms.copy()
+    repaired = shapely.make_valid(fixed[invalid].values)
+    polygonal = [_polygonal(g) for g in repaired]
+    fixed.loc[invalid] = polygonal
+    return fixed, int(invalid.sum())
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [
+        g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def derive_parent(code: str, level: str) -> str | None:
+    """Parent code by CBS convention: BU gggg ww bb -> WK gggg ww -> GM gggg."""
+    if level == "buurt" and len(code) == 10:
+        return "WK" + code[2:8]
+    if level == "wijk" and len(code) == 8:
+        return "GM" + code[2:6]
+    return None
+
+
+def display_geometries(geoms: np.ndarray, level: str) -> np.ndarray:
+    """Coverage-simplified WGS84 geometries rounded to 6 decimals (about 0.1 m)."""
+    tolerance = DISPLAY_TOLERANCE_M.get(level, 5.0)
+    simplified = shapely.coverage_simplify(np.asarray(geoms, dtype=object), tolerance)
+    series = gpd.GeoSeries(simplified, crs=RD).to_crs(WGS84)
+    rounded = shapely.transform(series.values, lambda c: np.round(c, 6))
+    return np.asarray(shapely.make_valid(rounded), dtype=object)
+
+
+def assemble_areas(
+    layers: list[gpd.GeoDataFrame], gemeente_code: str, gemeente_name: str | None = None
+) -> gpd.GeoDataFrame:
+    """Combine normalised layers into one table with parents and gemeente codes.
+
+    Each layer has columns code, name, level, parent_code, vintage, inhabitants,
+    is_water, source and a geometry in RD.  Missing parents follow from the CBS
+    code convention; a wijk or gemeente level that no source supplies is made by
+    dissolving the level below, so the hierarchy is always complete.
+    """
+    areas = pd.concat(layers, ignore_index=True)
+    dupes = areas["code"][areas["code"].duplicated()].unique()
+    if len(dupes):
+        raise BoundaryError(f"area codes occur twice: {', '.join(sorted(dupes)[:10])}")
+    levels = set(areas["level"])
+    if "buurt" in levels and "wijk" not in levels:
+        areas = pd.concat([areas, _dissolve(areas, "buurt", "wijk")], ignore_index=True)
+        levels.add("wijk")
+    if "gemeente" not in levels:
+        top = next(lv for lv in ("stadsdeel", "wijk", "buurt") if lv in levels)
+        gm = _dissolve(areas.assign(parent_code=gemeente_code), top, "gemeente")
+        gm["name"] = gm["name"].where(gm["code"] != gemeente_code, gemeente_name or gemeente_code)
+        areas = pd.concat([areas, gm], ignore_index=True)
+    missing = areas["parent_code"].isna() | (areas["parent_code"] == "")
+    areas.loc[missing, "parent_code"] = [
+        derive_parent(c, lv)
+        for c, lv in zip(areas.loc[missing, "code"], areas.loc[missing, "level"])
+    ]
+    areas.loc[areas["level"] == "gemeente", "parent_code"] = None
+    known = set(areas["code"])
+    orphans = areas[(areas["level"] != "gemeente") & ~areas["parent_code"].isin(known)]
+    if len(orphans):
+        sample = ", ".join(
+            f"{c} (parent {p})" for c, p in zip(orphans.code[:5], orphans.parent_code[:5])
+        )
+        raise BoundaryError(f"{len(orphans)} areas have a parent that is not loaded: {sample}")
+    areas["gemeente_code"] = _gemeente_of(areas)
+    return gpd.GeoDataFrame(areas, geometry="geometry", crs=RD)
+
+
+def _dissolve(areas: pd.DataFrame, child: str, parent: str) -> gpd.GeoDataFrame:
+    kids = gpd.GeoDataFrame(areas[areas["level"] == child], geometry="geometry", crs=RD)
+    kids = kids.assign(
+        parent_code=[p or derive_parent(c, child) for p, c in zip(kids.parent_code, kids.code)]
+    )
+    grouped = kids.dissolve(
+        by="parent_code", aggfunc={"inhabitants": "sum", "vintage": "first", "source": "first"}
+    ).reset_index()
+    return gpd.GeoDataFrame(
+        {
+            "code": grouped["parent_code"],
+            "name": grouped["parent_code"],
+            "level": parent,
+            "parent_code": None,
+            "vintage": grouped["vintage"],
+            "inhabitants": grouped["inhabitants"],
+            "is_water": False,
+            "source": grouped["source"] + " (dissolved)",
+        },
+        geometry=grouped.geometry.values,
+        crs=RD,
+    )
+
+
+def _gemeente_of(areas: pd.DataFrame) -> list[str | None]:
+    parent = dict(zip(areas["code"], areas["parent_code"]))
+    level = dict(zip(areas["code"], areas["level"]))
+    out = []
+    for code in areas["code"]:
+        seen, node = 0, code
+        while node is not None and level.get(node) != "gemeente" and seen < 10:
+            node, seen = parent.get(node), seen + 1
+        out.append(node)
+    return out

@@ -1,0 +1,65 @@
+"""One boundary source into canonical columns, with its rows checked and geometries repaired."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+
+from etl.config import Source
+from etl.extract import _as_text
+from etl.schema import FIELDS
+from etl.validate import Problems, check_fields, mapped_text
+from geo.boundaries import CODE_PATTERNS, repair_geometries
+from geo.crs import RD
+
+_WATER_TRUE = {"ja", "j", "true", "1", "yes", "water"}
+
+
+def normalise_boundaries(
+    source: Source, frame: gpd.GeoDataFrame, crs: CRS
+) -> tuple[gpd.GeoDataFrame, Problems, list[str]]:
+    """Canonical layer (code, name, level, parent_code, vintage, inhabitants, is_water, source)."""
+    frame = frame.reset_index(drop=True)
+    attrs = _as_text(frame.drop(columns="geometry"))
+    fields = list(FIELDS["boundaries"])
+    text = mapped_text(source, attrs, [f.name for f in fields])
+    problems = Problems(frame.index)
+    typed = check_fields(source, text, fields, problems)
+    code = typed["code"].fillna("")
+    problems.add(
+        (code != "") & ~code.str.match(CODE_PATTERNS[source.level]),
+        "code",
+        f"not a {source.level} code: " + code,
+    )
+    problems.add(code.duplicated() & (code != ""), "code", "duplicate code: " + code)
+    geoms = frame.geometry.set_crs(crs, allow_override=True)
+    empty = geoms.isna() | geoms.is_empty
+    problems.add(empty, "geometry", "geometry is missing or empty")
+    polygonal = geoms.geom_type.isin(["Polygon", "MultiPolygon"])
+    problems.add(~empty & ~polygonal, "geometry", "geometry is not a polygon")
+    notes = []
+    geoms = geoms.to_crs(RD) if not CRS.from_user_input(crs).equals(RD) else geoms
+    ok = ~pd.Series(problems.rejected_mask(), index=frame.index)
+    repaired, count = repair_geometries(geoms[ok])
+    if count:
+        notes.append(f"{count} invalid geometries repaired")
+    water = typed["water"].fillna("").str.lower().isin(_WATER_TRUE)
+    if water.any():
+        notes.append(f"{int(water.sum())} water areas")
+    layer = gpd.GeoDataFrame(
+        {
+            "code": typed["code"][ok],
+            "name": typed["name"][ok],
+            "level": source.level,
+            "parent_code": typed["parent_code"][ok],
+            "vintage": source.vintage,
+            "inhabitants": typed["inhabitants"][ok].astype("Int64"),
+            "is_water": water[ok].to_numpy(dtype=bool),
+            "source": source.name,
+        },
+        geometry=np.asarray(repaired.values, dtype=object),
+        crs=RD,
+    )
+    return layer.reset_index(drop=True), problems, notes

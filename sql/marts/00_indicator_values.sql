@@ -1,0 +1,15 @@
+-- The indicator mart: one row per indicator x area x period, always with its
+-- interval, its n and a flag (ok / indicative / suppressed / no-denominator).
+create table indicator_values (
+    indicator text not null,
+    area_code text not null,
+    level text not null,
+    period text not null,
+    value double,
+    ci_low double,
+    ci_high double,
+    n double,
+    flag text not null check (flag in ('ok', 'indicative', 'suppressed', 'no-denominator')),
+    source text not null,
+    primary key (indicator, area_code, period)
+);

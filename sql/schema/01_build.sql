@@ -1,0 +1,42 @@
+-- Bookkeeping of a build: settings, sources with attribution, load log, quarantine.
+create table build_settings (name text primary key, value text not null, description text);
+
+create table build_info (key text primary key, value text);
+
+create table sources (
+    source text primary key,
+    kind text not null,
+    path text not null,
+    publisher text,
+    licence text,
+    vintage integer,
+    level text,
+    crs text
+);
+
+create table load_log (
+    source text not null,
+    kind text not null,
+    path text not null,
+    checksum text not null,
+    rows_read integer not null,
+    rows_loaded integer not null,
+    rows_quarantined integer not null,
+    notes text,
+    started_at timestamp not null,
+    finished_at timestamp not null
+);
+
+create table quarantine (
+    source text not null,
+    row_number integer not null,
+    field text not null,
+    reason text not null,
+    raw text
+);
+
+create table series_breaks (period text primary key);
+
+create macro setting_value(setting_name) as (
+    select value from build_settings where name = setting_name
+);
