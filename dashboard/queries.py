@@ -1,0 +1,108 @@
+"""Queries of the dashboard: plain functions of a Store and bound parameters."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import pandas as pd
+
+from dashboard.store import Store
+
+LEVELS = ("buurt", "wijk", "stadsdeel", "gemeente")
+
+
+def levels(store: Store) -> list[str]:
+    found = set(store.frame("select distinct level from areas")["level"])
+    return [lv for lv in LEVELS if lv in found and lv != "gemeente"]
+
+
+def indicator_ids(store: Store) -> list[str]:
+    """Indicators that have at least one value, incident rates first."""
+    frame = store.frame(
+        "select indicator from indicator_values group by indicator "
+        "having count(value) > 0 order by indicator"
+    )
+    ids = list(frame["indicator"])
+    return sorted(ids, key=lambda i: (not i.startswith("survey_share.unsafe"), i))
+
+
+def periods(store: Store, indicator: str) -> list[str]:
+    frame = store.frame(
+        "select distinct period from indicator_values where indicator = ? order by period",
+        [indicator],
+    )
+    return list(frame["period"])
+
+
+def city(store: Store) -> tuple[str, str]:
+    row = store.frame("select code, name from areas where level = 'gemeente' order by code limit 1")
+    return row["code"][0], row["name"][0]
+
+
+def area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
+    """Every area of a level with its value, interval, n and flag (missing rows included)."""
+    return store.frame(
+        """
+        select a.code as area_code, a.name, v.value, v.ci_low, v.ci_high, v.n,
+            coalesce(v.flag, 'no-data') as flag
+        from areas a
+        left join indicator_values v
+            on v.area_code = a.code and v.indicator = ? and v.period = ?
+        where a.level = ?
+        order by a.code
+        """,
+        [indicator, period, level],
+    )
+
+
+def area_trend(store: Store, indicator: str, area_code: str) -> pd.DataFrame:
+    return store.frame(
+        """
+        select period, value, ci_low, ci_high, n, flag
+        from indicator_values
+        where indicator = ? and area_code = ?
+        order by period
+        """,
+        [indicator, area_code],
+    )
+
+
+def areas(store: Store, level: str | None = None) -> pd.DataFrame:
+    sql = "select code, name, level from areas"
+    if level:
+        return store.frame(sql + " where level = ? order by name", [level])
+    return store.frame(sql + " order by level, name")
+
+
+def area_geojson(store: Store, level: str) -> dict:
+    """Display geometries of one level as a GeoJSON FeatureCollection (id = area code)."""
+    return _geojson(store, store.version, level)
+
+
+@lru_cache(maxsize=16)
+def _geojson(store: Store, version: tuple[int, int], level: str) -> dict:
+    frame = store.frame(
+        "select code, name, st_asgeojson(geom_display) as g from areas where level = ? "
+        "order by code",
+        [level],
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": c, "properties": {"name": n}, "geometry": json.loads(g)}
+            for c, n, g in zip(frame["code"], frame["name"], frame["g"])
+        ],
+    }
+
+
+def attribution(store: Store, lang: str) -> str:
+    """Attribution line of the boundaries shown: publisher and vintage of each source."""
+    frame = store.frame(
+        "select distinct coalesce(publisher, source) as publisher, vintage from sources "
+        "where kind = 'boundaries' order by 1"
+    )
+    listed = "; ".join(
+        f"{p}, {int(v)}" if pd.notna(v) else str(p) for p, v in zip(frame["publisher"], frame["vintage"])
+    )
+    return {"nl": "Grenzen: ", "en": "Boundaries: "}[lang] + listed

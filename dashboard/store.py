@@ -1,0 +1,58 @@
+"""Read-only access to a built database, reopened when a new build is swapped in.
+
+A build replaces the database file with an atomic rename; the store notices the
+new file (inode and modification time) at the next query and opens it, so a
+running dashboard picks up a rebuild without a restart.  Each process keeps its
+own connection; every query runs on its own cursor.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.db import connect
+
+
+class Store:
+    """A database path plus a connection that follows the file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path).resolve()
+        if not self.path.is_file():
+            raise FileNotFoundError(f"{self.path}: database not found")
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    def _file_stamp(self) -> tuple[int, int]:
+        st = os.stat(self.path)
+        return st.st_ino, st.st_mtime_ns
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """Identity of the database file now served (changes with each build)."""
+        return self._file_stamp()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            stamp = self._file_stamp()
+            if self._con is None or stamp != self._stamp:
+                old = self._con
+                self._con = connect(self.path, read_only=True)
+                self._stamp = stamp
+                if old is not None:
+                    old.close()
+            return self._con.cursor()
+
+    def frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """Run a query with bound parameters and return a data frame."""
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
