@@ -28,10 +28,13 @@ def create_app(db_path: str | Path) -> Dash:
                     html.H1(t("title", "nl"), id="page-title"),
                     html.Div(
                         [
-                            html.Span(t("language", "nl") + ": ", id="lang-label"),
+                            html.Span(t("language", "nl"), id="lang-label"),
                             dcc.RadioItems(
                                 id="lang",
-                                options=[{"label": "NL", "value": "nl"}, {"label": "EN", "value": "en"}],
+                                options=[
+                                    {"label": "NL", "value": "nl"},
+                                    {"label": "EN", "value": "en"},
+                                ],
                                 value="nl",
                                 inline=True,
                             ),

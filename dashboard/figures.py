@@ -48,16 +48,20 @@ def choropleth(
             name=t("flag_no-data", lang),
         )
     )
-    custom = np.stack(
-        [
-            shown["name"],
-            [_fmt(v) for v in shown["ci_low"]],
-            [_fmt(v) for v in shown["ci_high"]],
-            [_fmt(v, 0) for v in shown["n"]],
-            [t(f"flag_{f}", lang) for f in shown["flag"]],
-        ],
-        axis=-1,
-    ) if len(shown) else None
+    custom = (
+        np.stack(
+            [
+                shown["name"],
+                [_fmt(v) for v in shown["ci_low"]],
+                [_fmt(v) for v in shown["ci_high"]],
+                [_fmt(v, 0) for v in shown["n"]],
+                [t(f"flag_{f}", lang) for f in shown["flag"]],
+            ],
+            axis=-1,
+        )
+        if len(shown)
+        else None
+    )
     fig.add_trace(
         go.Choropleth(
             geojson=geojson,
@@ -90,8 +94,13 @@ def choropleth(
 
 
 def trend(
-    frame: pd.DataFrame, city_frame: pd.DataFrame, area_name: str, city_name: str,
-    label: str, unit: str, lang: str,
+    frame: pd.DataFrame,
+    city_frame: pd.DataFrame,
+    area_name: str,
+    city_name: str,
+    label: str,
+    unit: str,
+    lang: str,
 ) -> go.Figure:
     """The indicator over time for one area beside the city, with interval error bars."""
     fig = go.Figure()

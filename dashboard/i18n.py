@@ -8,7 +8,7 @@ TEXT: dict[str, dict[str, str]] = {
     "level": {"nl": "Niveau", "en": "Level"},
     "period": {"nl": "Periode", "en": "Period"},
     "area": {"nl": "Gebied", "en": "Area"},
-    "language": {"nl": "Taal", "en": "Language"},
+    "language": {"nl": "Taal:", "en": "Language:"},
     "buurt": {"nl": "Buurt", "en": "Neighbourhood (buurt)"},
     "wijk": {"nl": "Wijk", "en": "District (wijk)"},
     "stadsdeel": {"nl": "Stadsdeel", "en": "Borough (stadsdeel)"},

@@ -10,6 +10,8 @@ import pandas as pd
 from dashboard.store import Store
 
 LEVELS = ("buurt", "wijk", "stadsdeel", "gemeente")
+#: Indicators listed first, in this order, when present.
+HEADLINE = ("survey_share.unsafe_own_buurt", "incident_rate.total", "survey_share.unsafe_ever")
 
 
 def levels(store: Store) -> list[str]:
@@ -18,13 +20,13 @@ def levels(store: Store) -> list[str]:
 
 
 def indicator_ids(store: Store) -> list[str]:
-    """Indicators that have at least one value, incident rates first."""
+    """Indicators that have at least one value; the headline ones first."""
     frame = store.frame(
         "select indicator from indicator_values group by indicator "
         "having count(value) > 0 order by indicator"
     )
     ids = list(frame["indicator"])
-    return sorted(ids, key=lambda i: (not i.startswith("survey_share.unsafe"), i))
+    return sorted(ids, key=lambda i: (HEADLINE.index(i) if i in HEADLINE else len(HEADLINE), i))
 
 
 def periods(store: Store, indicator: str) -> list[str]:
@@ -103,6 +105,7 @@ def attribution(store: Store, lang: str) -> str:
         "where kind = 'boundaries' order by 1"
     )
     listed = "; ".join(
-        f"{p}, {int(v)}" if pd.notna(v) else str(p) for p, v in zip(frame["publisher"], frame["vintage"])
+        f"{p}, {int(v)}" if pd.notna(v) else str(p)
+        for p, v in zip(frame["publisher"], frame["vintage"])
     )
     return {"nl": "Grenzen: ", "en": "Boundaries: "}[lang] + listed

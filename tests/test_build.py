@@ -1,6 +1,5 @@
 """The build on the tiny municipality: quarantine, load log, hierarchy, first indicators."""
 
-import shutil
 
 import duckdb
 import pytest
@@ -46,9 +45,9 @@ def test_hierarchy_is_complete_and_codes_stripped(tiny_con):
 
 
 def test_border_incident_goes_to_the_smaller_code(tiny_con):
-    assert tiny_con.execute("select area_code from incidents where incident_id = 'I5'").fetchone() == (
-        "BU99980101",
-    )
+    assert tiny_con.execute(
+        "select area_code from incidents where incident_id = 'I5'"
+    ).fetchone() == ("BU99980101",)
 
 
 def test_incident_rate_with_exact_poisson_interval(tiny_con):

@@ -46,7 +46,9 @@ def test_duplicate_id_rejects_the_second_row_only(tmp_path):
 
 
 def test_dutch_spreadsheet_semicolons_decimal_commas_and_latin1(tmp_path):
-    text = "id;soort;datum;x;y\nA;vernieling;2023-01-01;155000,5;463000,25\nB;geweld;2023-01-01;1;2\n"
+    text = (
+        "id;soort;datum;x;y\nA;vernieling;2023-01-01;155000,5;463000,25\nB;geweld;2023-01-01;1;2\n"
+    )
     typed, problems = _incidents(tmp_path, text, encoding="latin-1")
     assert problems.by_row == {}
     assert typed["x"].tolist() == [155000.5, 1.0]
@@ -72,6 +74,9 @@ def test_config_errors_name_the_file(tmp_path):
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "nope.toml")
     bad = tmp_path / "bad.toml"
-    bad.write_text('[municipality]\ncode = "GM0363"\n[[sources]]\nname = "x"\nkind = "crimes"\npath = "x.csv"\n')
+    bad.write_text(
+        '[municipality]\ncode = "GM0363"\n'
+        '[[sources]]\nname = "x"\nkind = "crimes"\npath = "x.csv"\n'
+    )
     with pytest.raises(ConfigError, match=r"bad.toml: source 'x': kind 'crimes' is not one of"):
         load_config(bad)

@@ -25,7 +25,9 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                 children=[
                     html.Div(
                         [
-                            html.Label(t("indicator", lang), htmlFor="indicator", id="indicator-label"),
+                            html.Label(
+                                t("indicator", lang), htmlFor="indicator", id="indicator-label"
+                            ),
                             dcc.Dropdown(
                                 id="indicator",
                                 options=_indicator_options(ids, lang),
@@ -69,13 +71,19 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                         children=[
                             dcc.Graph(
                                 id="map",
-                                config={"displaylogo": False, "scrollZoom": False},
-                                responsive=True,
+                                config={
+                                    "displaylogo": False,
+                                    "scrollZoom": False,
+                                    "topojsonURL": "/assets/topojson/",
+                                },
+                                style={"height": "560px"},
                             ),
                             html.P(id="map-attribution", className="attribution"),
                             html.Details(
-                                [html.Summary(t("table_map", lang), id="map-table-summary"),
-                                 html.Div(id="map-table")]
+                                [
+                                    html.Summary(t("table_map", lang), id="map-table-summary"),
+                                    html.Div(id="map-table"),
+                                ]
                             ),
                         ],
                     ),
@@ -87,8 +95,10 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                             dcc.Dropdown(id="area", clearable=False),
                             dcc.Graph(id="trend", config={"displaylogo": False}),
                             html.Details(
-                                [html.Summary(t("table_trend", lang), id="trend-table-summary"),
-                                 html.Div(id="trend-table")]
+                                [
+                                    html.Summary(t("table_trend", lang), id="trend-table-summary"),
+                                    html.Div(id="trend-table"),
+                                ]
                             ),
                         ],
                     ),
@@ -108,6 +118,8 @@ def _level_options(levels: list[str], lang: str) -> list[dict]:
 
 def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
+        Output("lang-label", "children"),
+        Output("page-title", "children"),
         Output("indicator-label", "children"),
         Output("period-label", "children"),
         Output("level-label", "children"),
@@ -120,7 +132,17 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Input("lang", "value"),
     )
     def relabel(lang):
-        keys = ("indicator", "period", "level", "area", "pick_area", "table_map", "table_trend")
+        keys = (
+            "language",
+            "title",
+            "indicator",
+            "period",
+            "level",
+            "area",
+            "pick_area",
+            "table_map",
+            "table_trend",
+        )
         return (
             *[t(k, lang) for k in keys],
             _indicator_options(queries.indicator_ids(store), lang),
@@ -171,8 +193,12 @@ def register_callbacks(app: Dash, store: Store) -> None:
         entry = registry_entry(indicator)
         values = queries.area_values(store, indicator, level, period)
         fig = figures.choropleth(
-            queries.area_geojson(store, level), values, entry.label(lang), entry.unit,
-            entry.direction, lang,
+            queries.area_geojson(store, level),
+            values,
+            entry.label(lang),
+            entry.unit,
+            entry.direction,
+            lang,
         )
         return fig, data_table(values, entry.unit, lang, "map"), queries.attribution(store, lang)
 
@@ -195,4 +221,3 @@ def register_callbacks(app: Dash, store: Store) -> None:
         fig = figures.trend(frame, city_frame, name, city_name, entry.label(lang), entry.unit, lang)
         table = data_table(frame.assign(area_code=area_code, name=name), entry.unit, lang, "trend")
         return fig, table
-

@@ -1,0 +1,38 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DB ?= data/demo.duckdb
+
+.PHONY: demo test install browser lint bench clean
+
+demo: install
+	$(BIN)/unease demo --db $(DB)
+
+test: install browser
+	$(BIN)/ruff check etl geo dashboard tests bench
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+# Headless Chromium and its driver for the browser tests (Debian packages).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] || { echo "install chromium and chromium-driver (Debian) first"; exit 1; }; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+lint:
+	$(BIN)/ruff format etl geo dashboard tests bench
+	$(BIN)/ruff check --fix etl geo dashboard tests bench
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,76 @@
+"""What a person sees in a real browser (headless Chromium through dash_duo)."""
+
+import time
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+
+from dashboard.app import create_app
+
+pytestmark = pytest.mark.browser
+SHAPES = "#map path.choroplethlocation"
+
+
+@pytest.fixture()
+def dash(dash_duo, demo_db):
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(create_app(demo_db))
+    dash_duo.wait_for_element(SHAPES, timeout=20)
+    return dash_duo
+
+
+def _count(dash, n, timeout=10):
+    """Number of shapes on the map once it reaches n (or whatever it shows after timeout)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        found = len(dash.find_elements(SHAPES))
+        if found == n:
+            return found
+        time.sleep(0.2)
+    return len(dash.find_elements(SHAPES))
+
+
+def test_map_shows_one_shape_per_buurt_then_per_wijk(dash, demo_con):
+    buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
+    wijken = demo_con.execute("select count(*) from areas where level = 'wijk'").fetchone()[0]
+    assert _count(dash, buurten) == buurten
+    dash.find_element("#level input[value='wijk']").click()
+    assert _count(dash, wijken) == wijken
+    assert dash.get_logs() == []
+
+
+def test_clicking_an_area_updates_the_trend_title(dash, demo_con):
+    dash.find_element("#level input[value='wijk']").click()
+    wijken = demo_con.execute("select count(*) from areas where level = 'wijk'").fetchone()[0]
+    _count(dash, wijken)
+    code, name = demo_con.execute(
+        "select code, name from areas where level = 'wijk' order by code desc limit 1"
+    ).fetchone()
+    shape = _shape_for(dash, code)
+    ActionChains(dash.driver).move_to_element(shape).click().perform()
+    dash.wait_for_contains_text("#trend .gtitle", name, timeout=10)
+    assert name in dash.find_element("#trend .gtitle").text
+
+
+def _shape_for(dash, code):
+    """The SVG path that plotly drew for an area (its bound datum carries the location)."""
+    return dash.driver.execute_script(
+        """
+        return Array.from(document.querySelectorAll('#map path.choroplethlocation'))
+            .find(p => p.__data__ && p.__data__.loc === arguments[0]) || null;
+        """,
+        code,
+    )
+
+
+def test_language_switch_changes_labels_and_table_has_a_row_per_area(dash, demo_con):
+    assert dash.find_element("#level-label").text == "Niveau"
+    dash.find_element("#lang input[value='en']").click()
+    dash.wait_for_text_to_equal("#level-label", "Level", timeout=10)
+    dash.wait_for_text_to_equal("#period-label", "Period", timeout=10)
+    buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
+    rows = dash.driver.execute_script(
+        "return document.querySelectorAll('#map-data-table tbody tr').length"
+    )
+    assert rows == buurten
+    dash.driver.save_screenshot(str(__import__("pathlib").Path("/tmp/demo-map.png")))
