@@ -4,6 +4,11 @@ Areas of one level tile the municipality, so a point normally lies in one area.
 A point exactly on a shared border touches two or more: it goes to the area
 with the smallest code (a fixed tie-break, independent of input order).  A point
 in no area gets ``None`` so the caller can quarantine it.
+
+The points are never turned into geometry objects: they are sorted by x once,
+each polygon takes the slice of points inside its bounding box by binary search,
+and ``shapely.intersects_xy`` on the prepared polygon tests only those.  On the
+demo this is about twice as fast as ``geopandas.sjoin`` (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -31,20 +36,30 @@ def assign_areas(
     codes
         Area codes, parallel to ``geometries``; ties go to the smallest code.
     """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
     codes_arr = np.asarray(codes, dtype=object)
     order = np.argsort(codes_arr.astype(str), kind="stable")
     geoms = np.asarray(geometries, dtype=object)[order]
     sorted_codes = codes_arr[order]
     shapely.prepare(geoms)
-    tree = shapely.STRtree(geoms)
-    points = shapely.points(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    point_idx, area_idx = tree.query(points, predicate="intersects")
-    result = np.full(len(points), None, dtype=object)
-    if len(point_idx):
-        # smallest area index (= smallest code) per point wins
-        key = np.lexsort((area_idx, point_idx))
-        point_idx, area_idx = point_idx[key], area_idx[key]
-        first = np.ones(len(point_idx), dtype=bool)
-        first[1:] = point_idx[1:] != point_idx[:-1]
-        result[point_idx[first]] = sorted_codes[area_idx[first]]
+
+    by_x = np.argsort(x, kind="stable")
+    xs, ys = x[by_x], y[by_x]
+    none = len(geoms)
+    best = np.full(len(x), none, dtype=np.int64)
+    for k, (geom, (xmin, ymin, xmax, ymax)) in enumerate(zip(geoms, shapely.bounds(geoms))):
+        if geom is None or shapely.is_empty(geom):
+            continue
+        lo = np.searchsorted(xs, xmin, "left")
+        hi = np.searchsorted(xs, xmax, "right")
+        in_box = np.flatnonzero((ys[lo:hi] >= ymin) & (ys[lo:hi] <= ymax)) + lo
+        hit = by_x[in_box[shapely.intersects_xy(geom, xs[in_box], ys[in_box])]]
+        # geometries are visited in code order: the first hit is the smallest code
+        free = hit[best[hit] == none]
+        best[free] = k
+
+    result = np.full(len(x), None, dtype=object)
+    found = best < none
+    result[found] = sorted_codes[best[found]]
     return result
