@@ -141,7 +141,11 @@ def test_missing_file_fails_and_previous_database_stays(tmp_path, capsys):
     config = write_tiny(tmp_path)
     db = tmp_path / "t.duckdb"
     assert main(["build", str(config), "--db", str(db)]) == 0
-    assert "3 rows quarantined" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3 rows quarantined" in out
+    assert "quarantined 1 x not a valid date" in out
+    assert "quarantined 1 x point lies outside the municipality" in out
+    assert "quarantined 1 x unknown area code" in out
     before = db.read_bytes()
     (tmp_path / "incidents.csv").unlink()
     assert main(["build", str(config), "--db", str(db)]) == 2
