@@ -90,7 +90,6 @@ def _build(config: Path, db: Path) -> int:
 
 def _serve(db: Path, port: int | None, host: str | None, debug: bool) -> int:
     from dashboard.app import create_app
-
     from etl.settings import Settings
 
     if not db.is_file():

@@ -1,6 +1,5 @@
 """The build on the tiny municipality: quarantine, load log, hierarchy, first indicators."""
 
-
 import duckdb
 import pytest
 from scipy import stats
