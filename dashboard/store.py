@@ -4,6 +4,10 @@ A build replaces the database file with an atomic rename; the store notices the
 new file (inode and modification time) at the next query and opens it, so a
 running dashboard picks up a rebuild without a restart.  Each process keeps its
 own connection; every query runs on its own cursor.
+
+The file is attached read-only to a fresh in-memory DuckDB instance rather than
+opened by path, because DuckDB shares one instance per path within a process:
+opening the path again while an old cursor lives would return the old file.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import duckdb
 import pandas as pd
 
 from etl.db import connect
+
+ALIAS = "served"
 
 
 class Store:
@@ -43,11 +49,14 @@ class Store:
             stamp = self._file_stamp()
             if self._con is None or stamp != self._stamp:
                 old = self._con
-                self._con = connect(self.path, read_only=True)
+                self._con = connect(":memory:", read_only=False)
+                self._con.execute(f"attach '{_quoted(self.path)}' as {ALIAS} (read_only)")
                 self._stamp = stamp
                 if old is not None:
                     old.close()
-            return self._con.cursor()
+            cur = self._con.cursor()
+        cur.execute(f"use {ALIAS}")
+        return cur
 
     def frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """Run a query with bound parameters and return a data frame."""
@@ -56,3 +65,7 @@ class Store:
             return cur.execute(sql, params or []).df()
         finally:
             cur.close()
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
