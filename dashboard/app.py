@@ -20,6 +20,7 @@ def create_app(db_path: str | Path) -> Dash:
         assets_folder=str(Path(__file__).parent / "assets"),
         serve_locally=True,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="nl">', 1)
     app.layout = lambda: html.Div(
         [
             html.Header(
