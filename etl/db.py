@@ -45,33 +45,41 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
     return con
 
 
-def _chi2_ppf(q: pa.Array, df: pa.Array) -> pa.Array:
+def _quantile(dist, q: pa.Array, df: pa.Array | None = None) -> pa.Array:
+    """Vectorised quantile of a scipy distribution; NULL where undefined."""
     qv = q.to_numpy(zero_copy_only=False).astype(float)
-    dv = df.to_numpy(zero_copy_only=False).astype(float)
     out = np.full(len(qv), np.nan)
-    ok = np.isfinite(qv) & np.isfinite(dv) & (dv > 0)
-    out[ok] = stats.chi2.ppf(qv[ok], dv[ok])
-    return pa.array(out, mask=~np.isfinite(out))
-
-
-def _norm_ppf(q: pa.Array) -> pa.Array:
-    qv = q.to_numpy(zero_copy_only=False).astype(float)
-    out = stats.norm.ppf(qv)
-    return pa.array(out, mask=~np.isfinite(out))
-
-
-def _t_ppf(q: pa.Array, df: pa.Array) -> pa.Array:
-    qv = q.to_numpy(zero_copy_only=False).astype(float)
-    dv = df.to_numpy(zero_copy_only=False).astype(float)
-    out = np.full(len(qv), np.nan)
-    ok = np.isfinite(qv) & np.isfinite(dv) & (dv > 0)
-    out[ok] = stats.t.ppf(qv[ok], dv[ok])
+    ok = np.isfinite(qv)
+    if df is None:
+        out[ok] = dist.ppf(qv[ok])
+    else:
+        dv = df.to_numpy(zero_copy_only=False).astype(float)
+        ok &= np.isfinite(dv) & (dv > 0)
+        out[ok] = dist.ppf(qv[ok], dv[ok])
     return pa.array(out, mask=~np.isfinite(out))
 
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """Register chi2_ppf(q, df), norm_ppf(q) and t_ppf(q, df) for the SQL marts."""
     dbl = duckdb.sqltype("DOUBLE")
-    con.create_function("chi2_ppf", _chi2_ppf, [dbl, dbl], dbl, type="arrow")
-    con.create_function("norm_ppf", _norm_ppf, [dbl], dbl, type="arrow")
-    con.create_function("t_ppf", _t_ppf, [dbl, dbl], dbl, type="arrow")
+    for name, dist in {"chi2_ppf": stats.chi2, "t_ppf": stats.t}.items():
+        con.create_function(
+            name, _with_df(dist), [dbl, dbl], dbl, type="arrow", null_handling="special"
+        )
+    con.create_function(
+        "norm_ppf", _without_df(stats.norm), [dbl], dbl, type="arrow", null_handling="special"
+    )
+
+
+def _with_df(dist):
+    def ppf(q: pa.Array, df: pa.Array) -> pa.Array:
+        return _quantile(dist, q, df)
+
+    return ppf
+
+
+def _without_df(dist):
+    def ppf(q: pa.Array) -> pa.Array:
+        return _quantile(dist, q)
+
+    return ppf
