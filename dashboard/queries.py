@@ -58,6 +58,11 @@ def area_values(store: Store, indicator: str, level: str, period: str) -> pd.Dat
     )
 
 
+def area_name(store: Store, code: str) -> str:
+    frame = store.frame("select name from areas where code = ?", [code])
+    return frame["name"][0] if len(frame) else code
+
+
 def area_trend(store: Store, indicator: str, area_code: str) -> pd.DataFrame:
     return store.frame(
         """

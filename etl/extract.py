@@ -43,7 +43,7 @@ def read_source(source: Source) -> pd.DataFrame | gpd.GeoDataFrame:
         if suffix in SPATIAL_SUFFIXES:
             return pyogrio.read_dataframe(path, layer=source.layer)
         if suffix == ".parquet":
-            return _as_text(pd.read_parquet(path))
+            return as_text(pd.read_parquet(path))
         return read_csv_text(path)
     except SourceError:
         raise
@@ -79,7 +79,7 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         series = frame[col]

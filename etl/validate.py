@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from etl.config import Source
-from etl.extract import _as_text
+from etl.extract import as_text
 from etl.schema import FIELDS, ID_FIELD, Field
 from geo.boundaries import CODE_PATTERNS
 
@@ -193,7 +193,7 @@ def validate_table(
         frame = frame.reset_index(drop=True)
     attrs = frame.drop(columns="geometry") if "geometry" in frame else frame
     if not is_csv:
-        attrs = _as_text(attrs)
+        attrs = as_text(attrs)
     fields = list(FIELDS[source.kind])
     wanted = [f.name for f in fields]
     text = mapped_text(source, attrs, wanted)

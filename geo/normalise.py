@@ -8,7 +8,7 @@ import pandas as pd
 from pyproj import CRS
 
 from etl.config import Source
-from etl.extract import _as_text
+from etl.extract import as_text
 from etl.schema import FIELDS
 from etl.validate import Problems, check_fields, mapped_text
 from geo.boundaries import CODE_PATTERNS, repair_geometries
@@ -22,7 +22,7 @@ def normalise_boundaries(
 ) -> tuple[gpd.GeoDataFrame, Problems, list[str]]:
     """Canonical layer (code, name, level, parent_code, vintage, inhabitants, is_water, source)."""
     frame = frame.reset_index(drop=True)
-    attrs = _as_text(frame.drop(columns="geometry"))
+    attrs = as_text(frame.drop(columns="geometry"))
     fields = list(FIELDS["boundaries"])
     text = mapped_text(source, attrs, [f.name for f in fields])
     problems = Problems(frame.index)

@@ -213,8 +213,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         if not (area_code and indicator):
             return no_update, no_update
         entry = registry_entry(indicator)
-        names = queries.areas(store)
-        name = dict(zip(names["code"], names["name"])).get(area_code, area_code)
+        name = queries.area_name(store, area_code)
         city_code, city_name = queries.city(store)
         frame = queries.area_trend(store, indicator, area_code)
         city_frame = queries.area_trend(store, indicator, city_code)
