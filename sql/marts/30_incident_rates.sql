@@ -35,6 +35,7 @@ select
     end as ci_low,
     case when has_rate then chi2_ppf(1 - (1 - conf) / 2, 2 * n + 2) / 2 / denom * 1000 end
         as ci_high,
+    case when has_rate then sqrt(n) / denom * 1000 end as se,
     n,
     case when has_rate then 'ok' else 'no-denominator' end as flag,
     'incidents' as source

@@ -52,6 +52,7 @@ select
     case when n >= min_n then 100 * p end as value,
     case when n >= min_n then 100 * greatest(centre - half, 0) end as ci_low,
     case when n >= min_n then 100 * least(centre + half, 1) end as ci_high,
+    case when n >= min_n then 100 * sqrt(p * (1 - p) / n_eff) end as se,
     n,
     case
         when n < min_n then 'suppressed'
