@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from etl import sqlfiles
+from etl.analysis import run_analyses
 from etl.config import Config, Source, load_config
 from etl.db import connect
 from etl.extract import SPATIAL_SUFFIXES, checksum, read_source
@@ -132,6 +133,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, config: Config, settings: Settin
 
     for layer in ("staging", "marts"):
         sqlfiles.run_layer(con, layer)
+    run_analyses(con, settings)
     violations = sqlfiles.run_checks(con)
     if violations:
         listed = "; ".join(f"{c}: {d}" for _, c, d in violations[:10])

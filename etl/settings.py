@@ -42,6 +42,30 @@ class Settings:
         default="inhabitants",
         metadata={"doc": "Denominator of incident rates: inhabitants, addresses or dwellings."},
     )
+    trend_min_months: int = field(
+        default=24,
+        metadata={"doc": "Monthly trend tests (STL, seasonal Mann-Kendall) need this many months."},
+    )
+    alert_level: float = field(
+        default=0.95,
+        metadata={"doc": "An alert when the latest month lies outside this prediction band."},
+    )
+    hotspot_permutations: int = field(
+        default=999,
+        metadata={"doc": "Permutations for the pseudo p-values of Getis-Ord Gi*."},
+    )
+    fdr_alpha: float = field(
+        default=0.05,
+        metadata={"doc": "False discovery rate for hotspots and lists of significant changes."},
+    )
+    random_seed: int = field(
+        default=20240601,
+        metadata={"doc": "Seed of every permutation test, so a build is reproducible."},
+    )
+    public_round_to: int = field(
+        default=5,
+        metadata={"doc": "Public counts of 5 and more are rounded to this (1 = no rounding)."},
+    )
     port: int = field(default=8050, metadata={"doc": "Port of `unease serve`."})
     host: str = field(default="127.0.0.1", metadata={"doc": "Host of `unease serve`."})
 

@@ -1,0 +1,29 @@
+"""The analysis stage of a build: statistics in Python on the SQL marts.
+
+Runs after ``sql/marts`` and before the data checks.  Each step reads tables
+of the build's connection and writes its own tables (or rows of
+``indicator_values``); steps run in the order listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from etl.settings import Settings
+
+Step = Callable[[duckdb.DuckDBPyConnection, Settings], None]
+
+
+def steps() -> list[tuple[str, Step]]:
+    """The analysis steps, in order (imported here so a build loads only what it runs)."""
+    return []
+
+
+def run_analyses(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    for name, step in steps():
+        try:
+            step(con, settings)
+        except Exception as exc:
+            raise RuntimeError(f"analysis step {name!r} failed: {exc}") from exc

@@ -1,0 +1,1 @@
+"""Statistics that a library does better than SQL: smoothing, trends, hotspots, composites."""
