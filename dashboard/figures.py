@@ -54,7 +54,7 @@ def choropleth(
                 shown["name"],
                 [_fmt(v) for v in shown["ci_low"]],
                 [_fmt(v) for v in shown["ci_high"]],
-                [_fmt(v, 0) for v in shown["n"]],
+                shown["n_public"] if "n_public" in shown else [_fmt(v, 0) for v in shown["n"]],
                 [t(f"flag_{f}", lang) for f in shown["flag"]],
             ],
             axis=-1,

@@ -8,6 +8,8 @@ from functools import lru_cache
 import pandas as pd
 
 from dashboard.store import Store
+from etl.disclosure import public_values
+from etl.registry import Indicator, read_meta
 
 LEVELS = ("buurt", "wijk", "stadsdeel", "gemeente")
 #: Indicators listed first, in this order, when present.
@@ -42,6 +44,40 @@ def city(store: Store) -> tuple[str, str]:
     return row["code"][0], row["name"][0]
 
 
+def indicator_meta(store: Store) -> dict[str, Indicator]:
+    """Registry entries of the indicators in the database (table indicator_meta)."""
+    return _meta(store, store.version)
+
+
+@lru_cache(maxsize=4)
+def _meta(store: Store, version: tuple[int, int]) -> dict[str, Indicator]:
+    return read_meta(store.frame("select * from indicator_meta"))
+
+
+def setting(store: Store, name: str) -> str:
+    """A setting as the build that made the database used it."""
+    frame = store.frame("select value from build_settings where name = ?", [name])
+    return frame["value"][0]
+
+
+def public_area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
+    """area_values with disclosure control applied (counts of incidents as '<5', rounded)."""
+    return disclose(store, area_values(store, indicator, level, period), indicator, level)
+
+
+def disclose(store: Store, frame: pd.DataFrame, indicator: str, level: str) -> pd.DataFrame:
+    """Disclosure control for the public: adds n_public; withholds sensitive small areas."""
+    entry = indicator_meta(store)[indicator]
+    if entry.source_kind != "incidents":
+        return frame.assign(n_public=[_plain(n) for n in frame["n"]])
+    round_to = int(setting(store, "public_round_to"))
+    return public_values(frame, entry.sensitive, level, round_to)
+
+
+def _plain(n: float) -> str:
+    return "–" if pd.isna(n) else f"{n:,.0f}".replace(",", ".")
+
+
 def area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
     """Every area of a level with its value, interval, n and flag (missing rows included)."""
     return store.frame(
@@ -64,15 +100,18 @@ def area_name(store: Store, code: str) -> str:
 
 
 def area_trend(store: Store, indicator: str, area_code: str) -> pd.DataFrame:
-    return store.frame(
+    """The indicator over all periods for one area, disclosure control applied."""
+    frame = store.frame(
         """
-        select period, value, ci_low, ci_high, n, flag
-        from indicator_values
-        where indicator = ? and area_code = ?
-        order by period
+        select v.period, v.value, v.ci_low, v.ci_high, v.n, v.flag, a.level
+        from indicator_values v join areas a on a.code = v.area_code
+        where v.indicator = ? and v.area_code = ?
+        order by v.period
         """,
         [indicator, area_code],
     )
+    level = frame["level"].iloc[0] if len(frame) else "buurt"
+    return disclose(store, frame, indicator, level)
 
 
 def areas(store: Store, level: str | None = None) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str) -> html
                     html.Th(rec["period"] if by_period else rec["name"], scope="row"),
                     html.Td(_cell(rec["value"])),
                     html.Td(interval),
-                    html.Td(_cell(rec["n"], 0)),
+                    html.Td(rec["n_public"] if "n_public" in rec else _cell(rec["n"], 0)),
                     html.Td(t(f"flag_{rec['flag']}", lang)),
                 ],
                 **{"data-area": rec.get("area_code", "")},

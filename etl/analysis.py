@@ -18,7 +18,14 @@ Step = Callable[[duckdb.DuckDBPyConnection, Settings], None]
 
 def steps() -> list[tuple[str, Step]]:
     """The analysis steps, in order (imported here so a build loads only what it runs)."""
-    return []
+    from etl.registry import write_indicator_meta
+    from etl.stats.composite import write_context_index, write_unease_index
+
+    return [
+        ("context index", write_context_index),
+        ("unease index", write_unease_index),
+        ("indicator registry", write_indicator_meta),
+    ]
 
 
 def run_analyses(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

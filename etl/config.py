@@ -146,6 +146,13 @@ def _source(path: Path, index: int, entry: Any) -> Source:
             raise ConfigError(f"{where}: boundaries need a level, one of {', '.join(LEVELS)}")
         if "vintage" not in entry:
             raise ConfigError(f"{where}: boundaries need a vintage (the boundary year)")
+    if kind == "indicator_table":
+        direction = entry.get("options", {}).get("direction")
+        if direction not in ("higher_worse", "higher_better"):
+            raise ConfigError(
+                f"{where}: published indicators must declare [sources.options] direction = "
+                "'higher_worse' or 'higher_better'"
+            )
     file = Path(entry["path"])
     if not file.is_absolute():
         file = (path.parent / file).resolve()

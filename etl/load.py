@@ -238,6 +238,8 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
     good = typed[~problems.rejected_mask()]
     rejected = rejected_frame(frame, problems, typed["row_number"])
     _insert_rows(con, source, good)
+    if source.kind == "indicator_table":
+        _declare_indicators(con, source, sorted(good["indicator"].dropna().unique()))
     result = SourceResult(source.name, source.kind, len(frame), len(good), len(rejected), notes)
     result.reasons = _quarantine(con, source, rejected)
     _log(con, source, result, started)
@@ -288,6 +290,28 @@ def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaI
     typed.loc[located.index, "area_code"] = located.where(
         located.notna(), typed.loc[located.index, "area_code"]
     )
+
+
+def _declare_indicators(con, source: Source, raw_ids: list[str]) -> None:
+    """Names, unit and direction of a published table's indicators, from its config."""
+    opts = source.options
+    per_indicator = opts.get("indicators", {})
+    for raw in raw_ids:
+        own = {**opts, **per_indicator.get(raw, {})}
+        con.execute(
+            "insert into indicator_declarations values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                f"{source.name}.{raw.lower()}",
+                source.name,
+                source.publisher,
+                own.get("name_nl", raw),
+                own.get("name_en", own.get("name_nl", raw)),
+                own.get("definition_nl", ""),
+                own.get("definition_en", ""),
+                own.get("unit", ""),
+                own["direction"],
+            ],
+        )
 
 
 def _insert_rows(con, source: Source, good: pd.DataFrame) -> None:

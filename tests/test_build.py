@@ -6,9 +6,11 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from etl import sqlfiles
+from etl.analysis import run_analyses
 from etl.cli import main
 from etl.db import connect
 from etl.load import build
+from etl.settings import Settings
 from geo.crs import CRSError
 from tests.tiny import write_tiny
 
@@ -127,6 +129,7 @@ def test_every_sql_file_runs_on_a_fixture_database(tiny_db, tmp_path):
             sqlfiles.run_file(fresh, path)
             ran.append(path.name)
     assert len(ran) == len(sqlfiles.sql_files("staging")) + len(sqlfiles.sql_files("marts"))
+    run_analyses(fresh, Settings())
     assert sqlfiles.run_checks(fresh) == []
     same = fresh.execute(
         "select count(*) from indicator_values a join built.indicator_values b "

@@ -55,17 +55,38 @@ I7 has an impossible date; I8 lies outside the municipality."""
 SURVEY_HEADER = "respondent_id,jaar,buurtcode,weegfactor,onveilig_buurt\n"
 
 
-def write_tiny(directory: Path, extra_config: str = "") -> Path:
-    """Write Kleindorp's files and config into ``directory``; return the config path."""
-    directory.mkdir(parents=True, exist_ok=True)
-    buurt_frame().to_file(directory / "kleindorp.gpkg", layer="buurten", driver="GPKG")
-    (directory / "incidents.csv").write_text(INCIDENTS, encoding="utf-8")
+def default_survey() -> str:
     rows = []
     for i in range(60):
         answer = 1 if i < 15 else 0
         rows.append(f"R{i},2023,BU99980201,{1.0 if i % 2 else 2.0},{answer}")
     rows.append("R999,2023,BU99999999,1.0,1")  # unknown buurt
-    (directory / "survey.csv").write_text(SURVEY_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return SURVEY_HEADER + "\n".join(rows) + "\n"
+
+
+def write_tiny(
+    directory: Path,
+    extra_config: str = "",
+    incidents: str = INCIDENTS,
+    survey: str | None = None,
+    survey_columns: str = "",
+    inhabitants: dict[str, int] | None = None,
+) -> Path:
+    """Write Kleindorp's files and config into ``directory``; return the config path.
+
+    ``incidents`` and ``survey`` replace the CSV texts; ``survey_columns`` adds lines
+    to the survey's [sources.columns]; ``inhabitants`` overrides buurt populations.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    buurten = buurt_frame()
+    if inhabitants:
+        codes = buurten["buurtcode"].str.strip()
+        buurten["aantal_inwoners"] = [
+            inhabitants.get(c, n) for c, n in zip(codes, buurten["aantal_inwoners"])
+        ]
+    buurten.to_file(directory / "kleindorp.gpkg", layer="buurten", driver="GPKG")
+    (directory / "incidents.csv").write_text(incidents, encoding="utf-8")
+    (directory / "survey.csv").write_text(survey or default_survey(), encoding="utf-8")
     config = directory / "kleindorp.toml"
     config.write_text(
         textwrap.dedent(
@@ -112,6 +133,7 @@ def write_tiny(directory: Path, extra_config: str = "") -> Path:
             unsafe_own_buurt = "onveilig_buurt"
             """
         )
+        + survey_columns
         + extra_config,
         encoding="utf-8",
     )

@@ -8,11 +8,11 @@ from dashboard import figures, queries
 from dashboard.i18n import t
 from dashboard.store import Store
 from dashboard.tables import data_table
-from etl.registry import indicator as registry_entry
 
 
 def layout(store: Store, lang: str = "nl") -> html.Div:
     ids = queries.indicator_ids(store)
+    meta = queries.indicator_meta(store)
     first = ids[0] if ids else None
     periods = queries.periods(store, first) if first else []
     level_values = queries.levels(store)
@@ -30,7 +30,7 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                             ),
                             dcc.Dropdown(
                                 id="indicator",
-                                options=_indicator_options(ids, lang),
+                                options=_indicator_options(ids, meta, lang),
                                 value=first,
                                 clearable=False,
                             ),
@@ -108,8 +108,8 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
     )
 
 
-def _indicator_options(ids: list[str], lang: str) -> list[dict]:
-    return [{"label": registry_entry(i).label(lang), "value": i} for i in ids]
+def _indicator_options(ids: list[str], meta: dict, lang: str) -> list[dict]:
+    return [{"label": meta[i].label(lang), "value": i} for i in ids]
 
 
 def _level_options(levels: list[str], lang: str) -> list[dict]:
@@ -145,7 +145,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         )
         return (
             *[t(k, lang) for k in keys],
-            _indicator_options(queries.indicator_ids(store), lang),
+            _indicator_options(queries.indicator_ids(store), queries.indicator_meta(store), lang),
             _level_options(queries.levels(store), lang),
         )
 
@@ -190,8 +190,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
     def update_map(indicator, level, period, lang):
         if not (indicator and level and period):
             return no_update, no_update, no_update
-        entry = registry_entry(indicator)
-        values = queries.area_values(store, indicator, level, period)
+        entry = queries.indicator_meta(store)[indicator]
+        values = queries.public_area_values(store, indicator, level, period)
         fig = figures.choropleth(
             queries.area_geojson(store, level),
             values,
@@ -212,7 +212,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
     def update_trend(area_code, indicator, lang):
         if not (area_code and indicator):
             return no_update, no_update
-        entry = registry_entry(indicator)
+        entry = queries.indicator_meta(store)[indicator]
         name = queries.area_name(store, area_code)
         city_code, city_name = queries.city(store)
         frame = queries.area_trend(store, indicator, area_code)

@@ -14,10 +14,13 @@ answers as (
     unpivot (
         select respondent_id, period, area_code, weight, unsafe_ever, unsafe_own_buurt,
             unsafe_often_buurt, avoid_route, no_door_evening, victim_any,
-            participates_initiative
+            participates_initiative,
+            -- (very) satisfied = 4 or 5 on the 1-5 scale
+            cast(satisfaction_police >= 4 as double) as satisfied_police,
+            cast(satisfaction_municipality >= 4 as double) as satisfied_municipality
         from survey_responses
     ) on unsafe_ever, unsafe_own_buurt, unsafe_often_buurt, avoid_route, no_door_evening,
-        victim_any, participates_initiative
+        victim_any, participates_initiative, satisfied_police, satisfied_municipality
     into name item value answer
 ),
 sums as (

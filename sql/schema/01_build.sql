@@ -40,3 +40,16 @@ create table series_breaks (period text primary key);
 create macro setting_value(setting_name) as (
     select value from build_settings where name = setting_name
 );
+
+-- Indicators of published tables, as their source config declares them.
+create table indicator_declarations (
+    indicator text primary key,
+    source text not null,
+    publisher text,
+    name_nl text not null,
+    name_en text not null,
+    definition_nl text,
+    definition_en text,
+    unit text,
+    direction text not null check (direction in ('higher_worse', 'higher_better'))
+);

@@ -1,0 +1,47 @@
+"""Disclosure control for public outputs (methods §3, CBS-like project defaults).
+
+Counts of 1 to 4 show as "<5"; other counts may be rounded to a multiple of
+``public_round_to``; sensitive categories (sexual and domestic violence) are
+published at wijk level or above only.  Point-level incidents never reach a
+public output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SMALL = "<5"
+PUBLIC_LEVELS_FOR_SENSITIVE = ("wijk", "stadsdeel", "gemeente")
+
+
+def public_count(n: float | None, round_to: int = 5) -> str:
+    """A count as the public may see it: '<5' for 1-4, rounded to ``round_to`` above."""
+    if n is None or pd.isna(n):
+        return "–"
+    n = int(round(n))
+    if n == 0:
+        return "0"
+    if n < 5:
+        return SMALL
+    if round_to > 1:
+        n = int(round_to * np.floor(n / round_to + 0.5))
+    return f"{n:,}".replace(",", ".")
+
+
+def public_values(
+    frame: pd.DataFrame, sensitive: bool, level: str, round_to: int = 5
+) -> pd.DataFrame:
+    """Rows of indicator_values fit for the public: counts disclosed, sensitive ones withheld.
+
+    Adds a text column ``n_public``; for a sensitive indicator below wijk level the
+    value, interval and count are removed and the flag becomes 'suppressed'.
+    """
+    out = frame.copy()
+    if sensitive and level not in PUBLIC_LEVELS_FOR_SENSITIVE:
+        for col in ("value", "ci_low", "ci_high", "se", "n"):
+            if col in out:
+                out[col] = np.nan
+        out["flag"] = "suppressed"
+    out["n_public"] = [public_count(n, round_to) for n in out["n"]]
+    return out

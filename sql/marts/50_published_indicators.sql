@@ -1,0 +1,18 @@
+-- Published area-level indicators (e.g. a city's safety index) as indicator values,
+-- under the id <source>.<indicator>; their direction is declared in the config.
+insert into indicator_values
+select
+    p.source || '.' || lower(p.indicator) as indicator,
+    p.area_code,
+    a.level,
+    p.period,
+    p.value,
+    p.ci_low,
+    p.ci_high,
+    (p.ci_high - p.ci_low) / (2 * norm_ppf(1 - (1 - cast(setting_value('confidence') as double)) / 2))
+        as se,
+    p.n,
+    'ok' as flag,
+    p.source
+from published_indicators p
+join areas a on a.code = p.area_code;
