@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from dash import html
 
 from dashboard.i18n import t
 
@@ -91,6 +92,18 @@ def choropleth(
         showlegend=False,
     )
     return fig
+
+
+def missing_note(values: pd.DataFrame, level: str, lang: str) -> list:
+    """A legend line for the grey areas: how many, and why they have no figure."""
+    missing = values[values["value"].isna()]
+    if missing.empty:
+        return []
+    reasons = missing["flag"].value_counts()
+    parts = [f"{count} × {t(f'flag_{flag}', lang)}" for flag, count in reasons.items()]
+    swatch = html.Span(className="swatch", style={"background": NO_VALUE_GREY})
+    text = t("missing_note", lang, n=len(missing), level=t(level, lang).lower())
+    return [swatch, f" {text}: {'; '.join(parts)}"]
 
 
 def trend(

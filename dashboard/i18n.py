@@ -36,6 +36,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "no rate: too few inhabitants",
     },
     "flag_no-data": {"nl": "geen gegevens", "en": "no data"},
+    "missing_note": {
+        "nl": "Grijs: {n} gebieden ({level}) zonder cijfer",
+        "en": "Grey: {n} areas ({level}) without a figure",
+    },
     "map_label": {
         "nl": "Kaart van {indicator} per {level}, {period}",
         "en": "Map of {indicator} by {level}, {period}",

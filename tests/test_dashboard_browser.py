@@ -74,3 +74,32 @@ def test_language_switch_changes_labels_and_table_has_a_row_per_area(dash, demo_
     )
     assert rows == buurten
     dash.driver.save_screenshot(str(__import__("pathlib").Path("/tmp/demo-map.png")))
+
+
+def test_areas_without_a_figure_are_grey_with_the_reason_not_zero(dash, demo_con):
+    withheld = demo_con.execute(
+        """
+        select count(*) from indicator_values v join areas a on a.code = v.area_code
+        where v.indicator = 'survey_share.unsafe_own_buurt' and a.level = 'buurt'
+          and v.period = '2024' and v.value is null
+        """
+    ).fetchone()[0]
+    no_survey = demo_con.execute(
+        """
+        select count(*) from areas a where a.level = 'buurt' and not exists (
+            select 1 from indicator_values v where v.area_code = a.code and v.period = '2024'
+            and v.indicator = 'survey_share.unsafe_own_buurt')
+        """
+    ).fetchone()[0]
+    assert withheld > 0
+    dash.wait_for_contains_text("#map-missing", "zonder cijfer", timeout=10)
+    note = dash.find_element("#map-missing").text
+    assert f"Grijs: {withheld + no_survey} gebieden" in note
+    assert f"{withheld} × niet getoond: te weinig respondenten" in note
+    grey = dash.driver.execute_script(
+        """
+        return Array.from(document.querySelectorAll('#map path.choroplethlocation'))
+            .filter(p => getComputedStyle(p).fill === 'rgb(189, 189, 189)').length
+        """
+    )
+    assert grey == withheld + no_survey

@@ -78,6 +78,7 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                                 },
                                 style={"height": "560px"},
                             ),
+                            html.P(id="map-missing", className="map-missing"),
                             html.P(id="map-attribution", className="attribution"),
                             html.Details(
                                 [
@@ -181,6 +182,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
         Output("map", "figure"),
         Output("map-table", "children"),
+        Output("map-missing", "children"),
         Output("map-attribution", "children"),
         Input("indicator", "value"),
         Input("level", "value"),
@@ -189,7 +191,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
     )
     def update_map(indicator, level, period, lang):
         if not (indicator and level and period):
-            return no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update
         entry = queries.indicator_meta(store)[indicator]
         values = queries.public_area_values(store, indicator, level, period)
         fig = figures.choropleth(
@@ -200,7 +202,9 @@ def register_callbacks(app: Dash, store: Store) -> None:
             entry.direction,
             lang,
         )
-        return fig, data_table(values, entry.unit, lang, "map"), queries.attribution(store, lang)
+        table = data_table(values, entry.unit, lang, "map")
+        missing = figures.missing_note(values, level, lang)
+        return fig, table, missing, queries.attribution(store, lang)
 
     @app.callback(
         Output("trend", "figure"),
