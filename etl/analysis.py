@@ -19,9 +19,13 @@ Step = Callable[[duckdb.DuckDBPyConnection, Settings], None]
 def steps() -> list[tuple[str, Step]]:
     """The analysis steps, in order (imported here so a build loads only what it runs)."""
     from etl.registry import write_indicator_meta
+    from etl.stats.change import write_changes
     from etl.stats.composite import write_context_index, write_unease_index
+    from etl.stats.trend import write_trends
 
     return [
+        ("changes", write_changes),
+        ("trends and alerts", write_trends),
         ("context index", write_context_index),
         ("unease index", write_unease_index),
         ("indicator registry", write_indicator_meta),

@@ -1,0 +1,434 @@
+"""Monthly incident series: trend tests, STL decomposition and last-month alerts (methods §6).
+
+- **Trend**: seasonal Mann–Kendall test with the seasonal Sen slope (change of the
+  monthly count per year), only for series of at least ``trend_min_months`` months.
+  Over the many areas × categories of one level the p-values are adjusted with
+  Benjamini–Hochberg (``mk_q``); the direction is 'rising' or 'falling' only when
+  ``mk_q < fdr_alpha`` and the Sen slope has that sign.
+- **Components**: ``statsmodels.tsa.seasonal.STL(period=12, robust=True)``.
+- **Alert**: a Poisson GLM with month-of-year effects and a linear time trend is
+  fitted to every month before the last; when its Pearson χ²/df exceeds
+  ``OVERDISPERSION`` a negative binomial (NB2, dispersion by maximum likelihood)
+  replaces it.  The prediction band of the last month is taken from the Poisson or
+  NB distribution whose log-mean is spread by its estimation error (normal on the
+  log scale, Gauss–Hermite quadrature), so a short history widens the band.
+  An alert needs the observed count outside the ``alert_level`` band *and* a
+  Benjamini–Hochberg q-value below ``fdr_alpha`` over all areas × categories of the
+  month: with 9 areas × 8 categories about 4 bands would be crossed by chance each
+  month, while a real spike has a p-value far below any q threshold.
+
+Series count incidents by the month of their start date, from the first to the
+last month in the incidents table; a last month that is not complete in the
+extract will look like a drop.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import duckdb
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
+from statsmodels.tsa.seasonal import STL
+
+from etl.settings import Settings
+
+#: Pearson chi2 / df above which the alert model is a negative binomial.
+OVERDISPERSION = 1.5
+#: Levels with STL components and alerts; trends are tested for buurten too.
+DETAIL_LEVELS = ("wijk", "gemeente")
+TREND_LEVELS = ("buurt", "wijk", "gemeente")
+_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(21)
+_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
+
+
+def month_range(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every month 'YYYY-MM' from the first to the last month in ``incidents``."""
+    rows = con.execute(
+        """
+        select strftime(m, '%Y-%m')
+        from (select min(month) as lo, max(month) as hi from incidents) b,
+            range(strptime(b.lo || '-01', '%Y-%m-%d'), strptime(b.hi || '-01', '%Y-%m-%d')
+                + interval 1 month, interval 1 month) t(m)
+        where b.lo is not null
+        order by 1
+        """
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, category: str) -> pd.DataFrame:
+    """Complete monthly incident counts of every area of one level.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A connection with ``incidents``, ``areas`` and ``area_ancestors``.
+    level : str
+        'buurt', 'wijk', 'gemeente', ...
+    category : str
+        An incident category, or 'total' for all incidents.
+
+    Returns
+    -------
+    DataFrame
+        Index: months 'YYYY-MM' (first to last month of the incidents table, none
+        missing); columns: area codes of the level, sorted; values: counts, 0 filled.
+    """
+    months = month_range(con)
+    codes = [
+        r[0]
+        for r in con.execute(
+            "select code from areas where level = ? order by code", [level]
+        ).fetchall()
+    ]
+    counted = con.execute(
+        """
+        select anc.ancestor_code as area_code, i.month, count(*) as n
+        from incidents i
+        join area_ancestors anc on anc.code = i.area_code and anc.ancestor_level = $level
+        where $category = 'total' or i.category = $category
+        group by all
+        """,
+        {"level": level, "category": category},
+    ).df()
+    wide = counted.pivot_table(index="month", columns="area_code", values="n", aggfunc="sum")
+    wide = wide.reindex(index=months, columns=codes).fillna(0).astype(int)
+    wide.index.name, wide.columns.name = "month", None
+    return wide
+
+
+def seasonal_mann_kendall(
+    series: np.ndarray | pd.Series, period: int = 12, min_months: int = 24
+) -> tuple[float, float, float]:
+    """Seasonal Mann–Kendall test (Hirsch & Slack 1984) and seasonal Sen slope.
+
+    The Mann–Kendall scores S and their tie-corrected variances are summed over the
+    seasons; z = (S ∓ 1)/√var (continuity correction), two-sided normal p.  The
+    slope is the median of (x_j − x_i)/(j − i) over all pairs of years within a
+    season.  This is ``pymannkendall.seasonal_test`` in a few lines of numpy.
+
+    Parameters
+    ----------
+    series : array-like
+        Monthly values, oldest first, no gaps (NaN values are skipped).
+    period : int
+        Season length (12 for months).
+    min_months : int
+        Fewer values give NaNs.
+
+    Returns
+    -------
+    tuple of float
+        ``(z, p, slope)``: the test statistic, its two-sided p-value and the Sen slope
+        per season cycle (per year for monthly data).  A series without any pair
+        of different values gives (0, 1, 0); a too short series (NaN, NaN, NaN).
+    """
+    x = np.asarray(series, dtype=float)
+    if np.isfinite(x).sum() < min_months:
+        return math.nan, math.nan, math.nan
+    years = -(-len(x) // period)
+    x = np.pad(x, (0, years * period - len(x)), constant_values=np.nan).reshape(years, period)
+    s, var, slopes = 0.0, 0.0, []
+    for season in x.T:
+        v = season[np.isfinite(season)]
+        n = len(v)
+        i, j = np.triu_indices(n, k=1)
+        s += np.sign(v[j] - v[i]).sum()
+        _, ties = np.unique(v, return_counts=True)
+        var += (n * (n - 1) * (2 * n + 5) - (ties * (ties - 1) * (2 * ties + 5)).sum()) / 18
+        step = np.flatnonzero(np.isfinite(season))
+        slopes.append((v[j] - v[i]) / (step[j] - step[i]))
+    slope = float(np.median(np.concatenate(slopes))) if slopes else math.nan
+    if s == 0 or var <= 0:
+        return 0.0, 1.0, slope
+    z = (s - np.sign(s)) / math.sqrt(var)
+    return float(z), float(2 * stats.norm.sf(abs(z))), slope
+
+
+def stl_components(series: np.ndarray | pd.Series, period: int = 12) -> pd.DataFrame:
+    """Robust STL decomposition of a monthly series.
+
+    Returns
+    -------
+    DataFrame
+        Columns observed, trend, seasonal, resid (same index as ``series``).
+    """
+    x = pd.Series(series, dtype=float)
+    fit = STL(x.to_numpy(), period=period, robust=True).fit()
+    return pd.DataFrame(
+        {
+            "observed": x.to_numpy(),
+            "trend": fit.trend,
+            "seasonal": fit.seasonal,
+            "resid": fit.resid,
+        },
+        index=x.index,
+    )
+
+
+def _design(n: int, first_month_of_year: int, period: int = 12) -> np.ndarray:
+    """Intercept, month-of-year dummies (first month as reference) and time in years."""
+    season = (np.arange(n) + first_month_of_year - 1) % period
+    dummies = np.zeros((n, period - 1))
+    rows = np.flatnonzero(season > 0)
+    dummies[rows, season[rows] - 1] = 1.0
+    return np.column_stack([np.ones(n), dummies, np.arange(n) / period])
+
+
+def _fit_mean(y: np.ndarray, x: np.ndarray, x_new: np.ndarray) -> tuple[float, float, float, str]:
+    """Log-mean of the new month, its standard error, the NB alpha (0 = Poisson), model."""
+    keep = x.any(axis=0)
+    keep[0] = True
+    x, x_new = x[:, keep], x_new[keep]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        poisson = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+        df = max(len(y) - x.shape[1], 1)
+        if poisson.pearson_chi2 / df <= OVERDISPERSION:
+            eta = float(x_new @ poisson.params)
+            return eta, float(math.sqrt(x_new @ poisson.cov_params() @ x_new)), 0.0, "poisson"
+        nb = sm.NegativeBinomial(y, x, loglike_method="nb2").fit(
+            start_params=np.append(poisson.params, 0.1), disp=0, maxiter=200
+        )
+    k = x.shape[1]
+    alpha = float(nb.params[-1])
+    cov = np.asarray(nb.cov_params())[:k, :k]
+    if not (np.isfinite(alpha) and alpha > 0 and np.all(np.isfinite(cov))):
+        eta = float(x_new @ poisson.params)
+        return eta, float(math.sqrt(x_new @ poisson.cov_params() @ x_new)), 0.0, "poisson"
+    eta = float(x_new @ nb.params[:k])
+    return eta, float(math.sqrt(max(x_new @ cov @ x_new, 0.0))), alpha, "negbin"
+
+
+def _mixture_cdf(k: np.ndarray, eta: float, se: float, alpha: float) -> np.ndarray:
+    """P(X <= k) for Poisson/NB counts whose log-mean is Normal(eta, se²)."""
+    mus = np.exp(eta + se * _NODES)
+    if alpha > 0:
+        size = 1.0 / alpha
+        cdf = stats.nbinom.cdf(k[:, None], size, size / (size + mus[None, :]))
+    else:
+        cdf = stats.poisson.cdf(k[:, None], mus[None, :])
+    return cdf @ _WEIGHTS
+
+
+def prediction_band(
+    eta: float, se: float, alpha: float, level: float, observed: int
+) -> tuple[float, float, float]:
+    """Lower and upper bound of the central ``level`` band and the two-sided p of ``observed``."""
+    mu_hi = math.exp(eta + se * _NODES[-1])
+    top = int(max(observed, mu_hi + 12 * math.sqrt(mu_hi * (1 + alpha * mu_hi)) + 20))
+    k = np.arange(top + 1)
+    cdf = _mixture_cdf(k, eta, se, alpha)
+    tail = (1 - level) / 2
+    lower = float(np.searchsorted(cdf, tail - 1e-12))
+    upper = float(min(np.searchsorted(cdf, 1 - tail - 1e-12), top))
+    below = cdf[observed]
+    above = 1.0 - (cdf[observed - 1] if observed > 0 else 0.0)
+    return lower, upper, float(min(1.0, 2 * min(below, above)))
+
+
+def alert_for_last_month(
+    series: np.ndarray | pd.Series, level: float = 0.95, first_month_of_year: int = 1
+) -> dict:
+    """Is the last month outside the prediction band of the months before it?
+
+    Parameters
+    ----------
+    series : array-like of int
+        Monthly counts, oldest first, no gaps; the last value is the month judged.
+    level : float
+        Coverage of the prediction band (e.g. 0.95).
+    first_month_of_year : int
+        Calendar month (1–12) of the first value, for the month-of-year effects.
+
+    Returns
+    -------
+    dict
+        observed, expected (mean of the predictive distribution), lower, upper (the
+        band), p_value (two-sided), alert (observed outside the band) and model
+        ('poisson', 'negbin' or 'none' when the history has no incidents).
+    """
+    y = np.asarray(series, dtype=float)
+    observed = int(y[-1])
+    history = y[:-1]
+    x_all = _design(len(y), first_month_of_year)
+    if history.sum() == 0:
+        p = 1.0 if observed == 0 else 0.0
+        return dict(
+            observed=observed,
+            expected=0.0,
+            lower=0.0,
+            upper=0.0,
+            p_value=p,
+            alert=observed > 0,
+            model="none",
+        )
+    eta, se, alpha, model = _fit_mean(history, x_all[:-1], x_all[-1])
+    lower, upper, p = prediction_band(eta, se, alpha, level, observed)
+    expected = float(np.exp(eta + se * _NODES) @ _WEIGHTS)
+    return dict(
+        observed=observed,
+        expected=expected,
+        lower=lower,
+        upper=upper,
+        p_value=p,
+        alert=bool(observed < lower or observed > upper),
+        model=model,
+    )
+
+
+def bh(p: pd.Series) -> pd.Series:
+    """Benjamini–Hochberg q-values; NaN where p is NaN."""
+    q = pd.Series(np.nan, index=p.index)
+    ok = p[np.isfinite(p)]
+    if len(ok):
+        q[ok.index] = multipletests(ok.to_numpy(), method="fdr_bh")[1]
+    return q
+
+
+def _categories(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute("select distinct category from incidents order by 1").fetchall()
+    return [r[0] for r in rows] + ["total"]
+
+
+def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Write the ``trends``, ``trend_components`` and ``alerts`` tables.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The build connection, with ``incidents``, ``areas`` and ``area_ancestors``.
+    settings : Settings
+        ``trend_min_months``, ``alert_level``, ``fdr_alpha``.
+    """
+    months = month_range(con)
+    trend_rows, component_frames, alert_rows = [], [], []
+    first_moy = int(months[0][5:7]) if months else 1
+    for level in TREND_LEVELS:
+        for category in _categories(con) if months else []:
+            counts = monthly_counts(con, level, category)
+            for code in counts.columns:
+                y = counts[code].to_numpy()
+                z, p, slope = seasonal_mann_kendall(y, 12, settings.trend_min_months)
+                trend_rows.append(
+                    (code, level, category, len(y), months[0], months[-1], z, p, slope)
+                )
+                if level not in DETAIL_LEVELS or len(y) < settings.trend_min_months:
+                    continue
+                parts = stl_components(counts[code])
+                component_frames.append(
+                    parts.reset_index().assign(area_code=code, category=category)
+                )
+                alert = alert_for_last_month(y, settings.alert_level, first_moy)
+                alert_rows.append(
+                    {
+                        "area_code": code,
+                        "level": level,
+                        "category": category,
+                        "month": months[-1],
+                        **alert,
+                    }
+                )
+    _write_trends_table(con, trend_rows, settings)
+    _write_components(con, component_frames)
+    _write_alerts(con, alert_rows, settings)
+
+
+def _write_trends_table(con: duckdb.DuckDBPyConnection, rows: list, settings: Settings) -> None:
+    columns = [
+        "area_code",
+        "level",
+        "category",
+        "months",
+        "first_month",
+        "last_month",
+        "mk_z",
+        "mk_p",
+        "sen_slope_per_year",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["mk_q"] = frame.groupby("level")["mk_p"].transform(bh) if len(frame) else []
+    significant = frame["mk_q"] < settings.fdr_alpha
+    frame["direction"] = np.select(
+        [
+            significant & (frame["sen_slope_per_year"] > 0),
+            significant & (frame["sen_slope_per_year"] < 0),
+        ],
+        ["rising", "falling"],
+        "none",
+    )
+    frame = frame[[*columns[:8], "mk_q", "sen_slope_per_year", "direction"]]
+    con.execute(
+        """
+        create or replace table trends (
+            area_code text not null, level text not null, category text not null,
+            months integer not null, first_month text, last_month text,
+            mk_z double, mk_p double, mk_q double, sen_slope_per_year double,
+            direction text not null check (direction in ('rising', 'falling', 'none')),
+            primary key (area_code, category)
+        )
+        """
+    )
+    _insert(con, "trends", frame)
+
+
+def _write_components(con: duckdb.DuckDBPyConnection, frames: list[pd.DataFrame]) -> None:
+    columns = ["area_code", "category", "month", "observed", "trend", "seasonal", "resid"]
+    frame = (
+        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    )
+    con.execute(
+        """
+        create or replace table trend_components (
+            area_code text not null, category text not null, month text not null,
+            observed double, trend double, seasonal double, resid double,
+            primary key (area_code, category, month)
+        )
+        """
+    )
+    _insert(con, "trend_components", frame)
+
+
+def _write_alerts(con: duckdb.DuckDBPyConnection, rows: list[dict], settings: Settings) -> None:
+    columns = [
+        "area_code",
+        "level",
+        "category",
+        "month",
+        "observed",
+        "expected",
+        "lower",
+        "upper",
+        "p_value",
+        "q_value",
+        "alert",
+        "model",
+    ]
+    frame = pd.DataFrame(rows, columns=[c for c in columns if c != "q_value"])
+    frame["q_value"] = bh(frame["p_value"].astype(float))
+    frame["alert"] = frame["alert"].astype(bool) & (frame["q_value"] < settings.fdr_alpha)
+    con.execute(
+        """
+        create or replace table alerts (
+            area_code text not null, level text not null, category text not null,
+            month text not null, observed integer, expected double, lower double,
+            upper double, p_value double, q_value double, alert boolean not null,
+            model text not null,
+            primary key (area_code, category, month)
+        )
+        """
+    )
+    _insert(con, "alerts", frame[columns])
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    con.register("trend_rows", frame)
+    con.execute(f"insert into {table} select * from trend_rows")
+    con.unregister("trend_rows")
