@@ -21,9 +21,13 @@ def steps() -> list[tuple[str, Step]]:
     from etl.registry import write_indicator_meta
     from etl.stats.change import write_changes
     from etl.stats.composite import write_context_index, write_unease_index
+    from etl.stats.hotspots import write_hotspots
+    from etl.stats.rates import write_smoothed_rates
     from etl.stats.trend import write_trends
 
     return [
+        ("smoothed rates and funnel", write_smoothed_rates),
+        ("hotspots", write_hotspots),
         ("changes", write_changes),
         ("trends and alerts", write_trends),
         ("context index", write_context_index),
