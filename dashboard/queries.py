@@ -153,3 +153,20 @@ def attribution(store: Store, lang: str) -> str:
         for p, v in zip(frame["publisher"], frame["vintage"])
     )
     return {"nl": "Grenzen: ", "en": "Boundaries: "}[lang] + listed
+
+
+def rules_text(store: Store, lang: str) -> str:
+    """The project-default thresholds this database was built with, as a sentence."""
+    v = dict(store.frame("select name, value from build_settings").values.tolist())
+    conf = round(100 * float(v["confidence"]))
+    if lang == "en":
+        return (
+            f"Rules: survey figures withheld below {v['min_survey_n']} respondents and "
+            f"indicative below {v['indicative_survey_n']}; no incident rate below "
+            f"{v['min_inhabitants']} inhabitants; {conf}% intervals; public counts 1-4 as <5."
+        )
+    return (
+        f"Regels: enquêtecijfers niet getoond onder {v['min_survey_n']} respondenten en "
+        f"indicatief onder {v['indicative_survey_n']}; geen incidentcijfer onder "
+        f"{v['min_inhabitants']} inwoners; {conf}%-intervallen; publieke aantallen 1-4 als <5."
+    )

@@ -65,9 +65,11 @@ def _shape_for(dash, code):
 
 def test_language_switch_changes_labels_and_table_has_a_row_per_area(dash, demo_con):
     assert dash.find_element("#level-label").text == "Niveau"
+    assert "niet getoond onder 50 respondenten" in dash.find_element("#map-definition").text
     dash.find_element("#lang input[value='en']").click()
     dash.wait_for_text_to_equal("#level-label", "Level", timeout=10)
     dash.wait_for_text_to_equal("#period-label", "Period", timeout=10)
+    dash.wait_for_contains_text("#map-definition", "withheld below 50 respondents", timeout=10)
     buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
     rows = dash.driver.execute_script(
         "return document.querySelectorAll('#map-data-table tbody tr').length"

@@ -79,6 +79,7 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                                 style={"height": "560px"},
                             ),
                             html.P(id="map-missing", className="map-missing"),
+                            html.P(id="map-definition", className="definition"),
                             html.P(id="map-attribution", className="attribution"),
                             html.Details(
                                 [
@@ -183,6 +184,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("map", "figure"),
         Output("map-table", "children"),
         Output("map-missing", "children"),
+        Output("map-definition", "children"),
         Output("map-attribution", "children"),
         Input("indicator", "value"),
         Input("level", "value"),
@@ -191,7 +193,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
     )
     def update_map(indicator, level, period, lang):
         if not (indicator and level and period):
-            return no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update
         entry = queries.indicator_meta(store)[indicator]
         values = queries.public_area_values(store, indicator, level, period)
         fig = figures.choropleth(
@@ -204,7 +206,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
         )
         table = data_table(values, entry.unit, lang, "map")
         missing = figures.missing_note(values, level, lang)
-        return fig, table, missing, queries.attribution(store, lang)
+        definition = f"{entry.definition[lang]} {queries.rules_text(store, lang)}"
+        return fig, table, missing, definition, queries.attribution(store, lang)
 
     @app.callback(
         Output("trend", "figure"),
