@@ -7,6 +7,7 @@ of the build's connection and writes its own tables (or rows of
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import duckdb
@@ -36,9 +37,14 @@ def steps() -> list[tuple[str, Step]]:
     ]
 
 
-def run_analyses(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def run_analyses(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[tuple[str, float]]:
+    """Run every step; return (name, seconds) per step."""
+    timings = []
     for name, step in steps():
+        started = time.perf_counter()
         try:
             step(con, settings)
         except Exception as exc:
             raise RuntimeError(f"analysis step {name!r} failed: {exc}") from exc
+        timings.append((name, time.perf_counter() - started))
+    return timings

@@ -81,6 +81,8 @@ def _build(config: Path, db: Path) -> int:
             print(f"{'':<16}   quarantined {count} x {reason}")
         for note in s.notes:
             print(f"{'':<16}   note: {note}")
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.timings)
+    print(f"steps: {steps}")
     print(
         f"built {summary.db_path} in {summary.seconds:.1f} s: {summary.indicator_rows} indicator "
         f"values; {summary.quarantined} rows quarantined (see the quarantine table)"

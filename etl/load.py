@@ -54,6 +54,7 @@ class BuildSummary:
     sources: list[SourceResult]
     seconds: float
     indicator_rows: int
+    timings: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def quarantined(self) -> int:
@@ -84,7 +85,7 @@ def build(
     _remove(tmp)
     con = connect(tmp)
     try:
-        results = _build_into(con, config, settings)
+        results, timings = _build_into(con, config, settings)
         con.execute("checkpoint")
         indicator_rows = con.execute("select count(*) from indicator_values").fetchone()[0]
         con.close()
@@ -93,7 +94,7 @@ def build(
         con.close()
         _remove(tmp)
         raise
-    return BuildSummary(db_path, results, time.perf_counter() - started, indicator_rows)
+    return BuildSummary(db_path, results, time.perf_counter() - started, indicator_rows, timings)
 
 
 def _remove(path: Path) -> None:
@@ -101,7 +102,10 @@ def _remove(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _build_into(con: duckdb.DuckDBPyConnection, config: Config, settings: Settings) -> list:
+def _build_into(
+    con: duckdb.DuckDBPyConnection, config: Config, settings: Settings
+) -> tuple[list[SourceResult], list[tuple[str, float]]]:
+    started = time.perf_counter()
     sqlfiles.run_layer(con, "schema")
     con.executemany("insert into build_settings values (?, ?, ?)", settings.rows())
     con.executemany(
@@ -131,14 +135,17 @@ def _build_into(con: duckdb.DuckDBPyConnection, config: Config, settings: Settin
         if source.kind != "boundaries":
             results.append(_load_table(con, source, index))
 
+    timings = [("load sources", time.perf_counter() - started)]
     for layer in ("staging", "marts"):
+        started = time.perf_counter()
         sqlfiles.run_layer(con, layer)
-    run_analyses(con, settings)
+        timings.append((f"sql {layer}", time.perf_counter() - started))
+    timings += run_analyses(con, settings)
     violations = sqlfiles.run_checks(con)
     if violations:
         listed = "; ".join(f"{c}: {d}" for _, c, d in violations[:10])
         raise BuildError(f"{len(violations)} data checks failed: {listed}")
-    return results
+    return results, timings
 
 
 def _log(con, source: Source, result: SourceResult, started: datetime) -> None:
