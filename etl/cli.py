@@ -79,7 +79,7 @@ def _build(config: Path, db: Path) -> int:
         print(f"{s.name:<16} {s.kind:<17} {counts}")
         for reason, count in s.reasons.items():
             print(f"{'':<16}   quarantined {count} x {reason}")
-        for note in s.notes:
+        for note in s.notes:  # includes rows of other municipalities skipped
             print(f"{'':<16}   note: {note}")
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.timings)
     print(f"steps: {steps}")

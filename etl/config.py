@@ -8,6 +8,7 @@ municipality or a new supplier means writing a config, not code.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ KINDS = (
     "indicator_table",
     "context",
     "initiatives",
+    "incident_counts",
 )
 LEVELS = ("gemeente", "stadsdeel", "wijk", "buurt")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -122,6 +124,26 @@ def load_config(path: str | Path) -> Config:
     )
 
 
+_VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+
+
+def expand_path(text: str, where: str) -> str:
+    """Expand ``${NAME}`` and ``${NAME:-default}`` from the environment in a source path.
+
+    Real data lives outside the project; a config names its location through a
+    variable such as ``${UNEASE_REAL_DATA:-../shared/data/real}``.
+    """
+
+    def value(match: re.Match) -> str:
+        name, default = match.group(1), match.group(2)
+        found = os.environ.get(name, default)
+        if found is None:
+            raise ConfigError(f"{where}: path uses ${{{name}}}, which is not set")
+        return found
+
+    return _VARIABLE.sub(value, text)
+
+
 def _source(path: Path, index: int, entry: Any) -> Source:
     where = f"{path}: source #{index}"
     if not isinstance(entry, dict):
@@ -153,7 +175,7 @@ def _source(path: Path, index: int, entry: Any) -> Source:
                 f"{where}: published indicators must declare [sources.options] direction = "
                 "'higher_worse' or 'higher_better'"
             )
-    file = Path(entry["path"])
+    file = Path(expand_path(str(entry["path"]), where))
     if not file.is_absolute():
         file = (path.parent / file).resolve()
     columns = entry.get("columns", {})

@@ -24,13 +24,17 @@ from etl.analysis import run_analyses
 from etl.config import Config, Source, load_config
 from etl.db import connect
 from etl.extract import SPATIAL_SUFFIXES, checksum, read_source
+from etl.harmonise import categories, map_area_codes, melt_wide, other_municipality
 from etl.schema import LOCATED
 from etl.settings import Settings
-from etl.validate import Problems, rejected_frame, row_numbers, validate_table
+from etl.validate import LINE, Problems, rejected_frame, row_numbers, validate_table
 from geo.assign import assign_areas
 from geo.boundaries import LEVEL_ORDER, assemble_areas, display_geometries
 from geo.crs import resolve_crs, to_rd
 from geo.normalise import normalise_boundaries
+
+#: Options by which a source maps foreign area codes onto the loaded areas.
+MAPPING_OPTIONS = {"gemeente_rows", "code_map", "match_names"}
 
 
 class BuildError(Exception):
@@ -46,6 +50,7 @@ class SourceResult:
     rows_quarantined: int
     notes: list[str] = field(default_factory=list)
     reasons: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
 
 
 @dataclass
@@ -66,6 +71,8 @@ class AreaIndex:
     """What located sources are checked and assigned against."""
 
     codes: set[str]
+    areas: pd.DataFrame  # code, name, level
+    gemeente_code: str
     finest_level: str
     finest_codes: np.ndarray
     finest_geoms: np.ndarray
@@ -150,7 +157,7 @@ def _build_into(
 
 def _log(con, source: Source, result: SourceResult, started: datetime) -> None:
     con.execute(
-        "insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             source.name,
             source.kind,
@@ -159,6 +166,7 @@ def _log(con, source: Source, result: SourceResult, started: datetime) -> None:
             result.rows_read,
             result.rows_loaded,
             result.rows_quarantined,
+            result.skipped,
             "; ".join(result.notes) or None,
             started,
             datetime.now(),
@@ -224,6 +232,8 @@ def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> Ar
     top = areas[areas["level"] == "gemeente"]
     return AreaIndex(
         codes=set(areas["code"]),
+        areas=pd.DataFrame(areas[["code", "name", "level"]]),
+        gemeente_code=code,
         finest_level=finest,
         finest_codes=fine["code"].to_numpy(),
         finest_geoms=fine.geometry.to_numpy(),
@@ -233,10 +243,41 @@ def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> Ar
 
 def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
     started = datetime.now()
+    where = f"{source.path}: source '{source.name}'"
     frame = read_source(source)
     is_csv = not isinstance(frame, gpd.GeoDataFrame) and source.path.suffix.lower() != ".parquet"
-    typed, problems = validate_table(source, frame, is_csv)
+    offset = 2 if is_csv else 1
+    if "wide" in source.options:
+        frame = melt_wide(frame, source.options["wide"], where)
+        frame[LINE] = frame.pop("_row") + offset
+    else:
+        frame[LINE] = np.arange(len(frame)) + offset
+    rows_read = len(frame)
+    area_column = source.columns.get("area_code")
     notes: list[str] = []
+    skipped = 0
+    if area_column in frame:
+        other = other_municipality(frame[area_column], index.gemeente_code)
+        skipped = int(other.sum())
+        frame = frame[~other]
+        if skipped:
+            notes.append(f"{skipped} rows of other municipalities skipped")
+    harmonised = None
+    if area_column in frame and MAPPING_OPTIONS & set(source.options):
+        name_column = source.columns.get("area_name")
+        names = frame[name_column] if name_column in frame else None
+        frame = frame.copy()
+        frame[area_column], harmonised = map_area_codes(
+            frame[area_column], names, source, index.areas, index.gemeente_code
+        )
+        notes.append(
+            ", ".join(f"{n} codes mapped by {how}" for how, n in harmonised.value_counts().items())
+        )
+    typed, problems = validate_table(source, frame, is_csv)
+    if harmonised is not None:
+        typed["harmonised"] = harmonised
+    if source.kind == "incident_counts":
+        typed["category"] = categories(typed["category"], source)
     if "area_code" in typed:
         unknown = typed["area_code"].notna() & ~typed["area_code"].isin(index.codes)
         problems.add(unknown, "area_code", "unknown area code: " + typed["area_code"].astype(str))
@@ -247,7 +288,9 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
     _insert_rows(con, source, good)
     if source.kind == "indicator_table":
         _declare_indicators(con, source, sorted(good["indicator"].dropna().unique()))
-    result = SourceResult(source.name, source.kind, len(frame), len(good), len(rejected), notes)
+    result = SourceResult(
+        source.name, source.kind, rows_read, len(good), len(rejected), notes, skipped=skipped
+    )
     result.reasons = _quarantine(con, source, rejected)
     _log(con, source, result, started)
     return result
@@ -337,6 +380,7 @@ def _insert_rows(con, source: Source, good: pd.DataFrame) -> None:
         "survey_responses": "load_survey",
         "initiatives": "load_initiatives",
         "indicator_table": "load_indicator_table",
+        "incident_counts": "load_incident_counts",
     }[source.kind]
     _insert(con, table, good)
 

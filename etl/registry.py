@@ -102,6 +102,12 @@ def context_orientation() -> dict[str, int]:
     return {k: int(v) for k, v in _registry()["context_variables"].items()}
 
 
+def cbs_category(code: str) -> str:
+    """Project category of a CBS SoortMisdrijf code ('1.1.1 ' -> 'woninginbraak')."""
+    code = code.strip()
+    return _registry()["cbs_soort_misdrijf"].get(code, "cbs_" + code.replace(".", "_"))
+
+
 def indicator(indicator_id: str) -> Indicator:
     """Registry entry of an indicator id such as ``incident_rate.woninginbraak``."""
     reg = _registry()

@@ -98,6 +98,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "indicator_table": (
         Field("area_code", "code", True, "CBS area code"),
+        Field("area_name", "text", doc="area name (for options.match_names)"),
         Field("indicator", "text", True, "indicator id"),
         Field("period", "period", True, "period, e.g. 2019 or 2019_2"),
         Field("value", "float", True, "published value"),
@@ -107,7 +108,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "context": (
         Field("area_code", "code", True, "CBS area code"),
+        Field("area_name", "text", doc="area name (for options.match_names)"),
         Field("period", "period", True, "year of the figures"),
+    ),
+    "incident_counts": (
+        Field("area_code", "code", True, "CBS area code (WijkenEnBuurten)"),
+        Field("area_name", "text", doc="area name (for options.match_names)"),
+        Field("period", "period", True, "year (2024, 2024JJ00) or month (2024-03, 2024MM03)"),
+        Field("category", "text", doc="crime category or CBS SoortMisdrijf code; total if absent"),
+        Field("count", "float", True, "registered crimes", lo=0),
     ),
     "initiatives": (
         Field("initiative_id", "text", True, "unique id"),

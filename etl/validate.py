@@ -23,6 +23,26 @@ MISSING_TEXT = ("", ".", "-", "NA", "N/A", "nan", "NaN", "None", "null", "NULL")
 SENTINEL_BELOW = -99999990
 
 
+PERIOD = r"^\d{4}(JJ00|MM\d{2}|KW\d{2}|-Q\d|[-_]\d{1,2})?$"
+
+
+def normalise_period(text: str) -> str:
+    """CBS period codes to the project's.
+
+    2024JJ00 -> 2024, 2024MM03 -> 2024-03, 2024KW01 -> 2024-Q1, 2024-3 -> 2024-03.
+    """
+    year, rest = text[:4], text[4:]
+    if rest in ("", "JJ00"):
+        return year
+    if rest.startswith("MM"):
+        return f"{year}-{rest[2:]}"
+    if rest.startswith("KW"):
+        return f"{year}-Q{int(rest[2:])}"
+    if rest.startswith("-") and rest[1:].isdigit():
+        return f"{year}-{int(rest[1:]):02d}"
+    return text
+
+
 class MappingError(ValueError):
     """A column named in the config is not in the file."""
 
@@ -57,8 +77,16 @@ class Problems:
         return self.index.isin(list(self.by_row))
 
 
+LINE = "_line"
+
+
 def row_numbers(frame: pd.DataFrame, is_csv: bool) -> pd.Series:
-    """Line numbers for CSV (header is line 1), feature numbers (from 1) otherwise."""
+    """Line numbers for CSV (header is line 1), feature numbers (from 1) otherwise.
+
+    A frame that was reshaped or filtered carries its original numbers in ``_line``.
+    """
+    if LINE in frame:
+        return frame[LINE].astype(int)
     offset = 2 if is_csv else 1
     return pd.Series(np.arange(len(frame)) + offset, index=frame.index)
 
@@ -148,9 +176,9 @@ def check_fields(
             problems.add(bad, f.name, f"not one of {', '.join(f.choices)}: " + col.str.slice(0, 40))
             out[f.name] = value.where(~empty, None)
         elif f.type == "period":
-            bad = ~empty & ~col.str.match(r"^\d{4}([-_]?(MM|KW|Q)?\d{1,2})?$")
+            bad = ~empty & ~col.str.match(PERIOD)
             problems.add(bad, f.name, "not a period like 2023, 2023-03 or 2019_2: " + col)
-            out[f.name] = col.where(~empty, None)
+            out[f.name] = col.where(~empty, None).map(normalise_period, na_action="ignore")
         else:
             out[f.name] = col.where(~empty, None)
     return out
@@ -165,7 +193,7 @@ def check_duplicates(kind: str, typed: pd.DataFrame, problems: Problems) -> None
 
 def raw_json(frame: pd.DataFrame, index: list[int]) -> list[str]:
     """The row's raw values as JSON (each value cut at 200 characters)."""
-    cols = [c for c in frame.columns if c != "geometry"]
+    cols = [c for c in frame.columns if c != "geometry" and not str(c).startswith("_")]
     rows = frame.loc[index, cols]
     return [
         json.dumps({str(k): str(v)[:200] for k, v in rec.items()}, ensure_ascii=False)
@@ -189,8 +217,6 @@ def validate_table(
     source: Source, frame: pd.DataFrame, is_csv: bool
 ) -> tuple[pd.DataFrame, Problems]:
     """Type and check the canonical fields of a non-boundary source."""
-    if not is_csv and not isinstance(frame.index, pd.RangeIndex):
-        frame = frame.reset_index(drop=True)
     attrs = frame.drop(columns="geometry") if "geometry" in frame else frame
     if not is_csv:
         attrs = as_text(attrs)

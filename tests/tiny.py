@@ -60,7 +60,7 @@ def default_survey() -> str:
     for i in range(60):
         answer = 1 if i < 15 else 0
         rows.append(f"R{i},2023,BU99980201,{1.0 if i % 2 else 2.0},{answer}")
-    rows.append("R999,2023,BU99999999,1.0,1")  # unknown buurt
+    rows.append("R999,2023,BU99989999,1.0,1")  # unknown buurt
     return SURVEY_HEADER + "\n".join(rows) + "\n"
 
 

@@ -288,9 +288,8 @@ def write_smoothed_rates(con: duckdb.DuckDBPyConnection, settings: Settings) -> 
     try:
         con.execute(
             """
-            insert into indicator_values
-            select indicator, area_code, level, period, value, null, null, null, n, flag,
-                'incidents'
+            insert into indicator_values by name
+            select indicator, area_code, level, period, value, n, flag, 'incidents' as source
             from _eb_rows
             """
         )

@@ -9,4 +9,9 @@ select 'respondent in unknown area', respondent_id
 from survey_responses where area_code not in (select code from areas)
 union all
 select 'initiative in unknown area', initiative_id
-from initiatives where area_code not in (select code from areas);
+from initiatives where area_code not in (select code from areas)
+union all
+select 'a year has both point incidents and reported counts (they would add up twice)',
+    year
+from (select distinct year from incidents) p
+join (select distinct left(period, 4) as year from reported_counts) r using (year);

@@ -14,5 +14,8 @@ create table indicator_values (
     n double,
     flag text not null check (flag in ('ok', 'indicative', 'suppressed', 'no-denominator')),
     source text not null,
+    -- how a value from another boundary vintage was mapped to these areas:
+    -- overlay, table or name (null: native to the loaded boundaries)
+    harmonised text,
     primary key (indicator, area_code, period)
 );

@@ -1,7 +1,7 @@
 -- Incident rate per 1,000 (inhabitants, or addresses/dwellings by setting) with an
 -- exact Poisson interval; no rate where the denominator is missing or below the
 -- minimum population (the count stays in n).
-insert into indicator_values
+insert into indicator_values by name
 with params as (
     select
         cast(setting_value('min_inhabitants') as double) as min_pop,

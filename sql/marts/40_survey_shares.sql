@@ -2,7 +2,7 @@
 -- effective sample size n_eff = (sum w)^2 / sum w^2.  Withheld when the unweighted
 -- n is below min_survey_n; indicative when n < indicative_survey_n or the
 -- half-width exceeds indicative_halfwidth.
-insert into indicator_values
+insert into indicator_values by name
 with params as (
     select
         cast(setting_value('min_survey_n') as double) as min_n,

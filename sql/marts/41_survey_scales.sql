@@ -5,7 +5,7 @@
 --   interval = mean -/+ t(n_eff - 1) * se.
 -- Withheld below min_survey_n respondents; indicative below indicative_survey_n or
 -- when the half-width exceeds indicative_halfwidth * 10 points.
-insert into indicator_values
+insert into indicator_values by name
 with params as (
     select
         cast(setting_value('min_survey_n') as double) as min_n,

@@ -1,6 +1,6 @@
 -- Published area-level indicators (e.g. a city's safety index) as indicator values,
 -- under the id <source>.<indicator>; their direction is declared in the config.
-insert into indicator_values
+insert into indicator_values by name
 select
     p.source || '.' || lower(p.indicator) as indicator,
     p.area_code,
@@ -13,6 +13,7 @@ select
         as se,
     p.n,
     'ok' as flag,
-    p.source
+    p.source,
+    p.harmonised
 from published_indicators p
 join areas a on a.code = p.area_code;

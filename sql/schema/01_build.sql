@@ -22,6 +22,8 @@ create table load_log (
     rows_read integer not null,
     rows_loaded integer not null,
     rows_quarantined integer not null,
+    -- rows of other municipalities in national tables: not ours, not wrong
+    rows_skipped integer not null,
     notes text,
     started_at timestamp not null,
     finished_at timestamp not null

@@ -78,5 +78,16 @@ create table load_indicator_table (
     value double not null,
     ci_low double,
     ci_high double,
-    n integer
+    n integer,
+    harmonised text
+);
+
+create table load_incident_counts (
+    source text not null,
+    row_number integer not null,
+    area_code text not null,
+    period text not null,
+    category text not null,
+    count double not null,
+    harmonised text
 );

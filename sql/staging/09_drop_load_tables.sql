@@ -4,3 +4,4 @@ drop table load_survey;
 drop table load_initiatives;
 drop table load_context;
 drop table load_indicator_table;
+drop table load_incident_counts;

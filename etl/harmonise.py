@@ -1,0 +1,139 @@
+"""Bringing official tables onto the loaded areas before validation.
+
+* Wide tables (a column per year, e.g. ``crime_total_2021`` ... ``crime_total_2025``)
+  become long rows.
+* Rows of other municipalities in national tables are skipped (counted, not lost
+  silently, and not quarantined: they are not wrong, only not ours).
+* Area codes of other systems or vintages are mapped to the loaded areas: rows
+  meaning the whole municipality, a supplied code table (``code_map``), or, as a
+  last resort, names matched within a level (``match_names``).  Each mapped row
+  says how it was mapped (harmonised = table or name); a code that cannot be
+  mapped stays as it is and is quarantined as unknown, so every unmatched code is
+  reported.
+* CBS category codes (SoortMisdrijf ``1.1.1 ``) become project categories.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from etl.config import ConfigError, Source
+from etl.extract import read_csv_text
+from etl.registry import cbs_category
+
+_CBS_CODE = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def melt_wide(frame: pd.DataFrame, pattern: str, where: str) -> pd.DataFrame:
+    """Columns matching ``pattern`` (with a named group ``period``) into rows: period, value."""
+    regex = re.compile(pattern)
+    if "period" not in regex.groupindex:
+        raise ConfigError(f"{where}: option wide needs a named group (?P<period>...)")
+    matched = {c: regex.fullmatch(str(c)) for c in frame.columns}
+    value_columns = [c for c, m in matched.items() if m]
+    if not value_columns:
+        raise ConfigError(f"{where}: no column matches wide = {pattern!r}")
+    ids = [c for c in frame.columns if c not in value_columns]
+    long = frame.reset_index(names="_row").melt(
+        id_vars=["_row", *ids], value_vars=value_columns, var_name="_column", value_name="value"
+    )
+    long["period"] = [matched[c].group("period") for c in long["_column"]]
+    long = long.sort_values(["_row", "_column"], kind="stable").reset_index(drop=True)
+    return long.drop(columns=["_column"])
+
+
+def gemeente_of_code(code: str) -> str | None:
+    """GM code of a CBS area code (GM0363, WK0363AA, BU0363AA01 -> GM0363); None otherwise."""
+    if len(code) >= 6 and code[:2] in ("GM", "WK", "BU") and code[2:6].isdigit():
+        return "GM" + code[2:6]
+    return None
+
+
+def other_municipality(codes: pd.Series, gemeente_code: str) -> pd.Series:
+    """True for codes that belong to another municipality."""
+    owner = codes.astype(str).str.strip().str.upper().map(gemeente_of_code)
+    return owner.notna() & (owner != gemeente_code)
+
+
+def normalise_name(name: str) -> str:
+    """Lowercase, accents and punctuation removed, spaces collapsed."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def map_area_codes(
+    codes: pd.Series,
+    names: pd.Series | None,
+    source: Source,
+    areas: pd.DataFrame,
+    gemeente_code: str,
+) -> tuple[pd.Series, pd.Series]:
+    """Codes mapped onto the loaded areas, and how each was mapped (None if native).
+
+    ``areas`` has columns code, name, level.  Options of the source:
+    ``gemeente_rows`` (values meaning the whole municipality), ``code_map`` (a CSV
+    with from_code,to_code), ``match_names`` (a level whose area names are matched).
+    """
+    opts = source.options
+    codes = codes.astype(str).str.strip()
+    mapped = codes.copy()
+    how = pd.Series(None, index=codes.index, dtype=object)
+    known = set(areas["code"])
+
+    city = {str(v) for v in opts.get("gemeente_rows", [])}
+    if city:
+        is_city = codes.isin(city)
+        mapped[is_city] = gemeente_code
+        how[is_city] = "table"
+
+    if "code_map" in opts:
+        table = _code_map(source, opts["code_map"])
+        hit = ~mapped.isin(known) & mapped.isin(table.index)
+        mapped[hit] = mapped[hit].map(table)
+        how[hit] = "table"
+
+    level = opts.get("match_names")
+    if level:
+        if names is None:
+            raise ConfigError(
+                f"{source.path}: source '{source.name}': match_names needs an area_name column"
+            )
+        at_level = areas[areas["level"] == level]
+        by_name = {}
+        for code, name in zip(at_level["code"], at_level["name"]):
+            by_name.setdefault(normalise_name(name), []).append(code)
+        unique = {k: v[0] for k, v in by_name.items() if len(v) == 1}
+        todo = ~mapped.isin(known)
+        found = names[todo].map(lambda n: unique.get(normalise_name(n)))
+        hit = found.notna()
+        mapped[found[hit].index] = found[hit]
+        how[found[hit].index] = "name"
+    return mapped, how
+
+
+def _code_map(source: Source, path_text: str) -> pd.Series:
+    path = Path(path_text)
+    if not path.is_absolute():
+        path = source.path.parent / path
+    if not path.is_file():
+        raise ConfigError(f"{path}: code_map of source '{source.name}' not found")
+    table = read_csv_text(path)
+    if not {"from_code", "to_code"} <= set(table.columns):
+        raise ConfigError(f"{path}: a code_map needs the columns from_code and to_code")
+    return table.set_index(table["from_code"].str.strip())["to_code"].str.strip()
+
+
+def categories(values: pd.Series, source: Source) -> pd.Series:
+    """Project categories: 'total' when absent, CBS codes mapped, then the config's category_map."""
+    custom = {str(k): str(v) for k, v in source.options.get("category_map", {}).items()}
+    text = values.fillna("").astype(str).str.strip()
+    out = text.where(text != "", "total")
+    own = out.isin(custom)
+    cbs = ~own & out.str.match(_CBS_CODE)
+    out[cbs] = out[cbs].map(cbs_category)
+    out[own] = out[own].map(custom)
+    return out
