@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from etl.fetch import add_fetch_parser
+
 DEFAULT_DEMO_DIR = Path("data/demo")
 DEFAULT_DB = Path("data/demo.duckdb")
 
@@ -35,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host")
     p.add_argument("--debug", action="store_true")
 
+    add_fetch_parser(sub)
+
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
@@ -42,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "build":
             return _build(args.config, args.db)
+        if args.command == "fetch":
+            from etl.fetch import run_fetch
+
+            return run_fetch(args)
         if args.command == "demo":
             config = _generate(args.dir, args.seed)
             code = _build(config, args.db)

@@ -8,28 +8,31 @@ Buurten (the Wijk- en Buurtkaart of CBS and Kadaster), one API per year::
 
     https://api.pdok.nl/cbs/wijken-en-buurten-<year>/ogc/v1/collections/<layer>/items
 
-documented at https://www.pdok.nl/ogc-apis/-/article/cbs-wijken-en-buurten,
-with the query rules in https://www.pdok.nl/features and
-https://www.pdok.nl/faq-ogc-api: at most 1,000 features a request (``limit``),
-further pages through the ``links`` entry with ``rel="next"``, output CRS
-chosen with ``crs=http://www.opengis.net/def/crs/EPSG/0/28992`` (OGC API
-Features Part 2, which confirms the CRS in the ``Content-Crs`` response header).
-The collections ``gemeenten``, ``wijken`` and ``buurten`` are filtered on the
-``gemeentecode`` property.  A response without ``Content-Crs`` is GeoJSON's
-default CRS84 and is transformed to EPSG:28992.
+listed at https://www.pdok.nl/ogc-apis/-/article/cbs-wijken-en-buurten.  PDOK's
+rules for these APIs (https://www.pdok.nl/features, https://www.pdok.nl/faq-ogc-api):
+at most 1,000 features a request (``limit``), and paging to the next set, which
+follows the ``links`` entry with ``rel="next"`` of each page.  The output CRS is
+asked for with ``crs=http://www.opengis.net/def/crs/EPSG/0/28992`` (OGC API -
+Features - Part 2, https://docs.ogc.org/is/18-058r1/18-058r1.html), and the
+``Content-Crs`` response header says which CRS was served; a response without
+it is GeoJSON's default CRS84 and is transformed to EPSG:28992.  The
+collections ``gemeenten``, ``wijken`` and ``buurten`` are filtered with their
+``gemeentecode`` query parameter, and the features are checked against the
+code again after download.
 
-Tables come from the CBS OData v3 services, described on
-https://www.cbs.nl/nl-nl/onze-diensten/open-data/statline-als-open-data and in
-the *Handleiding CBS Open Data Services*: the ``ODataApi`` is for small
-requests and has a limit of 10,000 per request, the ``ODataFeed`` is for bulk
-downloads, has no maximum and returns the rows in pages, each pointing to the
-next with ``odata.nextLink``.  Fetches use the Feed and follow that link; a
-page of exactly 10,000 rows without a link (the ``ODataApi`` limit) continues
-with ``$skip``/``$top``.  Tables of third parties such as the Politie
-(``47022NED``, registered crime per month per wijk and buurt) are served from
-``dataderden.cbs.nl``, CBS's own (``85984NED``, Kerncijfers wijken en buurten)
-from ``opendata.cbs.nl``.  Rows are selected with the OData v3 ``startswith``
-function on the area dimension (``GM0363``, ``WK0363..``, ``BU0363..``).
+Tables come from the CBS OData v3 services.  CBS describes them on
+https://www.cbs.nl/nl-nl/onze-diensten/open-data/statline-als-open-data: the
+standard API (``ODataApi``) is for small requests and has a limit of 10,000 per
+request; the Feed (``ODataFeed``) is for bulk downloads and has no maximum
+number of records.  The Feed returns the rows in pages, each pointing to the
+next with ``odata.nextLink`` (OData v3 JSON).  Fetches use the Feed and follow
+that link; a page of exactly 10,000 rows without a link (the ``ODataApi``
+limit, when that service is chosen) continues with ``$skip``/``$top``.  Tables
+of third parties such as the Politie (``47022NED``, registered crime per month
+per wijk and buurt) are served from ``dataderden.cbs.nl``, CBS's own
+(``85984NED``, Kerncijfers wijken en buurten) from ``opendata.cbs.nl``.  Rows
+are selected with the OData v3 ``startswith`` function on the area dimension
+(``GM0363``, ``WK0363..``, ``BU0363..``); the filter is kept on every page.
 
 Every file is written under a temporary name and renamed into place at the
 end, so a failed download leaves nothing behind.  A ``.PROVENANCE.txt``
@@ -52,12 +55,11 @@ from datetime import UTC, datetime
 from email.message import Message
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
-import geopandas as gpd
-import pyogrio
-from pandas.api.types import is_numeric_dtype
+if TYPE_CHECKING:  # geopandas is imported when a download runs, not when the CLI starts
+    import geopandas as gpd
 
 #: PDOK OGC API Features for CBS Wijken en Buurten; ``{year}`` is the boundary year.
 PDOK_WIJKEN_EN_BUURTEN = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
@@ -234,6 +236,8 @@ def fetch_boundaries(
     )
 
     def write(tmp: Path) -> None:
+        import pyogrio
+
         for layer, frame in frames.items():
             pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG")
 
@@ -245,6 +249,9 @@ def fetch_boundaries(
 def _download_layer(
     url: str, layer: str, gemeente: str, timeout: float, progress: Progress | None
 ) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    from pandas.api.types import is_numeric_dtype
+
     features: list[dict[str, Any]] = []
     crs: str | None = None
     for number, (page_url, doc, headers) in enumerate(_ogc_pages(url, timeout), start=1):
@@ -278,7 +285,7 @@ def _ogc_pages(url: str, timeout: float) -> Iterator[tuple[str, Any, Message]]:
     next_url: str | None = url
     while next_url is not None:
         if next_url in seen or len(seen) >= MAX_PAGES:
-            raise FetchError(f"paging does not end: {next_url} was asked before")
+            raise FetchError(f"paging does not end (next page {next_url})")
         seen.add(next_url)
         doc, headers = get_json(next_url, timeout)
         yield next_url, doc, headers
@@ -408,7 +415,7 @@ def fetch_cbs_table(
     url: str | None = first
     while url is not None:
         if url in seen or len(seen) >= MAX_PAGES:
-            raise FetchError(f"paging does not end: {url} was asked before")
+            raise FetchError(f"paging does not end (next page {url})")
         seen.add(url)
         doc, _ = get_json(url, timeout)
         values = doc.get("value") if isinstance(doc, dict) else None

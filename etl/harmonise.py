@@ -46,6 +46,16 @@ def melt_wide(frame: pd.DataFrame, pattern: str, where: str) -> pd.DataFrame:
     return long.drop(columns=["_column"])
 
 
+def keep_rows(frame: pd.DataFrame, keep: dict) -> pd.Series:
+    """Rows whose columns hold one of the listed values (option ``keep``)."""
+    mask = pd.Series(True, index=frame.index)
+    for column, allowed in keep.items():
+        if column not in frame:
+            raise ConfigError(f"option keep names column {column!r}, which is not in the file")
+        mask &= frame[column].astype(str).str.strip().isin([str(v) for v in allowed])
+    return mask
+
+
 def gemeente_of_code(code: str) -> str | None:
     """GM code of a CBS area code (GM0363, WK0363AA, BU0363AA01 -> GM0363); None otherwise."""
     if len(code) >= 6 and code[:2] in ("GM", "WK", "BU") and code[2:6].isdigit():
@@ -87,6 +97,8 @@ def map_area_codes(
     city = {str(v) for v in opts.get("gemeente_rows", [])}
     if city:
         is_city = codes.isin(city)
+        if names is not None:
+            is_city |= names.astype(str).str.strip().isin(city)
         mapped[is_city] = gemeente_code
         how[is_city] = "table"
 

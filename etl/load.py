@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +24,13 @@ from etl.analysis import run_analyses
 from etl.config import Config, Source, load_config
 from etl.db import connect
 from etl.extract import SPATIAL_SUFFIXES, checksum, read_source
-from etl.harmonise import categories, map_area_codes, melt_wide, other_municipality
+from etl.harmonise import (
+    categories,
+    keep_rows,
+    map_area_codes,
+    melt_wide,
+    other_municipality,
+)
 from etl.schema import LOCATED
 from etl.settings import Settings
 from etl.validate import LINE, Problems, rejected_frame, row_numbers, validate_table
@@ -33,6 +39,12 @@ from geo.boundaries import LEVEL_ORDER, assemble_areas, display_geometries
 from geo.crs import resolve_crs, to_rd
 from geo.normalise import normalise_boundaries
 
+#: Columns that identify a row of an area-level table: a second such row is quarantined.
+KEYS = {
+    "indicator_table": ["area_code", "indicator", "period"],
+    "incident_counts": ["area_code", "category", "period"],
+    "context": ["area_code", "period"],
+}
 #: Options by which a source maps foreign area codes onto the loaded areas.
 MAPPING_OPTIONS = {"gemeente_rows", "code_map", "match_names"}
 
@@ -134,7 +146,7 @@ def _build_into(
 
     results, layers = [], []
     for source in config.of_kind("boundaries"):
-        result, layer = _load_boundaries(con, source)
+        result, layer = _load_boundaries(con, source, config.gemeente_code)
         results.append(result)
         layers.append(layer)
     index = _load_areas(con, layers, config.gemeente_code, config.gemeente_name)
@@ -185,7 +197,9 @@ def _quarantine(con, source: Source, rejected: pd.DataFrame) -> dict[str, int]:
     return reasons.value_counts().to_dict()
 
 
-def _load_boundaries(con, source: Source) -> tuple[SourceResult, gpd.GeoDataFrame]:
+def _load_boundaries(
+    con, source: Source, gemeente_code: str
+) -> tuple[SourceResult, gpd.GeoDataFrame]:
     started = datetime.now()
     frame = read_source(source)
     where = f"{source.path}: source '{source.name}'"
@@ -194,16 +208,26 @@ def _load_boundaries(con, source: Source) -> tuple[SourceResult, gpd.GeoDataFram
             f"{where}: boundaries must be a spatial file ({', '.join(SPATIAL_SUFFIXES)})"
         )
     crs = resolve_crs(frame.crs, source.crs, where)
-    layer, problems, notes = normalise_boundaries(source, frame, crs)
-    rejected = rejected_frame(frame.drop(columns="geometry"), problems, row_numbers(frame, False))
-    result = SourceResult(source.name, source.kind, len(frame), len(layer), len(rejected), notes)
+    layer, problems, notes, skipped = normalise_boundaries(source, frame, crs, gemeente_code)
+    kept = frame.drop(columns="geometry")
+    if skipped:
+        kept = kept[~other_municipality(kept[source.columns["code"]], gemeente_code)]
+        kept = kept.reset_index(drop=True)
+    rejected = rejected_frame(kept, problems, row_numbers(kept, False))
+    result = SourceResult(
+        source.name, source.kind, len(frame), len(layer), len(rejected), notes, skipped=skipped
+    )
+    layer.attrs["options"] = source.options
     result.reasons = _quarantine(con, source, rejected)
     _log(con, source, result, started)
     return result, layer
 
 
 def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> AreaIndex:
-    areas = assemble_areas(layers, code, name)
+    options = {
+        layer["level"].iloc[0]: layer.attrs.get("options", {}) for layer in layers if len(layer)
+    }
+    areas = assemble_areas(layers, code, name, options)
     display = np.empty(len(areas), dtype=object)
     for level in areas["level"].unique():
         mask = (areas["level"] == level).to_numpy()
@@ -256,12 +280,21 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
     area_column = source.columns.get("area_code")
     notes: list[str] = []
     skipped = 0
+    if "keep" in source.options:
+        kept = keep_rows(frame, source.options["keep"])
+        skipped += int((~kept).sum())
+        if (~kept).any():
+            notes.append(f"{int((~kept).sum())} rows not selected by keep")
+        frame = frame[kept]
+    if "period" in source.options and "period" not in source.columns:
+        frame = frame.assign(_period=str(source.options["period"]))
+        source = replace(source, columns={**source.columns, "period": "_period"})
     if area_column in frame:
         other = other_municipality(frame[area_column], index.gemeente_code)
-        skipped = int(other.sum())
+        skipped += int(other.sum())
         frame = frame[~other]
-        if skipped:
-            notes.append(f"{skipped} rows of other municipalities skipped")
+        if other.any():
+            notes.append(f"{int(other.sum())} rows of other municipalities skipped")
     harmonised = None
     if area_column in frame and MAPPING_OPTIONS & set(source.options):
         name_column = source.columns.get("area_name")
@@ -280,7 +313,14 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
         typed["category"] = categories(typed["category"], source)
     if "area_code" in typed:
         unknown = typed["area_code"].notna() & ~typed["area_code"].isin(index.codes)
-        problems.add(unknown, "area_code", "unknown area code: " + typed["area_code"].astype(str))
+        reason = "unknown area code: " + typed["area_code"].astype(str)
+        if harmonised is not None and typed.get("area_name") is not None:
+            reason = reason + " (name " + typed["area_name"].astype(str) + " not matched)"
+        problems.add(unknown, "area_code", reason)
+    key = KEYS.get(source.kind)
+    if key:
+        dupe = typed.duplicated(subset=key, keep="first") & typed[key].notna().all(axis=1)
+        problems.add(dupe, "; ".join(key), "the same area, period and category occurs twice")
     if source.kind in LOCATED:
         _locate(source, frame, typed, problems, index)
     good = typed[~problems.rejected_mask()]

@@ -82,7 +82,10 @@ def display_geometries(geoms: np.ndarray, level: str) -> np.ndarray:
 
 
 def assemble_areas(
-    layers: list[gpd.GeoDataFrame], gemeente_code: str, gemeente_name: str | None = None
+    layers: list[gpd.GeoDataFrame],
+    gemeente_code: str,
+    gemeente_name: str | None = None,
+    options: dict[str, dict] | None = None,
 ) -> gpd.GeoDataFrame:
     """Combine normalised layers into one table with parents and gemeente codes.
 
@@ -90,11 +93,25 @@ def assemble_areas(
     is_water, source and a geometry in RD.  Missing parents follow from the CBS
     code convention; a wijk or gemeente level that no source supplies is made by
     dissolving the level below, so the hierarchy is always complete.
+
+    ``options`` per level (from the source configs):
+
+    * ``geometry_from = "buurt"``: the level keeps its own codes, names and figures
+      but takes its geometry from the union of its children, so levels from
+      different files nest exactly;
+    * ``parent_level = "stadsdeel"``: parents are the areas of that level with the
+      largest overlap (for levels, such as Amsterdam's stadsdelen, that CBS codes
+      do not name).
     """
+    options = options or {}
     areas = pd.concat(layers, ignore_index=True)
     dupes = areas["code"][areas["code"].duplicated()].unique()
     if len(dupes):
         raise BoundaryError(f"area codes occur twice: {', '.join(sorted(dupes)[:10])}")
+    _fill_parents(areas, skip={lv for lv, o in options.items() if "parent_level" in o})
+    for level, opts in options.items():
+        if "geometry_from" in opts:
+            _geometry_from_children(areas, level, opts["geometry_from"])
     levels = set(areas["level"])
     if "buurt" in levels and "wijk" not in levels:
         areas = pd.concat([areas, _dissolve(areas, "buurt", "wijk")], ignore_index=True)
@@ -104,11 +121,14 @@ def assemble_areas(
         gm = _dissolve(areas.assign(parent_code=gemeente_code), top, "gemeente")
         gm["name"] = gm["name"].where(gm["code"] != gemeente_code, gemeente_name or gemeente_code)
         areas = pd.concat([areas, gm], ignore_index=True)
-    missing = areas["parent_code"].isna() | (areas["parent_code"] == "")
-    areas.loc[missing, "parent_code"] = [
-        derive_parent(c, lv)
-        for c, lv in zip(areas.loc[missing, "code"], areas.loc[missing, "level"])
-    ]
+    for level, opts in options.items():
+        if "parent_level" in opts:
+            _parents_by_overlap(areas, level, opts["parent_level"])
+    _fill_parents(areas, skip=set())
+    top_code = areas.loc[areas["level"] == "gemeente", "code"]
+    orphan = areas["parent_code"].isna() & (areas["level"] != "gemeente")
+    if len(top_code) == 1:
+        areas.loc[orphan & (areas["level"] == "stadsdeel"), "parent_code"] = top_code.iloc[0]
     areas.loc[areas["level"] == "gemeente", "parent_code"] = None
     known = set(areas["code"])
     orphans = areas[(areas["level"] != "gemeente") & ~areas["parent_code"].isin(known)]
@@ -119,6 +139,41 @@ def assemble_areas(
         raise BoundaryError(f"{len(orphans)} areas have a parent that is not loaded: {sample}")
     areas["gemeente_code"] = _gemeente_of(areas)
     return gpd.GeoDataFrame(areas, geometry="geometry", crs=RD)
+
+
+def _fill_parents(areas: pd.DataFrame, skip: set[str]) -> None:
+    """Parents that no source names, by the CBS code convention (in place)."""
+    missing = (areas["parent_code"].isna() | (areas["parent_code"] == "")) & ~areas["level"].isin(
+        skip
+    )
+    areas.loc[missing, "parent_code"] = [
+        derive_parent(c, lv)
+        for c, lv in zip(areas.loc[missing, "code"], areas.loc[missing, "level"])
+    ]
+
+
+def _geometry_from_children(areas: pd.DataFrame, level: str, child: str) -> None:
+    kids = areas[areas["level"] == child]
+    unions = kids.groupby("parent_code")["geometry"].agg(lambda g: shapely.union_all(g.values))
+    target = (areas["level"] == level) & areas["code"].isin(unions.index)
+    areas.loc[target, "geometry"] = areas.loc[target, "code"].map(unions).values
+
+
+def _parents_by_overlap(areas: pd.DataFrame, level: str, parent_level: str) -> None:
+    parents = areas[areas["level"] == parent_level]
+    if parents.empty:
+        raise BoundaryError(f"parent_level {parent_level!r} of the {level} areas is not loaded")
+    tree = shapely.STRtree(parents["geometry"].values)
+    rows = areas.index[areas["level"] == level]
+    chosen = []
+    for geom in areas.loc[rows, "geometry"]:
+        candidates = tree.query(geom, predicate="intersects")
+        if len(candidates) == 0:
+            chosen.append(None)
+            continue
+        overlap = shapely.area(shapely.intersection(parents["geometry"].values[candidates], geom))
+        chosen.append(parents["code"].values[candidates[int(np.argmax(overlap))]])
+    areas.loc[rows, "parent_code"] = chosen
 
 
 def _dissolve(areas: pd.DataFrame, child: str, parent: str) -> gpd.GeoDataFrame:

@@ -9,6 +9,7 @@ from pyproj import CRS
 
 from etl.config import Source
 from etl.extract import as_text
+from etl.harmonise import other_municipality
 from etl.schema import FIELDS
 from etl.validate import Problems, check_fields, mapped_text
 from geo.boundaries import CODE_PATTERNS, repair_geometries
@@ -18,10 +19,20 @@ _WATER_TRUE = {"ja", "j", "true", "1", "yes", "water"}
 
 
 def normalise_boundaries(
-    source: Source, frame: gpd.GeoDataFrame, crs: CRS
-) -> tuple[gpd.GeoDataFrame, Problems, list[str]]:
-    """Canonical layer (code, name, level, parent_code, vintage, inhabitants, is_water, source)."""
+    source: Source, frame: gpd.GeoDataFrame, crs: CRS, gemeente_code: str
+) -> tuple[gpd.GeoDataFrame, Problems, list[str], int]:
+    """Canonical layer (code, name, level, parent_code, vintage, inhabitants, is_water, source).
+
+    Areas of other municipalities in a national layer are skipped; their number is
+    returned last.
+    """
     frame = frame.reset_index(drop=True)
+    code_column = source.columns.get("code")
+    skipped = 0
+    if code_column in frame:
+        other = other_municipality(frame[code_column], gemeente_code)
+        skipped = int(other.sum())
+        frame = frame[~other].reset_index(drop=True)
     attrs = as_text(frame.drop(columns="geometry"))
     fields = list(FIELDS["boundaries"])
     text = mapped_text(source, attrs, [f.name for f in fields])
@@ -62,4 +73,6 @@ def normalise_boundaries(
         geometry=np.asarray(repaired.values, dtype=object),
         crs=RD,
     )
-    return layer.reset_index(drop=True), problems, notes
+    if skipped:
+        notes.append(f"{skipped} areas of other municipalities skipped")
+    return layer.reset_index(drop=True), problems, notes, skipped
