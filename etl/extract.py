@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -40,6 +41,8 @@ def read_source(source: Source) -> pd.DataFrame | gpd.GeoDataFrame:
         raise SourceError(f"{path}: file not found (source '{source.name}')")
     suffix = path.suffix.lower()
     try:
+        if suffix == ".json" and _is_odata(path):
+            return read_odata_json(path)
         if suffix in SPATIAL_SUFFIXES:
             return pyogrio.read_dataframe(path, layer=source.layer)
         if suffix == ".parquet":
@@ -49,6 +52,24 @@ def read_source(source: Source) -> pd.DataFrame | gpd.GeoDataFrame:
         raise
     except Exception as exc:  # the reader's own message, with the file named
         raise SourceError(f"{path}: cannot be read (source '{source.name}'): {exc}") from None
+
+
+def _is_odata(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(4096).decode("utf-8", "ignore")
+    return '"value"' in head and '"FeatureCollection"' not in head
+
+
+def read_odata_json(path: Path) -> pd.DataFrame:
+    """An OData response saved as JSON (``{"value": [...]}``, CBS style) as text cells.
+
+    A file may also hold a list of such pages (``[{"value": [...]}, ...]``).
+    """
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    pages = data if isinstance(data, list) else [data]
+    rows = [row for page in pages for row in page.get("value", [])]
+    frame = pd.DataFrame(rows)
+    return as_text(frame) if len(frame) else frame
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from etl.harmonise import (
 )
 from etl.schema import LOCATED
 from etl.settings import Settings
-from etl.validate import LINE, Problems, rejected_frame, row_numbers, validate_table
+from etl.validate import LINE, MAPPED_CODES, Problems, rejected_frame, row_numbers, validate_table
 from geo.assign import assign_areas
 from geo.boundaries import LEVEL_ORDER, assemble_areas, display_geometries
 from geo.crs import resolve_crs, to_rd
@@ -45,8 +45,6 @@ KEYS = {
     "incident_counts": ["area_code", "category", "period"],
     "context": ["area_code", "period"],
 }
-#: Options by which a source maps foreign area codes onto the loaded areas.
-MAPPING_OPTIONS = {"gemeente_rows", "code_map", "match_names"}
 
 
 class BuildError(Exception):
@@ -89,6 +87,7 @@ class AreaIndex:
     finest_codes: np.ndarray
     finest_geoms: np.ndarray
     municipality: shapely.Geometry
+    dropped: dict[str, list[str]] = field(default_factory=dict)
 
 
 def build(
@@ -150,6 +149,18 @@ def _build_into(
         results.append(result)
         layers.append(layer)
     index = _load_areas(con, layers, config.gemeente_code, config.gemeente_name)
+    for result, layer in zip(results, layers):
+        dropped = index.dropped.get(layer["level"].iloc[0] if len(layer) else "", [])
+        if dropped:
+            result.rows_loaded -= len(dropped)
+            result.skipped += len(dropped)
+            note = f"{len(dropped)} areas without children dropped: {', '.join(dropped[:5])}"
+            result.notes.append(note)
+            con.execute(
+                "update load_log set rows_loaded = ?, rows_skipped = ?, "
+                "notes = coalesce(notes || '; ', '') || ? where source = ?",
+                [result.rows_loaded, result.skipped, note, result.name],
+            )
     for source in config.sources:
         if source.kind != "boundaries":
             results.append(_load_table(con, source, index))
@@ -262,6 +273,7 @@ def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> Ar
         finest_codes=fine["code"].to_numpy(),
         finest_geoms=fine.geometry.to_numpy(),
         municipality=shapely.union_all(top.geometry.to_numpy()),
+        dropped=areas.attrs.get("dropped", {}),
     )
 
 
@@ -296,7 +308,7 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
         if other.any():
             notes.append(f"{int(other.sum())} rows of other municipalities skipped")
     harmonised = None
-    if area_column in frame and MAPPING_OPTIONS & set(source.options):
+    if area_column in frame and MAPPED_CODES & set(source.options):
         name_column = source.columns.get("area_name")
         names = frame[name_column] if name_column in frame else None
         frame = frame.copy()

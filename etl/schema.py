@@ -19,6 +19,7 @@ class Field:
     choices: tuple[str, ...] = ()
     lo: float | None = None
     hi: float | None = None
+    above_lo: bool = False  # the value must be strictly above lo
 
 
 INITIATIVE_TYPES = (
@@ -90,7 +91,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "survey_responses": (
         Field("respondent_id", "text", True, "unique respondent id"),
         Field("period", "period", True, "survey wave, e.g. 2023"),
-        Field("weight", "float", True, "design/calibration weight (> 0)", lo=0.0),
+        Field("weight", "float", True, "design/calibration weight (> 0)", lo=0.0, above_lo=True),
         Field("age_group", "text", doc="age class"),
         Field("sex", "text", doc="sex"),
         *_POINT,

@@ -78,6 +78,8 @@ class Problems:
 
 
 LINE = "_line"
+#: Options that map foreign area codes (see etl.harmonise).
+MAPPED_CODES = {"gemeente_rows", "code_map", "match_names"}
 
 
 def row_numbers(frame: pd.DataFrame, is_csv: bool) -> pd.Series:
@@ -151,10 +153,8 @@ def check_fields(
                 frac = values.notna() & (values != values.round())
                 problems.add(frac, f.name, "not a whole number: " + col.str.slice(0, 40))
             if f.lo is not None:
-                low = values < f.lo if f.type != "float" or f.lo != 0 else values <= f.lo
-                what = (
-                    f"must be > {f.lo:g}" if f.type == "float" and f.lo == 0 else f"below {f.lo:g}"
-                )
+                low = values <= f.lo if f.above_lo else values < f.lo
+                what = f"must be > {f.lo:g}" if f.above_lo else f"below {f.lo:g}"
                 problems.add(low, f.name, f"{what}: " + col.str.slice(0, 40))
             if f.hi is not None:
                 problems.add(values > f.hi, f.name, f"above {f.hi:g}: " + col.str.slice(0, 40))
@@ -163,6 +163,10 @@ def check_fields(
             values, bad = parse_dates(col, source.date_format)
             problems.add(bad, f.name, "not a valid date: " + col.str.slice(0, 40))
             out[f.name] = values
+        elif f.type == "code" and source.options.keys() & MAPPED_CODES:
+            # foreign codes are mapped before validation: what is left is checked
+            # against the loaded areas, with the name that did not match
+            out[f.name] = col.str.upper().where(~empty, None)
         elif f.type == "code":
             code = col.str.upper()
             known = pd.Series(False, index=col.index)

@@ -109,9 +109,10 @@ def assemble_areas(
     if len(dupes):
         raise BoundaryError(f"area codes occur twice: {', '.join(sorted(dupes)[:10])}")
     _fill_parents(areas, skip={lv for lv, o in options.items() if "parent_level" in o})
+    dropped = {}
     for level, opts in options.items():
         if "geometry_from" in opts:
-            _geometry_from_children(areas, level, opts["geometry_from"])
+            dropped[level] = _geometry_from_children(areas, level, opts["geometry_from"])
     levels = set(areas["level"])
     if "buurt" in levels and "wijk" not in levels:
         areas = pd.concat([areas, _dissolve(areas, "buurt", "wijk")], ignore_index=True)
@@ -138,7 +139,9 @@ def assemble_areas(
         )
         raise BoundaryError(f"{len(orphans)} areas have a parent that is not loaded: {sample}")
     areas["gemeente_code"] = _gemeente_of(areas)
-    return gpd.GeoDataFrame(areas, geometry="geometry", crs=RD)
+    result = gpd.GeoDataFrame(areas, geometry="geometry", crs=RD)
+    result.attrs["dropped"] = dropped
+    return result
 
 
 def _fill_parents(areas: pd.DataFrame, skip: set[str]) -> None:
@@ -152,11 +155,22 @@ def _fill_parents(areas: pd.DataFrame, skip: set[str]) -> None:
     ]
 
 
-def _geometry_from_children(areas: pd.DataFrame, level: str, child: str) -> None:
+def _geometry_from_children(areas: pd.DataFrame, level: str, child: str) -> list[str]:
+    """Replace the level's geometries by the union of their children (in place).
+
+    Areas of the level without children (e.g. CBS's "Groot water" wijken, when the
+    buurten already include the water) would overlap their neighbours: they are
+    removed, and their codes returned.
+    """
     kids = areas[areas["level"] == child]
     unions = kids.groupby("parent_code")["geometry"].agg(lambda g: shapely.union_all(g.values))
-    target = (areas["level"] == level) & areas["code"].isin(unions.index)
+    at_level = areas["level"] == level
+    target = at_level & areas["code"].isin(unions.index)
     areas.loc[target, "geometry"] = areas.loc[target, "code"].map(unions).values
+    childless = areas.index[at_level & ~target]
+    dropped = sorted(areas.loc[childless, "code"])
+    areas.drop(index=childless, inplace=True)
+    return dropped
 
 
 def _parents_by_overlap(areas: pd.DataFrame, level: str, parent_level: str) -> None:
