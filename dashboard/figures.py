@@ -32,7 +32,7 @@ def choropleth(
     fig = go.Figure()
     fig.add_trace(
         go.Choropleth(
-            geojson=geojson,
+            geojson=_subset(geojson, missing["area_code"]),
             featureidkey="id",
             locations=missing["area_code"],
             z=np.zeros(len(missing)),
@@ -65,7 +65,7 @@ def choropleth(
     )
     fig.add_trace(
         go.Choropleth(
-            geojson=geojson,
+            geojson=_subset(geojson, shown["area_code"]),
             featureidkey="id",
             locations=shown["area_code"],
             z=shown["value"],
@@ -92,6 +92,15 @@ def choropleth(
         showlegend=False,
     )
     return fig
+
+
+def _subset(geojson: dict, codes: pd.Series) -> dict:
+    """The features of these areas only, so each trace carries just its own shapes."""
+    wanted = set(codes)
+    return {
+        "type": "FeatureCollection",
+        "features": [f for f in geojson["features"] if f["id"] in wanted],
+    }
 
 
 def missing_note(values: pd.DataFrame, level: str, lang: str) -> list:

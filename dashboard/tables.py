@@ -1,9 +1,14 @@
-"""The accessible table behind each chart: the same numbers as text."""
+"""The accessible table behind each chart: the same numbers as text.
+
+A ``dash_table.DataTable`` (one component holding the rows as data) rather than
+an ``html.Table`` of one component per cell: with hundreds of areas the latter
+makes the browser spend seconds building the component tree.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
-from dash import html
+from dash import dash_table
 
 from dashboard.i18n import t
 
@@ -14,36 +19,40 @@ def _cell(value: object, digits: int = 1) -> str:
     return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
 
 
-def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str) -> html.Table:
+def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str) -> dash_table.DataTable:
     """Area (or period), value, interval, n and status, one row per shape or point."""
     by_period = "period" in frame.columns
     first = t("period", lang) if by_period else t("area", lang)
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th(first, scope="col"),
-                html.Th(f"{t('value', lang)} ({unit})", scope="col"),
-                html.Th(t("interval", lang), scope="col"),
-                html.Th(t("n", lang), scope="col"),
-                html.Th(t("flag", lang), scope="col"),
-            ]
-        )
-    )
+    columns = [
+        {"name": first, "id": "label"},
+        {"name": f"{t('value', lang)} ({unit})", "id": "value"},
+        {"name": t("interval", lang), "id": "interval"},
+        {"name": t("n", lang), "id": "n"},
+        {"name": t("flag", lang), "id": "flag"},
+    ]
     rows = []
     for rec in frame.to_dict("records"):
-        interval = (
-            f"{_cell(rec['ci_low'])} – {_cell(rec['ci_high'])}" if pd.notna(rec["ci_low"]) else "–"
-        )
+        has_interval = pd.notna(rec.get("ci_low"))
         rows.append(
-            html.Tr(
-                [
-                    html.Th(rec["period"] if by_period else rec["name"], scope="row"),
-                    html.Td(_cell(rec["value"])),
-                    html.Td(interval),
-                    html.Td(rec["n_public"] if "n_public" in rec else _cell(rec["n"], 0)),
-                    html.Td(t(f"flag_{rec['flag']}", lang)),
-                ],
-                **{"data-area": rec.get("area_code", "")},
-            )
+            {
+                "label": rec["period"] if by_period else rec["name"],
+                "area_code": rec.get("area_code", ""),
+                "value": _cell(rec["value"]),
+                "interval": f"{_cell(rec['ci_low'])} – {_cell(rec['ci_high'])}"
+                if has_interval
+                else "–",
+                "n": rec["n_public"] if "n_public" in rec else _cell(rec["n"], 0),
+                "flag": t(f"flag_{rec['flag']}", lang),
+            }
         )
-    return html.Table([head, html.Tbody(rows)], id=f"{table_id}-data-table", className="data-table")
+    return dash_table.DataTable(
+        id=f"{table_id}-data-table",
+        columns=columns,
+        data=rows,
+        sort_action="native",
+        page_action="none",
+        style_table={"maxHeight": "24rem", "overflowY": "auto"},
+        style_cell={"textAlign": "left", "fontFamily": "inherit", "fontSize": "0.85rem"},
+        style_header={"fontWeight": "bold"},
+        cell_selectable=False,
+    )

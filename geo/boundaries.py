@@ -73,12 +73,14 @@ def derive_parent(code: str, level: str) -> str | None:
 
 
 def display_geometries(geoms: np.ndarray, level: str) -> np.ndarray:
-    """Coverage-simplified WGS84 geometries rounded to 6 decimals (about 0.1 m)."""
+    """Coverage-simplified WGS84 geometries rounded to 6 decimals (about 0.1 m), rings clockwise."""
     tolerance = DISPLAY_TOLERANCE_M.get(level, 5.0)
     simplified = shapely.coverage_simplify(np.asarray(geoms, dtype=object), tolerance)
     series = gpd.GeoSeries(simplified, crs=RD).to_crs(WGS84)
     rounded = shapely.transform(series.values, lambda c: np.round(c, 6))
-    return np.asarray(shapely.make_valid(rounded), dtype=object)
+    # d3-geo (plotly's geo maps) reads clockwise exterior rings as the area itself;
+    # a counter-clockwise ring would be drawn as the whole globe minus the area
+    return np.asarray(shapely.orient_polygons(shapely.make_valid(rounded), exterior_cw=True))
 
 
 def assemble_areas(

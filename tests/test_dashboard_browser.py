@@ -72,7 +72,7 @@ def test_language_switch_changes_labels_and_table_has_a_row_per_area(dash, demo_
     dash.wait_for_contains_text("#map-definition", "withheld below 50 respondents", timeout=10)
     buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
     rows = dash.driver.execute_script(
-        "return document.querySelectorAll('#map-data-table tbody tr').length"
+        "return document.querySelectorAll('#map-data-table td[data-dash-column=label]').length"
     )
     assert rows == buurten
     dash.driver.save_screenshot(str(__import__("pathlib").Path("/tmp/demo-map.png")))
