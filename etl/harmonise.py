@@ -70,9 +70,9 @@ def other_municipality(codes: pd.Series, gemeente_code: str) -> pd.Series:
 
 
 def normalise_name(name: str) -> str:
-    """Lowercase, accents and punctuation removed, spaces collapsed."""
+    """Lowercase letters and digits only: accents, spaces, hyphens and punctuation removed."""
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
 def map_area_codes(
