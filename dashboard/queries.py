@@ -142,17 +142,45 @@ def _geojson(store: Store, version: tuple[int, int], level: str) -> dict:
     }
 
 
-def attribution(store: Store, lang: str) -> str:
-    """Attribution line of the boundaries shown: publisher and vintage of each source."""
+def attribution(store: Store, lang: str, indicator: str | None = None) -> str:
+    """Publisher, licence and year of the boundaries shown and of the indicator's data."""
     frame = store.frame(
-        "select distinct coalesce(publisher, source) as publisher, vintage from sources "
-        "where kind = 'boundaries' order by 1"
+        "select kind, source, coalesce(publisher, source) as publisher, licence, vintage "
+        "from sources order by kind, source"
     )
-    listed = "; ".join(
-        f"{p}, {int(v)}" if pd.notna(v) else str(p)
-        for p, v in zip(frame["publisher"], frame["vintage"])
-    )
-    return {"nl": "Grenzen: ", "en": "Boundaries: "}[lang] + listed
+    kinds = {"boundaries"}
+    used = set()
+    if indicator:
+        entry = indicator_meta(store).get(indicator)
+        kind = entry.source_kind if entry else ""
+        kinds_for = {
+            "incidents": {"incidents", "incident_counts"},
+            "survey_responses": {"survey_responses"},
+            "context": {"context"},
+            "composite": {"incidents", "incident_counts", "survey_responses"},
+        }
+        used = kinds_for.get(kind, set())
+        if kind == "indicator_table" and entry:
+            frame = frame[(frame["kind"] != "indicator_table") | (frame["source"] == entry.family)]
+            used = {"indicator_table"}
+
+    def listed(rows: pd.DataFrame) -> str:
+        parts = []
+        for r in rows.drop_duplicates(["publisher", "licence", "vintage"]).to_dict("records"):
+            text = str(r["publisher"])
+            if pd.notna(r["vintage"]):
+                text += f", {int(r['vintage'])}"
+            if r["licence"]:
+                text += f" ({r['licence']})"
+            parts.append(text)
+        return "; ".join(parts)
+
+    words = {"nl": ("Grenzen", "Gegevens"), "en": ("Boundaries", "Data")}[lang]
+    text = f"{words[0]}: {listed(frame[frame['kind'].isin(kinds)])}"
+    data = frame[frame["kind"].isin(used)]
+    if len(data):
+        text += f". {words[1]}: {listed(data)}"
+    return text
 
 
 def rules_text(store: Store, lang: str) -> str:

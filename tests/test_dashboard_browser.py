@@ -98,6 +98,9 @@ def test_areas_without_a_figure_are_grey_with_the_reason_not_zero(dash, demo_con
     note = dash.find_element("#map-missing").text
     assert f"Grijs: {withheld + no_survey} gebieden" in note
     assert f"{withheld} × niet getoond: te weinig respondenten" in note
+    attribution = dash.find_element("#map-attribution").text
+    assert "Grenzen: Demostad (synthetic), 2024 (CC0-1.0)" in attribution
+    assert "Gegevens: Demostad (synthetic survey) (CC0-1.0)" in attribution
     grey = dash.driver.execute_script(
         """
         return Array.from(document.querySelectorAll('#map path.choroplethlocation'))

@@ -207,7 +207,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         table = data_table(values, entry.unit, lang, "map")
         missing = figures.missing_note(values, level, lang)
         definition = f"{entry.definition[lang]} {queries.rules_text(store, lang)}"
-        return fig, table, missing, definition, queries.attribution(store, lang)
+        return fig, table, missing, definition, queries.attribution(store, lang, indicator)
 
     @app.callback(
         Output("trend", "figure"),
