@@ -36,6 +36,7 @@ from etl.settings import Settings
 from etl.validate import LINE, MAPPED_CODES, Problems, rejected_frame, row_numbers, validate_table
 from geo.assign import assign_areas
 from geo.boundaries import LEVEL_ORDER, assemble_areas, display_geometries
+from geo.crosswalk import carry_values, overlay_crosswalk, split_counts
 from geo.crs import resolve_crs, to_rd
 from geo.normalise import normalise_boundaries
 
@@ -88,6 +89,8 @@ class AreaIndex:
     finest_geoms: np.ndarray
     municipality: shapely.Geometry
     dropped: dict[str, list[str]] = field(default_factory=dict)
+    by_level: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    crosswalks: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def build(
@@ -143,12 +146,17 @@ def _build_into(
             [s.name, s.kind, str(s.path), s.publisher, s.licence, s.vintage, s.level, s.crs],
         )
 
-    results, layers = [], []
+    results, layers, references = [], [], {}
     for source in config.of_kind("boundaries"):
         result, layer = _load_boundaries(con, source, config.gemeente_code)
+        if source.options.get("crosswalk_only"):
+            references[source.name] = (source, layer)
+            continue
         results.append(result)
         layers.append(layer)
     index = _load_areas(con, layers, config.gemeente_code, config.gemeente_name)
+    for name, (source, layer) in references.items():
+        index.crosswalks[name] = _overlay_crosswalk(con, source, layer, index)
     for result, layer in zip(results, layers):
         dropped = index.dropped.get(layer["level"].iloc[0] if len(layer) else "", [])
         if dropped:
@@ -234,6 +242,22 @@ def _load_boundaries(
     return result, layer
 
 
+def _overlay_crosswalk(con, source: Source, layer: gpd.GeoDataFrame, index: AreaIndex):
+    """Old areas of a reference vintage onto the loaded areas of the same level."""
+    codes, geoms = index.by_level.get(source.level, (np.array([]), np.array([])))
+    if not len(codes):
+        raise BuildError(f"source '{source.name}': no loaded {source.level} areas to map onto")
+    table = overlay_crosswalk(layer["code"].to_numpy(), layer.geometry.to_numpy(), codes, geoms)
+    to_vintage = con.execute(
+        "select max(vintage) from load_areas where level = ?", [source.level]
+    ).fetchone()[0]
+    rows = table.assign(
+        source=source.name, from_vintage=source.vintage, to_vintage=to_vintage, method="overlay"
+    )
+    _insert(con, "crosswalk", rows)
+    return table
+
+
 def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> AreaIndex:
     options = {
         layer["level"].iloc[0]: layer.attrs.get("options", {}) for layer in layers if len(layer)
@@ -274,6 +298,9 @@ def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> Ar
         finest_geoms=fine.geometry.to_numpy(),
         municipality=shapely.union_all(top.geometry.to_numpy()),
         dropped=areas.attrs.get("dropped", {}),
+        by_level={
+            lv: (g["code"].to_numpy(), g.geometry.to_numpy()) for lv, g in areas.groupby("level")
+        },
     )
 
 
@@ -318,13 +345,26 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
         notes.append(
             ", ".join(f"{n} codes mapped by {how}" for how, n in harmonised.value_counts().items())
         )
+    overlay = None
+    if "crosswalk" in source.options and area_column in frame:
+        name = source.options["crosswalk"]
+        if name not in index.crosswalks:
+            raise BuildError(f"{where}: crosswalk {name!r} is not a source with crosswalk_only")
+        overlay = index.crosswalks[name]
     typed, problems = validate_table(source, frame, is_csv)
     if harmonised is not None:
         typed["harmonised"] = harmonised
+        _record_mapping(con, source, frame[area_column], typed["area_code"], harmonised)
+    old = pd.Series(False, index=typed.index)
+    if overlay is not None:
+        old = ~typed["area_code"].isin(index.codes) & typed["area_code"].isin(overlay["from_code"])
+        if "harmonised" not in typed:
+            typed["harmonised"] = pd.Series(None, index=typed.index, dtype=object)
+        typed.loc[old, "harmonised"] = "overlay"
     if source.kind == "incident_counts":
         typed["category"] = categories(typed["category"], source)
     if "area_code" in typed:
-        unknown = typed["area_code"].notna() & ~typed["area_code"].isin(index.codes)
+        unknown = typed["area_code"].notna() & ~typed["area_code"].isin(index.codes) & ~old
         reason = "unknown area code: " + typed["area_code"].astype(str)
         if harmonised is not None and typed.get("area_name") is not None:
             reason = reason + " (name " + typed["area_name"].astype(str) + " not matched)"
@@ -337,11 +377,20 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
         _locate(source, frame, typed, problems, index)
     good = typed[~problems.rejected_mask()]
     rejected = rejected_frame(frame, problems, typed["row_number"])
+    loaded = len(good)
+    if overlay is not None:
+        moved = good[old[good.index]]
+        if source.kind == "incident_counts":
+            moved = split_counts(moved, overlay)
+        else:
+            moved = carry_values(moved, overlay, KEYS.get(source.kind, ["area_code"]))
+        good = pd.concat([good[~old[good.index]], moved], ignore_index=True)
+        notes.append(f"{int(old.sum())} rows of an older vintage mapped by overlay")
     _insert_rows(con, source, good)
     if source.kind == "indicator_table":
         _declare_indicators(con, source, sorted(good["indicator"].dropna().unique()))
     result = SourceResult(
-        source.name, source.kind, rows_read, len(good), len(rejected), notes, skipped=skipped
+        source.name, source.kind, rows_read, loaded, len(rejected), notes, skipped=skipped
     )
     result.reasons = _quarantine(con, source, rejected)
     _log(con, source, result, started)
@@ -392,6 +441,16 @@ def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaI
     typed.loc[located.index, "area_code"] = located.where(
         located.notna(), typed.loc[located.index, "area_code"]
     )
+
+
+def _record_mapping(con, source: Source, raw: pd.Series, mapped: pd.Series, how: pd.Series):
+    """The code and name matches a source made, into the crosswalk table."""
+    pairs = (
+        pd.DataFrame({"from_code": raw.astype(str).str.strip(), "to_code": mapped, "method": how})
+        .dropna(subset=["method"])
+        .drop_duplicates()
+    )
+    _insert(con, "crosswalk", pairs.assign(source=source.name))
 
 
 def _declare_indicators(con, source: Source, raw_ids: list[str]) -> None:

@@ -310,3 +310,66 @@ def test_published_index_with_old_codes_matched_by_name(tmp_path):
         ("unknown area code: A02 (name Verdwenen wijk not matched)",)
     ]
     assert con.execute("select rows_skipped from load_log where source = 'vi'").fetchone() == (1,)
+
+
+def test_older_vintage_mapped_by_overlay(tmp_path):
+    """2014 buurten (two halves) onto the 2024 buurten: counts split by area, values carried."""
+    old = gpd.GeoDataFrame(
+        {"statcode": ["BU99980001", "BU99980002"], "statnaam": ["Oud-West", "Oud-Oost"]},
+        geometry=[box(X0, Y0, X0 + 1000, Y0 + 2000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 2000)],
+        crs=28992,
+    )
+    old.to_file(tmp_path / "buurt_2014.gpkg", layer="buurten_2014", driver="GPKG")
+    (tmp_path / "counts_2014.csv").write_text(
+        "code,jaar,aantal\nBU99980001,2014,10\nBU99980002,2014,4\n"
+    )
+    (tmp_path / "index_2014.csv").write_text(
+        "code,jaar,index\nBU99980001,2014,120\nBU99980002,2014,90\n"
+    )
+    extra = (
+        '\n[[sources]]\nname = "buurten_2014"\nkind = "boundaries"\npath = "buurt_2014.gpkg"\n'
+        'level = "buurt"\nvintage = 2014\n[sources.columns]\ncode = "statcode"\nname = "statnaam"\n'
+        "[sources.options]\ncrosswalk_only = true\n"
+        '\n[[sources]]\nname = "crime_2014"\nkind = "incident_counts"\npath = "counts_2014.csv"\n'
+        '[sources.columns]\narea_code = "code"\nperiod = "jaar"\ncount = "aantal"\n'
+        '[sources.options]\ncrosswalk = "buurten_2014"\n'
+        '\n[[sources]]\nname = "index_2014"\nkind = "indicator_table"\npath = "index_2014.csv"\n'
+        '[sources.columns]\narea_code = "code"\nperiod = "jaar"\nvalue = "index"\n'
+        'indicator = "jaar"\n'
+        '[sources.options]\ncrosswalk = "buurten_2014"\ndirection = "higher_worse"\n'
+    )
+    config = write_tiny(
+        tmp_path, extra, incidents="registratienummer,soort,begindatum,einddatum,x_rd,y_rd\n"
+    )
+    build(config, tmp_path / "t.duckdb")
+    con = duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True)
+    weights = con.execute(
+        "select from_code, to_code, round(weight_from, 6), method from crosswalk "
+        "where source = 'buurten_2014' order by 1, 2"
+    ).fetchall()
+    assert weights == [
+        ("BU99980001", "BU99980101", 0.5, "overlay"),
+        ("BU99980001", "BU99980102", 0.5, "overlay"),
+        ("BU99980002", "BU99980201", 0.5, "overlay"),
+        ("BU99980002", "BU99980202", 0.5, "overlay"),
+    ]
+    counts = dict(
+        con.execute(
+            "select area_code, n from incident_counts where period = '2014' and category = 'total'"
+        ).fetchall()
+    )
+    assert counts["BU99980101"] == 5 and counts["BU99980202"] == 2 and counts["GM9998"] == 14
+    carried = con.execute(
+        "select area_code, value, harmonised from indicator_values where indicator like "
+        "'index_2014.%' order by area_code"
+    ).fetchall()
+    assert carried == [
+        ("BU99980101", 120.0, "overlay"),
+        ("BU99980102", 120.0, "overlay"),
+        ("BU99980201", 90.0, "overlay"),
+        ("BU99980202", 90.0, "overlay"),
+    ]
+    read, loaded = con.execute(
+        "select rows_read, rows_loaded from load_log where source = 'crime_2014'"
+    ).fetchone()
+    assert read == loaded == 2

@@ -55,3 +55,15 @@ create table indicator_declarations (
     unit text,
     direction text not null check (direction in ('higher_worse', 'higher_better'))
 );
+
+-- How codes of other systems or vintages map onto the loaded areas.
+create table crosswalk (
+    source text not null,
+    from_code text not null,
+    from_vintage integer,
+    to_code text not null,
+    to_vintage integer,
+    weight_from double,
+    weight_to double,
+    method text not null check (method in ('overlay', 'table', 'name'))
+);
