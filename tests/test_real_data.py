@@ -24,13 +24,18 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def amsterdam(tmp_path_factory):
+def amsterdam_db(tmp_path_factory):
     env = pytest.MonkeyPatch()
     env.setenv("UNEASE_REAL_DATA", str(REAL_DATA))
     db = tmp_path_factory.mktemp("ams") / "amsterdam.duckdb"
     build(os.path.join(EXAMPLES, "amsterdam.toml"), db)
     env.undo()
-    con = duckdb.connect(str(db), read_only=True)
+    return db
+
+
+@pytest.fixture(scope="module")
+def amsterdam(amsterdam_db):
+    con = duckdb.connect(str(amsterdam_db), read_only=True)
     yield con
     con.close()
 
@@ -148,3 +153,25 @@ def test_another_municipality_needs_only_a_config(tmp_path, monkeypatch):
         "and level = 'buurt' and period = '2024'"
     ).fetchone()[0]
     assert rates > 60
+
+
+@pytest.mark.browser
+def test_amsterdam_map_shows_every_buurt_and_the_safety_index(dash_duo, amsterdam_db):
+    from selenium.webdriver.common.keys import Keys
+
+    from dashboard.app import create_app
+
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(create_app(amsterdam_db))
+    dash_duo.wait_for_element("#map path.choroplethlocation", timeout=30)
+    shapes = "#map path.choroplethlocation"
+    assert len(dash_duo.find_elements(shapes)) == 518
+    # by keyboard: open the indicator list, type, Enter
+    dash_duo.find_element("#indicator").click()
+    search = dash_duo.wait_for_element(".dash-dropdown-content input", timeout=5)
+    search.send_keys("Veiligheidsindex (OIS)")
+    search.send_keys(Keys.ENTER)
+    dash_duo.find_element("#level input[value='wijk']").click()
+    dash_duo.wait_for_contains_text("#map-attribution", "Onderzoek en Statistiek", timeout=15)
+    assert "Kadaster / CBS, 2024 (CC BY 4.0)" in dash_duo.find_element("#map-attribution").text
+    assert dash_duo.get_logs() == []
