@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
+    "nav_map": {"nl": "Kaart", "en": "Map"},
+    "nav_profile": {"nl": "Gebiedsprofiel", "en": "Area profile"},
+    "nav_trends": {"nl": "Trends en vergelijking", "en": "Trends and comparison"},
+    "nav_initiatives": {"nl": "Initiatieven", "en": "Initiatives"},
+    "nav_data": {"nl": "Data", "en": "Data"},
+    "nav_label": {"nl": "Hoofdmenu", "en": "Main menu"},
+    "show_initiatives": {"nl": "Toon burgerinitiatieven", "en": "Show citizen initiatives"},
+    "class_much_better": {"nl": "veel beter dan de gemeente", "en": "much better than the city"},
+    "class_better": {"nl": "beter dan de gemeente", "en": "better than the city"},
+    "class_similar": {"nl": "gelijk aan de gemeente", "en": "similar to the city"},
+    "class_worse": {"nl": "slechter dan de gemeente", "en": "worse than the city"},
+    "class_much_worse": {"nl": "veel slechter dan de gemeente", "en": "much worse than the city"},
+    "class_none": {"nl": "geen cijfer", "en": "no figure"},
+    "legend_title": {"nl": "T.o.v. de gemeente", "en": "Against the city"},
+    "open_profile": {"nl": "Open het gebiedsprofiel", "en": "Open the area profile"},
+    "download_csv": {"nl": "Download CSV", "en": "Download CSV"},
+    "download_parquet": {"nl": "Download Parquet", "en": "Download Parquet"},
     "title": {"nl": "Monitor buurtonbehagen", "en": "Neighbourhood unease monitor"},
     "indicator": {"nl": "Indicator", "en": "Indicator"},
     "level": {"nl": "Niveau", "en": "Level"},

@@ -198,3 +198,263 @@ def rules_text(store: Store, lang: str) -> str:
         f"indicatief onder {v['indicative_survey_n']}; geen incidentcijfer onder "
         f"{v['min_inhabitants']} inwoners; {conf}%-intervallen; publieke aantallen 1-4 als <5."
     )
+
+
+def city_value(store: Store, indicator: str, period: str) -> float | None:
+    frame = store.frame(
+        "select v.value from indicator_values v join areas a on a.code = v.area_code "
+        "where a.level = 'gemeente' and v.indicator = ? and v.period = ? limit 1",
+        [indicator, period],
+    )
+    return None if frame.empty or pd.isna(frame["value"][0]) else float(frame["value"][0])
+
+
+def geojson_bytes(store: Store, level: str) -> bytes:
+    """The display geometries of a level as GeoJSON text (served as its own resource)."""
+    return _geojson_bytes(store, store.version, level)
+
+
+@lru_cache(maxsize=16)
+def _geojson_bytes(store: Store, version: tuple[int, int], level: str) -> bytes:
+    return json.dumps(_geojson(store, version, level), separators=(",", ":")).encode()
+
+
+def initiative_points(store: Store) -> pd.DataFrame:
+    """Initiatives with a location, in WGS84 for the map."""
+    if not has_table(store, "initiatives"):
+        return pd.DataFrame(columns=["initiative_id", "name", "type", "start_date", "lon", "lat"])
+    return store.frame(
+        """
+        select initiative_id, name, type, start_date, end_date, area_code,
+            st_x(p) as lon, st_y(p) as lat
+        from (
+            select *, st_transform(
+                st_point(x_rd, y_rd), 'EPSG:28992', 'EPSG:4326', always_xy := true
+            ) as p
+            from initiatives where x_rd is not null
+        )
+        order by type, start_date
+        """
+    )
+
+
+def has_table(store: Store, name: str) -> bool:
+    frame = store.frame(
+        "select count(*) as n from information_schema.tables where table_name = ?", [name]
+    )
+    return bool(frame["n"][0])
+
+
+def area_info(store: Store, code: str) -> dict | None:
+    frame = store.frame(
+        "select code, name, level, parent_code, inhabitants, vintage from areas where code = ?",
+        [code],
+    )
+    return frame.iloc[0].to_dict() if len(frame) else None
+
+
+def latest_values(store: Store, area_code: str, indicators: list[str]) -> pd.DataFrame:
+    """Latest period's value of each indicator for an area, beside the city's."""
+    marks = ",".join("?" * len(indicators))
+    return store.frame(
+        f"""
+        with latest as (
+            select indicator, max(period) as period from indicator_values
+            where area_code = ? and indicator in ({marks}) group by indicator
+        )
+        select v.indicator, v.period, v.value, v.ci_low, v.ci_high, v.n, v.flag,
+            c.value as city_value
+        from latest l
+        join indicator_values v on v.indicator = l.indicator and v.period = l.period
+            and v.area_code = ?
+        left join indicator_values c on c.indicator = l.indicator and c.period = l.period
+            and c.area_code = (select code from areas where level = 'gemeente' limit 1)
+        order by v.indicator
+        """,
+        [area_code, *indicators, area_code],
+    )
+
+
+def similar_areas(store: Store, area_code: str, k: int = 5) -> pd.DataFrame:
+    """The k areas of the same level closest in context index (latest year)."""
+    return store.frame(
+        """
+        with me as (
+            select v.value, a.level, v.period from indicator_values v
+            join areas a on a.code = v.area_code
+            where v.indicator = 'context_index.composite' and v.area_code = ?
+            order by v.period desc limit 1
+        )
+        select a.code, a.name, v.value as context_index
+        from indicator_values v join areas a on a.code = v.area_code, me
+        where v.indicator = 'context_index.composite' and v.period = me.period
+            and a.level = me.level and a.code <> ? and v.value is not null
+        order by abs(v.value - me.value), a.code
+        limit ?
+        """,
+        [area_code, area_code, k],
+    )
+
+
+def category_counts(store: Store, area_code: str) -> pd.DataFrame:
+    """Incidents per category in the latest year, largest first (disclosure applied later)."""
+    return store.frame(
+        """
+        select category, n from incident_counts
+        where area_code = ? and category <> 'total'
+            and period = (select max(period) from incident_counts)
+        order by n desc, category
+        """,
+        [area_code],
+    )
+
+
+def context_values(store: Store, area_code: str) -> pd.DataFrame:
+    return store.frame(
+        """
+        select c.variable, c.period, c.value, city.value as city_value
+        from context c
+        left join (
+            select variable, period, avg(value) as value from context c2
+            join areas a on a.code = c2.area_code and a.level = 'buurt'
+            group by all
+        ) city using (variable, period)
+        where c.area_code = ? and c.period = (select max(period) from context)
+        order by c.variable
+        """,
+        [area_code],
+    )
+
+
+def initiatives_near(store: Store, area_code: str) -> pd.DataFrame:
+    """Initiatives in the area or a neighbouring area of the same level (sharing a border)."""
+    if not has_table(store, "initiatives"):
+        return pd.DataFrame(columns=["name", "type", "start_date", "end_date", "where"])
+    return store.frame(
+        """
+        with me as (select code, level, geom from areas where code = ?),
+        around as (
+            select a.code, case when a.code = me.code then 'in' else 'near' end as place
+            from areas a, me
+            where a.level = me.level and st_intersects(a.geom, me.geom)
+        )
+        select i.name, i.type, i.start_date, i.end_date, around.place as "where"
+        from initiatives i
+        join area_ancestors anc on anc.code = i.area_code
+        join around on around.code = anc.ancestor_code
+        order by around.place, i.start_date
+        """,
+        [area_code],
+    )
+
+
+def significant_changes(
+    store: Store, area_code: str | None = None, limit: int = 50
+) -> pd.DataFrame:
+    if not has_table(store, "changes"):
+        return pd.DataFrame()
+    where = (
+        "significant and blocked_by is null and period_to = "
+        "(select max(period_to) from changes c2 where c2.indicator = c.indicator)"
+    )
+    params: list = []
+    if area_code:
+        where += " and area_code = ?"
+        params.append(area_code)
+    return store.frame(
+        f"""
+        select c.indicator, c.area_code, a.name, c.level, c.period_from, c.period_to,
+            c.value_from, c.value_to, c.diff, c.p_value, c.q_value
+        from changes c join areas a on a.code = c.area_code
+        where {where}
+        order by c.q_value, c.p_value
+        limit ?
+        """,
+        [*params, limit],
+    )
+
+
+def alerts(store: Store) -> pd.DataFrame:
+    if not has_table(store, "alerts"):
+        return pd.DataFrame()
+    return store.frame(
+        """
+        select al.area_code, a.name, al.level, al.category, al.month, al.observed,
+            round(al.expected, 1) as expected, round(al.lower) as lower, round(al.upper) as upper
+        from alerts al join areas a on a.code = al.area_code
+        where al.alert order by al.q_value
+        """
+    )
+
+
+def trend_series(store: Store, indicator: str, codes: list[str]) -> pd.DataFrame:
+    marks = ",".join("?" * len(codes)) or "''"
+    return store.frame(
+        f"""
+        select v.area_code, a.name, v.period, v.value, v.ci_low, v.ci_high, v.flag
+        from indicator_values v join areas a on a.code = v.area_code
+        where v.indicator = ? and v.area_code in ({marks})
+        order by a.name, v.period
+        """,
+        [indicator, *codes],
+    )
+
+
+def perception_gap(store: Store, level: str, period: str | None) -> pd.DataFrame:
+    if not has_table(store, "perception_gap"):
+        return pd.DataFrame()
+    return store.frame(
+        """
+        select g.area_code, a.name, g.period, g.perceived_index, g.incident_index, g.gap,
+            g.ci_low, g.ci_high, g.quadrant
+        from perception_gap g join areas a on a.code = g.area_code
+        where g.level = ? and g.period = coalesce(?, (select max(period) from perception_gap))
+        order by a.name
+        """,
+        [level, period],
+    )
+
+
+def funnel(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
+    if not has_table(store, "funnel"):
+        return pd.DataFrame()
+    return store.frame(
+        """
+        select f.*, a.name from funnel f join areas a on a.code = f.area_code
+        where f.indicator = ? and f.level = ? and f.period = ?
+        order by f.population
+        """,
+        [indicator, level, period],
+    )
+
+
+def table_rows(store: Store, table: str) -> pd.DataFrame:
+    """All rows of one of the allow-listed tables that the Data page shows."""
+    if table not in DATA_TABLES:
+        raise ValueError(f"table {table!r} is not shown")
+    if not has_table(store, table):
+        return pd.DataFrame()
+    return store.frame(f"select * from {table}")  # name from the allow-list above
+
+
+#: Tables the Data page and the area pages may read whole.
+DATA_TABLES = (
+    "sources",
+    "load_log",
+    "indicator_meta",
+    "build_settings",
+    "count_reconciliation",
+    "initiative_effects",
+    "initiative_displacement",
+    "initiative_reach",
+)
+
+
+def quarantine_summary(store: Store) -> pd.DataFrame:
+    return store.frame(
+        """
+        select source, field, regexp_replace(reason, ':.*', '') as reason, count(*) as rows,
+            min(row_number) as first_row
+        from quarantine group by all order by source, rows desc
+        """
+    )
