@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dash import Dash, dcc, html
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.i18n import t
+from dashboard.pages import data, initiatives, profile, trends
 from dashboard.pages import map as map_page
+from dashboard.routes import register_routes
+from dashboard.state import PATHS, parse
 from dashboard.store import Store
+
+PAGES = {
+    "map": map_page,
+    "profile": profile,
+    "trends": trends,
+    "initiatives": initiatives,
+    "data": data,
+}
+NAV = ("map", "profile", "trends", "initiatives", "data")
 
 
 def create_app(db_path: str | Path) -> Dash:
@@ -19,14 +31,32 @@ def create_app(db_path: str | Path) -> Dash:
         title=t("title", "nl"),
         assets_folder=str(Path(__file__).parent / "assets"),
         serve_locally=True,
+        suppress_callback_exceptions=True,
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">', 1)
-    app.layout = lambda: html.Div(
+    app.layout = shell
+    register_routes(app.server, store)
+    _register_shell(app, store)
+    for module in PAGES.values():
+        module.register_callbacks(app, store)
+    return app
+
+
+def shell() -> html.Div:
+    return html.Div(
         [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="page-lang", data="nl"),
+            html.A(t("skip", "nl"), href="#page", className="skip-link", id="skip-link"),
             html.Header(
                 className="top",
                 children=[
                     html.H1(t("title", "nl"), id="page-title"),
+                    html.Nav(
+                        [dcc.Link(t(f"nav_{p}", "nl"), href=PATHS[p], id=f"nav-{p}") for p in NAV],
+                        id="nav",
+                        **{"aria-label": t("nav_label", "nl")},
+                    ),
                     html.Div(
                         [
                             html.Span(t("language", "nl"), id="lang-label"),
@@ -46,9 +76,68 @@ def create_app(db_path: str | Path) -> Dash:
                     ),
                 ],
             ),
-            html.Main(map_page.layout(store), id="content"),
-        ],
-        lang="nl",
+            html.Main(id="page", tabIndex="-1"),
+        ]
     )
-    map_page.register_callbacks(app, store)
-    return app
+
+
+def _register_shell(app: Dash, store: Store) -> None:
+    @app.callback(
+        Output("lang", "value"),
+        Input("url", "search"),
+        State("lang", "value"),
+    )
+    def language_from_url(search, current):
+        lang = parse("/", search).lang
+        return no_update if lang == current else lang
+
+    @app.callback(
+        Output("page", "children"),
+        Output("page-lang", "data"),
+        Output("page-title", "children"),
+        Output("lang-label", "children"),
+        Output("skip-link", "children"),
+        *[Output(f"nav-{p}", "children") for p in NAV],
+        Input("url", "pathname"),
+        Input("lang", "value"),
+        State("url", "search"),
+    )
+    def render(pathname, lang_value, search):
+        state = parse(pathname, search)
+        lang = lang_value if ctx.triggered_id == "lang" and lang_value else state.lang
+        state = state.with_values(lang=lang)
+        page = PAGES[state.page].layout(store, state)
+        return (
+            page,
+            lang,
+            t("title", lang),
+            t("language", lang),
+            t("skip", lang),
+            *[t(f"nav_{p}", lang) for p in NAV],
+        )
+
+    @app.callback(
+        Output("url", "search"),
+        Input({"type": "ctl", "name": ALL}, "value"),
+        Input("lang", "value"),
+        State({"type": "ctl", "name": ALL}, "id"),
+        State("url", "pathname"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def sync_url(values, lang, ids, pathname, search):
+        state = parse(pathname, search)
+        changes = {
+            i["name"]: ",".join(v) if isinstance(v, list) else v for i, v in zip(ids, values)
+        }
+        query = state.with_values(**changes, lang=lang).query()
+        return no_update if query == (search or "") else query
+
+    @app.callback(
+        *[Output(f"nav-{p}", "href") for p in NAV],
+        Input("url", "search"),
+        State("url", "pathname"),
+    )
+    def nav_links(search, pathname):
+        state = parse(pathname, search)
+        return [state.href(p) for p in NAV]

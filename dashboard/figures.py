@@ -7,11 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from dashboard.compare import CLASSES, discrete_colorscale
 from dashboard.i18n import t
 
-#: Colour-blind-safe sequential scales (ColorBrewer), light = better.
-SCALE_WORSE_HIGH = "YlOrRd"
-SCALE_BETTER_HIGH = "YlOrRd_r"
 NO_VALUE_GREY = "#bdbdbd"
 
 
@@ -19,79 +17,124 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f}"
 
 
-def choropleth(
-    geojson: dict, values: pd.DataFrame, label: str, unit: str, direction: str, lang: str
-) -> go.Figure:
-    """Choropleth of one indicator: coloured areas with a value, grey ones without.
-
-    The grey trace carries the reason (withheld, no denominator, no data) on hover,
-    so an area without a figure never looks like a zero.
-    """
-    shown = values[values["value"].notna()]
-    missing = values[values["value"].isna()]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Choropleth(
-            geojson=_subset(geojson, missing["area_code"]),
-            featureidkey="id",
-            locations=missing["area_code"],
-            z=np.zeros(len(missing)),
-            colorscale=[[0, NO_VALUE_GREY], [1, NO_VALUE_GREY]],
-            showscale=False,
-            marker_line_color="white",
-            marker_line_width=0.6,
-            customdata=np.stack(
-                [missing["name"], [t(f"flag_{f}", lang) for f in missing["flag"]]], axis=-1
-            )
-            if len(missing)
-            else None,
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-            name=t("flag_no-data", lang),
-        )
-    )
-    custom = (
-        np.stack(
+def map_custom(values: pd.DataFrame, classes: np.ndarray, lang: str) -> np.ndarray:
+    """Hover texts per area: name, value, interval, n, comparison, status."""
+    if values.empty:
+        return np.empty((0, 6), dtype=object)
+    return np.stack(
+        [
+            values["name"].astype(str),
+            [_fmt(v) for v in values["value"]],
             [
-                shown["name"],
-                [_fmt(v) for v in shown["ci_low"]],
-                [_fmt(v) for v in shown["ci_high"]],
-                shown["n_public"] if "n_public" in shown else [_fmt(v, 0) for v in shown["n"]],
-                [t(f"flag_{f}", lang) for f in shown["flag"]],
+                f"{_fmt(lo)} – {_fmt(hi)}" if pd.notna(lo) else "–"
+                for lo, hi in zip(values["ci_low"], values["ci_high"])
             ],
-            axis=-1,
-        )
-        if len(shown)
-        else None
+            values["n_public"] if "n_public" in values else [_fmt(v, 0) for v in values["n"]],
+            [t(f"class_{CLASSES[c]}", lang) for c in classes],
+            [t(f"flag_{f}", lang) for f in values["flag"]],
+        ],
+        axis=-1,
     )
-    fig.add_trace(
+
+
+def hover_template(unit: str, lang: str) -> str:
+    interval = t("interval", lang)
+    return (
+        "<b>%{customdata[0]}</b><br>%{customdata[1]} "
+        + unit
+        + "<br>"
+        + interval
+        + ": %{customdata[2]}<br>n = %{customdata[3]}<br>%{customdata[4]}"
+        + "<br>%{customdata[5]}<extra></extra>"
+    )
+
+
+def class_map(
+    geojson_url: str,
+    values: pd.DataFrame,
+    classes: np.ndarray,
+    unit: str,
+    lang: str,
+    initiatives: pd.DataFrame | None = None,
+) -> go.Figure:
+    """One choropleth trace of every area, coloured by its class against the city.
+
+    The geometry is a URL (served once by /geo/<level>.geojson), so the figure is
+    small and an indicator switch patches only ``z`` and ``customdata``.  Areas
+    without a figure are grey with the reason on hover, never a zero.
+    """
+    fig = go.Figure(
         go.Choropleth(
-            geojson=_subset(geojson, shown["area_code"]),
+            geojson=geojson_url,
             featureidkey="id",
-            locations=shown["area_code"],
-            z=shown["value"],
-            colorscale=SCALE_WORSE_HIGH if direction == "higher_worse" else SCALE_BETTER_HIGH,
-            marker_line_color="white",
-            marker_line_width=0.6,
-            colorbar={"title": {"text": unit}, "thickness": 14},
-            customdata=custom,
-            hovertemplate=(
-                "<b>%{customdata[0]}</b><br>%{z:.1f} "
-                + unit
-                + " (%{customdata[1]} – %{customdata[2]})<br>n = %{customdata[3]}"
-                + "<br>%{customdata[4]}<extra></extra>"
-            ),
-            name=label,
+            locations=values["area_code"],
+            z=classes,
+            zmin=-0.5,
+            zmax=len(CLASSES) - 0.5,
+            colorscale=discrete_colorscale(),
+            marker_line_color="#636363",
+            marker_line_width=0.5,
+            customdata=map_custom(values, classes, lang),
+            hovertemplate=hover_template(unit, lang),
+            colorbar={
+                "title": {"text": t("legend_title", lang)},
+                "tickvals": list(range(len(CLASSES))),
+                "ticktext": [t(f"class_{c}", lang) for c in CLASSES],
+                "thickness": 14,
+                "len": 0.8,
+            },
+            name="areas",
         )
     )
+    if initiatives is not None and len(initiatives):
+        for kind, group in initiatives.groupby("type", sort=True):
+            fig.add_trace(
+                go.Scattergeo(
+                    lon=group["lon"],
+                    lat=group["lat"],
+                    mode="markers",
+                    marker={
+                        "size": 9,
+                        "color": INITIATIVE_COLOURS.get(kind, "#000000"),
+                        "symbol": INITIATIVE_SYMBOLS.get(kind, "circle"),
+                        "line": {"color": "white", "width": 1},
+                    },
+                    name=t(f"type_{kind}", lang),
+                    text=group["name"],
+                    hovertemplate="%{text}<extra>" + t(f"type_{kind}", lang) + "</extra>",
+                )
+            )
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=560,
         dragmode=False,
         uirevision="map",
-        showlegend=False,
+        showlegend=initiatives is not None and len(initiatives) > 0,
+        legend={"orientation": "h", "y": -0.02},
     )
     return fig
+
+
+#: Okabe-Ito colours (colour-blind safe) and symbols for the seven forms.
+INITIATIVE_COLOURS = {
+    "surveillance": "#0072B2",
+    "investigation": "#D55E00",
+    "public_space": "#009E73",
+    "mediation": "#CC79A7",
+    "contact": "#E69F00",
+    "information": "#56B4E9",
+    "policy": "#000000",
+}
+INITIATIVE_SYMBOLS = {
+    "surveillance": "circle",
+    "investigation": "diamond",
+    "public_space": "square",
+    "mediation": "triangle-up",
+    "contact": "star",
+    "information": "cross",
+    "policy": "x",
+}
 
 
 def _subset(geojson: dict, codes: pd.Series) -> dict:
@@ -154,5 +197,134 @@ def trend(
         margin={"l": 50, "r": 10, "t": 50, "b": 40},
         height=340,
         legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def several_areas(frame: pd.DataFrame, label: str, unit: str, lang: str) -> go.Figure:
+    """Several areas over time on one chart, with interval bars."""
+    fig = go.Figure()
+    for name, data in frame.groupby("name", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=data["period"],
+                y=data["value"],
+                mode="lines+markers",
+                name=name,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (data["ci_high"] - data["value"]).fillna(0),
+                    "arrayminus": (data["value"] - data["ci_low"]).fillna(0),
+                    "thickness": 1,
+                },
+            )
+        )
+    fig.update_layout(
+        title={"text": label},
+        yaxis_title=unit,
+        xaxis={"type": "category"},
+        height=380,
+        margin={"l": 50, "r": 10, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+QUADRANT_COLOURS = {
+    "high_fear_low_incidents": "#e66101",
+    "high_fear_high_incidents": "#5e3c99",
+    "low_fear_high_incidents": "#0072B2",
+    "low_fear_low_incidents": "#7f7f7f",
+}
+
+
+def quadrant_plot(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Perceived-unease index against registered-incident index (city base year = 100)."""
+    fig = go.Figure()
+    for quadrant, data in frame.groupby("quadrant", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=data["incident_index"],
+                y=data["perceived_index"],
+                mode="markers",
+                name=t(f"quadrant_{quadrant}", lang),
+                text=data["name"],
+                marker={"size": 9, "color": QUADRANT_COLOURS.get(quadrant, "#000")},
+                hovertemplate="%{text}<br>x %{x:.0f}, y %{y:.0f}<extra></extra>",
+            )
+        )
+    fig.add_hline(y=100, line_dash="dot", line_color="#7f7f7f")
+    fig.add_vline(x=100, line_dash="dot", line_color="#7f7f7f")
+    fig.update_layout(
+        title={"text": t("quadrant_title", lang)},
+        xaxis_title=t("incident_index", lang),
+        yaxis_title=t("perceived_index", lang),
+        xaxis_type="log",
+        yaxis_type="log",
+        height=420,
+        margin={"l": 60, "r": 10, "t": 50, "b": 50},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def funnel_plot(frame: pd.DataFrame, label: str, lang: str) -> go.Figure:
+    """Rates against population with 95% and 99.8% control limits (overdispersion included)."""
+    fig = go.Figure()
+    per = 1000
+    for col, dash, name in (("95", "dot", "95%"), ("998", "dash", "99,8%")):
+        for side in ("lo", "hi"):
+            fig.add_trace(
+                go.Scatter(
+                    x=frame["population"],
+                    y=frame[f"{side}{col}"] * per,
+                    mode="lines",
+                    line={"dash": dash, "color": "#7f7f7f", "width": 1},
+                    name=name,
+                    showlegend=side == "lo",
+                    hoverinfo="skip",
+                )
+            )
+    outside = frame["outside998"].fillna(False).astype(bool)
+    fig.add_trace(
+        go.Scatter(
+            x=frame["population"],
+            y=frame["rate"] * per,
+            mode="markers",
+            text=frame["name"],
+            marker={"color": np.where(outside, "#e66101", "#0072B2"), "size": 8},
+            name=t("areas", lang),
+            hovertemplate="%{text}<br>%{y:.1f} per 1.000<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": label},
+        xaxis_title=t("population", lang),
+        yaxis_title="per 1.000",
+        height=420,
+        margin={"l": 60, "r": 10, "t": 50, "b": 50},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def category_bars(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=frame["n"],
+            y=[labels.get(c, c) for c in frame["category"]],
+            orientation="h",
+            marker_color="#0072B2",
+            text=frame["n_public"],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": t("categories_title", lang)},
+        height=320,
+        margin={"l": 180, "r": 10, "t": 50, "b": 30},
+        yaxis={"autorange": "reversed"},
     )
     return fig

@@ -4,6 +4,88 @@ from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
     "nav_map": {"nl": "Kaart", "en": "Map"},
+    "downloads_note": {
+        "nl": "Downloads (CSV en Parquet) van de kaart staan onder de kaart; ze bevatten "
+        "precies wat de kaart toont, met onderdrukking en bronvermelding.",
+        "en": "Downloads (CSV and Parquet) of the map are below the map; they hold exactly "
+        "what the map shows, with suppression and attribution.",
+    },
+    "skip": {"nl": "Naar de inhoud", "en": "Skip to content"},
+    "key_figures": {"nl": "Kerncijfers", "en": "Key figures"},
+    "similar_areas": {"nl": "vergelijkbare gebieden", "en": "similar areas"},
+    "similar_note": {"nl": "Vergelijkbare gebieden (context): ", "en": "Similar areas (context): "},
+    "context_title": {"nl": "Contextfactoren", "en": "Context factors"},
+    "changes_title": {"nl": "Significante veranderingen", "en": "Significant changes"},
+    "no_changes": {"nl": "Geen significante veranderingen.", "en": "No significant changes."},
+    "alerts_title": {"nl": "Signalen laatste maand", "en": "Alerts for the latest month"},
+    "where_in": {"nl": "in het gebied", "en": "in the area"},
+    "where_near": {"nl": "in een buurgebied", "en": "in a neighbouring area"},
+    "compare_areas": {"nl": "Gebieden vergelijken", "en": "Areas to compare"},
+    "funnel_title": {"nl": "Trechterdiagram", "en": "Funnel plot"},
+    "funnel_only_rates": {
+        "nl": "Het trechterdiagram is er voor incidentcijfers.",
+        "en": "The funnel plot is for incident rates.",
+    },
+    "coverage_title": {
+        "nl": "Initiatieven per gebied en vorm",
+        "en": "Initiatives per area and form",
+    },
+    "initiatives_table": {"nl": "Alle initiatieven", "en": "All initiatives"},
+    "effects_title": {
+        "nl": "Voor en na de start, tegenover vergelijkbare gebieden",
+        "en": "Before and after the start, against matched areas",
+    },
+    "displacement_title": {
+        "nl": "Verplaatsing naar de omliggende buurten",
+        "en": "Displacement to the surrounding areas",
+    },
+    "reach_title": {"nl": "Bereik en vertegenwoordiging", "en": "Reach and representation"},
+    "sources_title": {"nl": "Geladen bronnen", "en": "Sources loaded"},
+    "quarantine_title": {
+        "nl": "Afgekeurde rijen (quarantaine)",
+        "en": "Rejected rows (quarantine)",
+    },
+    "definitions_title": {"nl": "Definities van de indicatoren", "en": "Indicator definitions"},
+    "settings_title": {"nl": "Instellingen van deze build", "en": "Settings of this build"},
+    "reconciliation_title": {
+        "nl": "Totalen tegenover de som van de gebieden",
+        "en": "Totals against the sum of the areas",
+    },
+    "type_surveillance": {"nl": "burgertoezicht", "en": "citizen surveillance"},
+    "type_investigation": {"nl": "opsporing", "en": "investigation"},
+    "type_public_space": {"nl": "zorg voor de openbare ruimte", "en": "care for public space"},
+    "type_mediation": {"nl": "bemiddeling", "en": "mediation"},
+    "type_contact": {"nl": "contact stimuleren", "en": "stimulating contact"},
+    "type_information": {"nl": "informatie delen", "en": "sharing information"},
+    "type_policy": {"nl": "beleid beïnvloeden", "en": "influencing policy"},
+    "quadrant_high_fear_low_incidents": {
+        "nl": "veel angst, weinig incidenten",
+        "en": "high fear, few incidents",
+    },
+    "quadrant_high_fear_high_incidents": {
+        "nl": "veel angst, veel incidenten",
+        "en": "high fear, many incidents",
+    },
+    "quadrant_low_fear_high_incidents": {
+        "nl": "weinig angst, veel incidenten",
+        "en": "low fear, many incidents",
+    },
+    "quadrant_low_fear_low_incidents": {
+        "nl": "weinig angst, weinig incidenten",
+        "en": "low fear, few incidents",
+    },
+    "quadrant_title": {
+        "nl": "Beleefd tegenover geregistreerd (gemeente basisjaar = 100)",
+        "en": "Perceived against registered (city base year = 100)",
+    },
+    "incident_index": {"nl": "index geregistreerde incidenten", "en": "registered-incident index"},
+    "perceived_index": {"nl": "index beleefde onveiligheid", "en": "perceived-unease index"},
+    "areas": {"nl": "gebieden", "en": "areas"},
+    "population": {"nl": "inwoners", "en": "inhabitants"},
+    "categories_title": {
+        "nl": "Geregistreerde incidenten per soort, laatste jaar",
+        "en": "Registered incidents by category, latest year",
+    },
     "nav_profile": {"nl": "Gebiedsprofiel", "en": "Area profile"},
     "nav_trends": {"nl": "Trends en vergelijking", "en": "Trends and comparison"},
     "nav_initiatives": {"nl": "Initiatieven", "en": "Initiatives"},

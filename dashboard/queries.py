@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from functools import lru_cache
 
@@ -217,6 +218,15 @@ def geojson_bytes(store: Store, level: str) -> bytes:
 @lru_cache(maxsize=16)
 def _geojson_bytes(store: Store, version: tuple[int, int], level: str) -> bytes:
     return json.dumps(_geojson(store, version, level), separators=(",", ":")).encode()
+
+
+def geojson_gzip(store: Store, level: str) -> bytes:
+    return _geojson_gzip(store, store.version, level)
+
+
+@lru_cache(maxsize=16)
+def _geojson_gzip(store: Store, version: tuple[int, int], level: str) -> bytes:
+    return gzip.compress(_geojson_bytes(store, version, level), compresslevel=6)
 
 
 def initiative_points(store: Store) -> pd.DataFrame:

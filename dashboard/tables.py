@@ -56,3 +56,32 @@ def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str) -> dash
         style_header={"fontWeight": "bold"},
         cell_selectable=False,
     )
+
+
+def frame_table(frame: pd.DataFrame, table_id: str, labels: dict[str, str] | None = None):
+    """Any small frame as an accessible, sortable table (column names translated by labels)."""
+    labels = labels or {}
+    shown = frame.copy()
+    for col in shown.columns:
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = [_cell(v) for v in shown[col]]
+        else:
+            shown[col] = shown[col].map(lambda v: "–" if v is None or v is pd.NaT else str(v))
+    return dash_table.DataTable(
+        id=table_id,
+        columns=[{"name": labels.get(c, c), "id": c} for c in shown.columns],
+        data=shown.to_dict("records"),
+        sort_action="native",
+        page_action="none",
+        style_table={"maxHeight": "28rem", "overflowY": "auto", "overflowX": "auto"},
+        style_cell={
+            "textAlign": "left",
+            "fontFamily": "inherit",
+            "fontSize": "0.85rem",
+            "whiteSpace": "normal",
+            "height": "auto",
+            "maxWidth": "28rem",
+        },
+        style_header={"fontWeight": "bold"},
+        cell_selectable=False,
+    )

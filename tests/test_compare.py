@@ -19,5 +19,8 @@ def test_interval_decides_and_direction_orients():
 
 def test_without_interval_ten_percent_margin_and_median_without_city():
     frame = _frame([(105, None, None), (130, None, None), (100, None, None)])
-    assert [CLASSES[i] for i in classify(frame, 100.0, "higher_worse")][:2] == ["similar", "much_worse"]
+    assert [CLASSES[i] for i in classify(frame, 100.0, "higher_worse")][:2] == [
+        "similar",
+        "much_worse",
+    ]
     assert [CLASSES[i] for i in classify(frame, None, "higher_worse")][2] == "similar"

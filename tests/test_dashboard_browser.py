@@ -1,11 +1,11 @@
 """What a person sees in a real browser (headless Chromium through dash_duo)."""
 
-import time
-
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
+from tests.browser import ctl, wait_until
 
 pytestmark = pytest.mark.browser
 SHAPES = "#map path.choroplethlocation"
@@ -19,48 +19,43 @@ def dash(dash_duo, demo_db):
     return dash_duo
 
 
-def _count(dash, n, timeout=10):
-    """Number of shapes on the map once it reaches n (or whatever it shows after timeout)."""
-    end = time.time() + timeout
-    while time.time() < end:
-        found = len(dash.find_elements(SHAPES))
-        if found == n:
-            return found
-        time.sleep(0.2)
-    return len(dash.find_elements(SHAPES))
+def _count(dash, n):
+    return (
+        wait_until(lambda: len(dash.find_elements(SHAPES)) == n)
+        and n
+        or len(dash.find_elements(SHAPES))
+    )
 
 
-def test_map_shows_one_shape_per_buurt_then_per_wijk(dash, demo_con):
+def test_map_shows_one_shape_per_buurt_then_per_wijk_with_a_legend(dash, demo_con):
     buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
     wijken = demo_con.execute("select count(*) from areas where level = 'wijk'").fetchone()[0]
     assert _count(dash, buurten) == buurten
-    dash.find_element("#level input[value='wijk']").click()
+    legend = " ".join(e.text for e in dash.find_elements("#map .colorbar text"))
+    assert "slechter dan de gemeente" in legend and "geen cijfer" in legend
+    dash.find_element(f"{ctl('level')} input[value='wijk']").click()
     assert _count(dash, wijken) == wijken
+    assert "level=wijk" in dash.driver.current_url
     assert dash.get_logs() == []
 
 
 def test_clicking_an_area_updates_the_trend_title(dash, demo_con):
-    dash.find_element("#level input[value='wijk']").click()
+    dash.find_element(f"{ctl('level')} input[value='wijk']").click()
     wijken = demo_con.execute("select count(*) from areas where level = 'wijk'").fetchone()[0]
     _count(dash, wijken)
     code, name = demo_con.execute(
         "select code, name from areas where level = 'wijk' order by code desc limit 1"
     ).fetchone()
-    shape = _shape_for(dash, code)
-    ActionChains(dash.driver).move_to_element(shape).click().perform()
-    dash.wait_for_contains_text("#trend .gtitle", name, timeout=10)
-    assert name in dash.find_element("#trend .gtitle").text
-
-
-def _shape_for(dash, code):
-    """The SVG path that plotly drew for an area (its bound datum carries the location)."""
-    return dash.driver.execute_script(
+    shape = dash.driver.execute_script(
         """
         return Array.from(document.querySelectorAll('#map path.choroplethlocation'))
             .find(p => p.__data__ && p.__data__.loc === arguments[0]) || null;
         """,
         code,
     )
+    ActionChains(dash.driver).move_to_element(shape).click().perform()
+    dash.wait_for_contains_text("#trend .gtitle", name, timeout=10)
+    assert f"area={code}" in dash.driver.current_url
 
 
 def test_language_switch_changes_labels_and_table_has_a_row_per_area(dash, demo_con):
@@ -68,14 +63,20 @@ def test_language_switch_changes_labels_and_table_has_a_row_per_area(dash, demo_
     assert "niet getoond onder 50 respondenten" in dash.find_element("#map-definition").text
     dash.find_element("#lang input[value='en']").click()
     dash.wait_for_text_to_equal("#level-label", "Level", timeout=10)
-    dash.wait_for_text_to_equal("#period-label", "Period", timeout=10)
+    dash.wait_for_text_to_equal("#nav-trends", "Trends and comparison", timeout=10)
     dash.wait_for_contains_text("#map-definition", "withheld below 50 respondents", timeout=10)
+    assert "lang=en" in dash.driver.current_url
     buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
-    rows = dash.driver.execute_script(
-        "return document.querySelectorAll('#map-data-table td[data-dash-column=label]').length"
+    rows = wait_until(
+        lambda: (
+            dash.driver.execute_script(
+                "return document.querySelectorAll("
+                "'#map-data-table td[data-dash-column=label]').length"
+            )
+            == buurten
+        )
     )
-    assert rows == buurten
-    dash.driver.save_screenshot(str(__import__("pathlib").Path("/tmp/demo-map.png")))
+    assert rows
 
 
 def test_areas_without_a_figure_are_grey_with_the_reason_not_zero(dash, demo_con):
@@ -101,10 +102,27 @@ def test_areas_without_a_figure_are_grey_with_the_reason_not_zero(dash, demo_con
     attribution = dash.find_element("#map-attribution").text
     assert "Grenzen: Demostad (synthetic), 2024 (CC0-1.0)" in attribution
     assert "Gegevens: Demostad (synthetic survey) (CC0-1.0)" in attribution
-    grey = dash.driver.execute_script(
-        """
-        return Array.from(document.querySelectorAll('#map path.choroplethlocation'))
-            .filter(p => getComputedStyle(p).fill === 'rgb(189, 189, 189)').length
-        """
+    grey = wait_until(
+        lambda: (
+            dash.driver.execute_script(
+                """
+            return Array.from(document.querySelectorAll('#map path.choroplethlocation'))
+                .filter(p => getComputedStyle(p).fill === 'rgb(189, 189, 189)').length
+            """
+            )
+            == withheld + no_survey
+        )
     )
-    assert grey == withheld + no_survey
+    assert grey
+
+
+def test_keyboard_reaches_the_indicator_selector(dash):
+    reached = False
+    for _ in range(25):
+        ActionChains(dash.driver).send_keys(Keys.TAB).perform()
+        reached = dash.driver.execute_script(
+            "return document.activeElement.closest(arguments[0]) !== null;", ctl("indicator")
+        )
+        if reached:
+            break
+    assert reached

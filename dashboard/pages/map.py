@@ -1,64 +1,77 @@
-"""The map page: an indicator per area on a choropleth, and the trend of a chosen area."""
+"""The map page: any indicator per area against the city, with its trend and table."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard import figures, queries
+from dashboard.compare import classify
+from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
+from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import data_table
 
 
-def layout(store: Store, lang: str = "nl") -> html.Div:
+def resolve(store: Store, state: ViewState) -> ViewState:
+    """The view with every value checked against the database (defaults for the rest)."""
     ids = queries.indicator_ids(store)
+    indicator = state.indicator if state.indicator in ids else (ids[0] if ids else None)
+    periods = queries.periods(store, indicator) if indicator else []
+    period = state.period if state.period in periods else (periods[-1] if periods else None)
+    levels = queries.levels(store)
+    level = state.level if state.level in levels else (levels[0] if levels else None)
+    area = state.area if state.area and queries.area_info(store, state.area) else None
+    return state.with_values(indicator=indicator, period=period, level=level, area=area)
+
+
+def indicator_options(store: Store, lang: str) -> list[dict]:
     meta = queries.indicator_meta(store)
-    first = ids[0] if ids else None
-    periods = queries.periods(store, first) if first else []
-    level_values = queries.levels(store)
+    return [{"label": meta[i].label(lang), "value": i} for i in queries.indicator_ids(store)]
+
+
+def level_options(store: Store, lang: str) -> list[dict]:
+    return [{"label": t(lv, lang), "value": lv} for lv in queries.levels(store)]
+
+
+def layout(store: Store, state: ViewState) -> html.Div:
+    state = resolve(store, state)
+    lang = state.lang
+    areas = queries.areas(store, state.level) if state.level else None
+    area_options = (
+        [{"label": n, "value": c} for c, n in zip(areas["code"], areas["name"])]
+        if areas is not None
+        else []
+    )
+    area = state.area if state.area in {o["value"] for o in area_options} else None
+    if area is None and area_options:
+        area = area_options[0]["value"]
     return html.Div(
         className="map-page",
         children=[
+            html.H2(t("nav_map", lang), className="visually-hidden"),
             html.Div(
                 className="controls",
                 role="group",
                 children=[
-                    html.Div(
-                        [
-                            html.Label(
-                                t("indicator", lang), htmlFor="indicator", id="indicator-label"
-                            ),
-                            dcc.Dropdown(
-                                id="indicator",
-                                options=_indicator_options(ids, meta, lang),
-                                value=first,
-                                clearable=False,
-                            ),
-                        ],
-                        className="control control-wide",
+                    dropdown(
+                        "indicator",
+                        t("indicator", lang),
+                        indicator_options(store, lang),
+                        state.indicator,
+                        wide=True,
                     ),
-                    html.Div(
-                        [
-                            html.Label(t("period", lang), htmlFor="period", id="period-label"),
-                            dcc.Dropdown(
-                                id="period",
-                                options=periods,
-                                value=periods[-1] if periods else None,
-                                clearable=False,
-                            ),
-                        ],
-                        className="control",
+                    dropdown(
+                        "period",
+                        t("period", lang),
+                        queries.periods(store, state.indicator) if state.indicator else [],
+                        state.period,
                     ),
-                    html.Fieldset(
-                        [
-                            html.Legend(t("level", lang), id="level-label"),
-                            dcc.RadioItems(
-                                id="level",
-                                options=_level_options(level_values, lang),
-                                value=level_values[0] if level_values else None,
-                                inline=True,
-                            ),
-                        ],
+                    radio("level", t("level", lang), level_options(store, lang), state.level),
+                    dcc.Checklist(
+                        id="show-initiatives",
+                        options=[{"label": t("show_initiatives", lang), "value": "on"}],
+                        value=[],
                         className="control",
                     ),
                 ],
@@ -68,6 +81,7 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                 children=[
                     html.Section(
                         className="map-panel",
+                        **{"aria-labelledby": "indicator-label"},
                         children=[
                             dcc.Graph(
                                 id="map",
@@ -81,6 +95,16 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                             html.P(id="map-missing", className="map-missing"),
                             html.P(id="map-definition", className="definition"),
                             html.P(id="map-attribution", className="attribution"),
+                            html.P(
+                                [
+                                    html.A(t("download_csv", lang), id="download-csv", href="#"),
+                                    " · ",
+                                    html.A(
+                                        t("download_parquet", lang), id="download-parquet", href="#"
+                                    ),
+                                ],
+                                className="downloads",
+                            ),
                             html.Details(
                                 [
                                     html.Summary(t("table_map", lang), id="map-table-summary"),
@@ -93,8 +117,8 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
                         className="trend-panel",
                         children=[
                             html.P(t("pick_area", lang), id="pick-area-hint"),
-                            html.Label(t("area", lang), htmlFor="area", id="area-label"),
-                            dcc.Dropdown(id="area", clearable=False),
+                            dropdown("area", t("area", lang), area_options, area),
+                            dcc.Link(t("open_profile", lang), id="profile-link", href="#"),
                             dcc.Graph(id="trend", config={"displaylogo": False}),
                             html.Details(
                                 [
@@ -110,52 +134,12 @@ def layout(store: Store, lang: str = "nl") -> html.Div:
     )
 
 
-def _indicator_options(ids: list[str], meta: dict, lang: str) -> list[dict]:
-    return [{"label": meta[i].label(lang), "value": i} for i in ids]
-
-
-def _level_options(levels: list[str], lang: str) -> list[dict]:
-    return [{"label": t(lv, lang), "value": lv} for lv in levels]
-
-
 def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
-        Output("lang-label", "children"),
-        Output("page-title", "children"),
-        Output("indicator-label", "children"),
-        Output("period-label", "children"),
-        Output("level-label", "children"),
-        Output("area-label", "children"),
-        Output("pick-area-hint", "children"),
-        Output("map-table-summary", "children"),
-        Output("trend-table-summary", "children"),
-        Output("indicator", "options"),
-        Output("level", "options"),
-        Input("lang", "value"),
-    )
-    def relabel(lang):
-        keys = (
-            "language",
-            "title",
-            "indicator",
-            "period",
-            "level",
-            "area",
-            "pick_area",
-            "table_map",
-            "table_trend",
-        )
-        return (
-            *[t(k, lang) for k in keys],
-            _indicator_options(queries.indicator_ids(store), queries.indicator_meta(store), lang),
-            _level_options(queries.levels(store), lang),
-        )
-
-    @app.callback(
-        Output("period", "options"),
-        Output("period", "value"),
-        Input("indicator", "value"),
-        State("period", "value"),
+        Output(ctl("period"), "options"),
+        Output(ctl("period"), "value"),
+        Input(ctl("indicator"), "value"),
+        State(ctl("period"), "value"),
     )
     def period_choices(indicator, current):
         periods = queries.periods(store, indicator) if indicator else []
@@ -163,22 +147,22 @@ def register_callbacks(app: Dash, store: Store) -> None:
         return periods, value
 
     @app.callback(
-        Output("area", "options"),
-        Output("area", "value"),
-        Input("level", "value"),
+        Output(ctl("area"), "options"),
+        Output(ctl("area"), "value"),
+        Input(ctl("level"), "value"),
         Input("map", "clickData"),
-        State("area", "value"),
+        State(ctl("area"), "value"),
     )
     def area_choice(level, click, current):
         frame = queries.areas(store, level)
         options = [{"label": n, "value": c} for c, n in zip(frame["code"], frame["name"])]
         codes = set(frame["code"])
         clicked = (click or {}).get("points", [{}])[0].get("location")
-        if clicked in codes:
+        if ctx.triggered_id == "map" and clicked in codes:
             return options, clicked
         if current in codes:
-            return options, current
-        return options, (frame["code"].iloc[0] if len(frame) else None)
+            return no_update, no_update
+        return options, (options[0]["value"] if options else None)
 
     @app.callback(
         Output("map", "figure"),
@@ -186,39 +170,56 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("map-missing", "children"),
         Output("map-definition", "children"),
         Output("map-attribution", "children"),
-        Input("indicator", "value"),
-        Input("level", "value"),
-        Input("period", "value"),
-        Input("lang", "value"),
+        Output("download-csv", "href"),
+        Output("download-parquet", "href"),
+        Input(ctl("indicator"), "value"),
+        Input(ctl("level"), "value"),
+        Input(ctl("period"), "value"),
+        Input("show-initiatives", "value"),
+        State("map", "figure"),
+        State("page-lang", "data"),
     )
-    def update_map(indicator, level, period, lang):
+    def update_map(indicator, level, period, show, current, lang):
         if not (indicator and level and period):
-            return no_update, no_update, no_update, no_update, no_update
+            return (no_update,) * 7
         entry = queries.indicator_meta(store)[indicator]
         values = queries.public_area_values(store, indicator, level, period)
-        fig = figures.choropleth(
-            queries.area_geojson(store, level),
-            values,
-            entry.label(lang),
-            entry.unit,
-            entry.direction,
-            lang,
+        classes = classify(values, queries.city_value(store, indicator, period), entry.direction)
+        drawn = (current or {}).get("layout", {}).get("meta", {})
+        wants_points = bool(show)
+        if drawn.get("level") == level and drawn.get("points") == wants_points:
+            figure = Patch()  # same shapes: only colours and hover texts change
+            figure["data"][0]["z"] = classes.tolist()
+            figure["data"][0]["customdata"] = figures.map_custom(values, classes, lang).tolist()
+            figure["data"][0]["hovertemplate"] = figures.hover_template(entry.unit, lang)
+        else:
+            points = queries.initiative_points(store) if wants_points else None
+            url = f"/geo/{level}.geojson?v={store.version[0]}-{store.version[1]}"
+            figure = figures.class_map(url, values, classes, entry.unit, lang, points)
+            figure.update_layout(meta={"level": level, "points": wants_points})
+        query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
+        return (
+            figure,
+            data_table(values, entry.unit, lang, "map"),
+            figures.missing_note(values, level, lang),
+            f"{entry.definition[lang]} {queries.rules_text(store, lang)}",
+            queries.attribution(store, lang, indicator),
+            f"/download/view.csv{query}",
+            f"/download/view.parquet{query}",
         )
-        table = data_table(values, entry.unit, lang, "map")
-        missing = figures.missing_note(values, level, lang)
-        definition = f"{entry.definition[lang]} {queries.rules_text(store, lang)}"
-        return fig, table, missing, definition, queries.attribution(store, lang, indicator)
 
     @app.callback(
         Output("trend", "figure"),
         Output("trend-table", "children"),
-        Input("area", "value"),
-        Input("indicator", "value"),
-        Input("lang", "value"),
+        Output("profile-link", "href"),
+        Input(ctl("area"), "value"),
+        Input(ctl("indicator"), "value"),
+        State("page-lang", "data"),
+        State("url", "search"),
     )
-    def update_trend(area_code, indicator, lang):
+    def update_trend(area_code, indicator, lang, search):
         if not (area_code and indicator):
-            return no_update, no_update
+            return no_update, no_update, no_update
         entry = queries.indicator_meta(store)[indicator]
         name = queries.area_name(store, area_code)
         city_code, city_name = queries.city(store)
@@ -226,4 +227,5 @@ def register_callbacks(app: Dash, store: Store) -> None:
         city_frame = queries.area_trend(store, indicator, city_code)
         fig = figures.trend(frame, city_frame, name, city_name, entry.label(lang), entry.unit, lang)
         table = data_table(frame.assign(area_code=area_code, name=name), entry.unit, lang, "trend")
-        return fig, table
+        href = f"/gebied?area={area_code}&indicator={indicator}&lang={lang}"
+        return fig, table, href

@@ -1,0 +1,40 @@
+"""Labelled, keyboard-operable controls whose values make up the URL state."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+
+def ctl(name: str) -> dict:
+    """The id of a control whose value is part of the URL (``?name=value``)."""
+    return {"type": "ctl", "name": name}
+
+
+def dropdown(name: str, label: str, options: list, value, wide: bool = False, **kwargs):
+    """A dropdown with a visible label tied to it."""
+    input_id = f"{name}-input"
+    return html.Div(
+        [
+            html.Label(label, htmlFor=input_id, id=f"{name}-label"),
+            dcc.Dropdown(
+                id=ctl(name),
+                options=options,
+                value=value,
+                clearable=False,
+                searchable=True,
+                **kwargs,
+            ),
+        ],
+        className="control control-wide" if wide else "control",
+    )
+
+
+def radio(name: str, legend: str, options: list, value):
+    """Radio buttons in a fieldset with a legend."""
+    return html.Fieldset(
+        [
+            html.Legend(legend, id=f"{name}-label"),
+            dcc.RadioItems(id=ctl(name), options=options, value=value, inline=True),
+        ],
+        className="control",
+    )

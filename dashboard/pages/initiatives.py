@@ -1,0 +1,116 @@
+"""Citizen initiatives: coverage by the seven forms, a map, the register, and the
+before/after, displacement and reach analyses."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import Dash, Input, Output, State, dcc, html, no_update
+
+from dashboard import figures, queries
+from dashboard.controls import ctl, radio
+from dashboard.i18n import t
+from dashboard.pages.map import level_options, resolve
+from dashboard.state import ViewState
+from dashboard.store import Store
+from dashboard.tables import frame_table
+from etl.schema import INITIATIVE_TYPES
+
+
+def layout(store: Store, state: ViewState) -> html.Div:
+    state = resolve(store, state)
+    return html.Div(
+        [
+            html.Div(
+                radio(
+                    "level", t("level", state.lang), level_options(store, state.lang), state.level
+                ),
+                className="controls",
+            ),
+            html.Div(id="initiatives-body"),
+        ]
+    )
+
+
+def body(store: Store, level: str, lang: str) -> list:
+    points = queries.initiative_points(store)
+    coverage = _coverage(store, points, level, lang)
+    register = (
+        points.assign(type=[t(f"type_{k}", lang) for k in points["type"]])[
+            ["name", "type", "start_date", "end_date", "area_code"]
+        ]
+        if len(points)
+        else pd.DataFrame()
+    )
+    url = f"/geo/{level}.geojson?v={store.version[0]}-{store.version[1]}"
+    areas = queries.areas(store, level).rename(columns={"code": "area_code"})
+    base = areas.assign(
+        value=float("nan"),
+        ci_low=float("nan"),
+        ci_high=float("nan"),
+        n=float("nan"),
+        flag="no-data",
+    )
+    fig = figures.class_map(url, base, [5] * len(base), "", lang, points if len(points) else None)
+    fig.update_traces(showscale=False, selector={"type": "choropleth"})
+    sections = [
+        html.H2(t("coverage_title", lang)),
+        frame_table(coverage, "coverage-table") if len(coverage) else html.P("–"),
+        dcc.Graph(
+            id="initiatives-map",
+            figure=fig,
+            config={"displaylogo": False, "topojsonURL": "/assets/topojson/"},
+        ),
+        html.H2(t("initiatives_table", lang)),
+        frame_table(register, "initiatives-register") if len(register) else html.P("–"),
+    ]
+    for table, title in (
+        ("initiative_effects", "effects_title"),
+        ("initiative_displacement", "displacement_title"),
+        ("initiative_reach", "reach_title"),
+    ):
+        frame = queries.table_rows(store, table)
+        if len(frame):
+            sections += [html.H2(t(title, lang)), frame_table(frame, f"{table}-table")]
+    return sections
+
+
+def _coverage(store: Store, points: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:
+    """Active initiatives per area of the level and form (counts), with inhabitants."""
+    if points.empty:
+        return pd.DataFrame()
+    frame = store.frame(
+        """
+        select a.code, a.name, a.inhabitants, i.type, count(*) as n
+        from initiatives i
+        join area_ancestors anc on anc.code = i.area_code
+        join areas a on a.code = anc.ancestor_code and a.level = ?
+        where i.end_date is null or i.end_date >= current_date
+        group by all
+        """,
+        [level],
+    )
+    if frame.empty:
+        return frame
+    wide = frame.pivot_table(
+        index=["code", "name", "inhabitants"], columns="type", values="n", fill_value=0
+    ).reset_index()
+    for kind in INITIATIVE_TYPES:
+        if kind not in wide:
+            wide[kind] = 0
+    wide["total"] = wide[list(INITIATIVE_TYPES)].sum(axis=1)
+    wide["per_1000"] = (wide["total"] / wide["inhabitants"] * 1000).where(wide["inhabitants"] > 0)
+    wide = wide.rename(columns={k: t(f"type_{k}", lang) for k in INITIATIVE_TYPES})
+    return wide.sort_values("total", ascending=False)
+
+
+def register_callbacks(app: Dash, store: Store) -> None:
+    @app.callback(
+        Output("initiatives-body", "children"),
+        Input(ctl("level"), "value"),
+        State("page-lang", "data"),
+        State("url", "pathname"),
+    )
+    def show(level, lang, pathname):
+        if pathname != "/initiatieven" or not level:
+            return no_update
+        return body(store, level, lang)

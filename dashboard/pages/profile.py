@@ -1,0 +1,191 @@
+"""The area profile: key figures against the city and similar areas, trends, incidents,
+context, initiatives in and around the area, and significant changes."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import Dash, Input, Output, State, dcc, html, no_update
+
+from dashboard import figures, queries
+from dashboard.compare import CLASSES, classify
+from dashboard.controls import ctl, dropdown
+from dashboard.i18n import t
+from dashboard.state import ViewState
+from dashboard.store import Store
+from dashboard.tables import frame_table
+from etl.disclosure import public_count
+
+KEY_INDICATORS = (
+    "survey_share.unsafe_own_buurt",
+    "survey_share.unsafe_often_buurt",
+    "survey_scale.nuisance",
+    "survey_scale.decay",
+    "survey_scale.cohesion",
+    "incident_rate.total",
+    "incident_rate_eb.total",
+    "unease_index.overall",
+    "unease_gap.perceived_minus_registered",
+    "context_index.composite",
+)
+
+
+def layout(store: Store, state: ViewState) -> html.Div:
+    lang = state.lang
+    areas = queries.areas(store)
+    areas = areas[areas["level"] != "gemeente"]
+    options = [
+        {"label": f"{n} ({t(lv, lang).lower()})", "value": c}
+        for c, n, lv in zip(areas["code"], areas["name"], areas["level"])
+    ]
+    area = (
+        state.area
+        if state.area in set(areas["code"])
+        else (options[0]["value"] if options else None)
+    )
+    return html.Div(
+        [
+            html.Div(
+                dropdown("area", t("area", lang), options, area, wide=True),
+                className="controls",
+                role="group",
+            ),
+            dcc.Loading(html.Div(id="profile-body")),
+        ]
+    )
+
+
+def body(store: Store, area_code: str, lang: str) -> list:
+    info = queries.area_info(store, area_code)
+    if info is None:
+        return [html.P(t("flag_no-data", lang))]
+    meta = queries.indicator_meta(store)
+    present = [i for i in KEY_INDICATORS if i in meta]
+    key = queries.latest_values(store, area_code, present)
+    similar = queries.similar_areas(store, area_code)
+    rows = []
+    for rec in key.to_dict("records"):
+        entry = meta[rec["indicator"]]
+        cls = classify(pd.DataFrame([rec]), rec["city_value"], entry.direction)[0]
+        sim = _similar_mean(store, rec["indicator"], rec["period"], list(similar["code"]))
+        rows.append(
+            {
+                "indicator": entry.label(lang),
+                "period": rec["period"],
+                "value": _num(rec["value"]),
+                "interval": f"{_num(rec['ci_low'])} – {_num(rec['ci_high'])}"
+                if pd.notna(rec["ci_low"])
+                else "–",
+                "status": t(f"flag_{rec['flag']}", lang),
+                "city": _num(rec["city_value"]),
+                "similar": _num(sim),
+                "comparison": t(f"class_{CLASSES[cls]}", lang),
+            }
+        )
+    labels = {
+        "indicator": t("indicator", lang),
+        "period": t("period", lang),
+        "value": t("value", lang),
+        "interval": t("interval", lang),
+        "status": t("flag", lang),
+        "city": t("city", lang),
+        "similar": t("similar_areas", lang),
+        "comparison": t("legend_title", lang),
+    }
+    city_code, city_name = queries.city(store)
+    trends = []
+    for indicator in ("survey_share.unsafe_own_buurt", "incident_rate.total"):
+        if indicator in meta:
+            entry = meta[indicator]
+            trends.append(
+                dcc.Graph(
+                    id=f"profile-trend-{indicator.replace('.', '-')}",
+                    figure=figures.trend(
+                        queries.area_trend(store, indicator, area_code),
+                        queries.area_trend(store, indicator, city_code),
+                        info["name"],
+                        city_name,
+                        entry.label(lang),
+                        entry.unit,
+                        lang,
+                    ).update_layout(title={"text": entry.label(lang)}),
+                    config={"displaylogo": False},
+                )
+            )
+    round_to = int(queries.setting(store, "public_round_to"))
+    cats = queries.category_counts(store, area_code)
+    cats["n_public"] = [public_count(n, round_to) for n in cats["n"]]
+    cat_labels = {
+        i.partition(".")[2]: meta[i].name[lang].split(": ", 1)[-1]
+        for i in meta
+        if i.startswith("incident_rate.")
+    }
+    context = queries.context_values(store, area_code)
+    initiatives = queries.initiatives_near(store, area_code)
+    if len(initiatives):
+        initiatives = initiatives.assign(
+            type=[t(f"type_{k}", lang) for k in initiatives["type"]],
+            where=[t(f"where_{w}", lang) for w in initiatives["where"]],
+        )
+    changes = queries.significant_changes(store, area_code)
+    if len(changes):
+        changes = changes.assign(indicator=[meta[i].label(lang) for i in changes["indicator"]])
+    parent = queries.area_info(store, info["parent_code"]) if info["parent_code"] else None
+    return [
+        html.H2(f"{info['name']} ({info['code']})", id="profile-title"),
+        html.P(
+            f"{t(info['level'], lang)}"
+            + (f" · {parent['name']}" if parent else "")
+            + (
+                f" · {int(info['inhabitants']):,} {t('population', lang)}".replace(",", ".")
+                if pd.notna(info["inhabitants"])
+                else ""
+            )
+        ),
+        html.H3(t("key_figures", lang)),
+        frame_table(pd.DataFrame(rows), "profile-key-figures", labels),
+        html.P(
+            t("similar_note", lang) + ", ".join(similar["name"]) if len(similar) else "",
+            className="definition",
+        ),
+        html.H3(t("trend", lang)),
+        html.Div(trends, className="profile-trends"),
+        html.H3(t("categories_title", lang)),
+        dcc.Graph(
+            id="profile-categories",
+            figure=figures.category_bars(cats.head(10), cat_labels, lang),
+            config={"displaylogo": False},
+        )
+        if len(cats)
+        else html.P(t("flag_no-data", lang)),
+        html.H3(t("context_title", lang)),
+        frame_table(context, "profile-context") if len(context) else html.P("–"),
+        html.H3(t("nav_initiatives", lang)),
+        frame_table(initiatives, "profile-initiatives") if len(initiatives) else html.P("–"),
+        html.H3(t("changes_title", lang)),
+        frame_table(changes, "profile-changes") if len(changes) else html.P(t("no_changes", lang)),
+    ]
+
+
+def _similar_mean(store: Store, indicator: str, period: str, codes: list[str]) -> float | None:
+    if not codes:
+        return None
+    frame = queries.trend_series(store, indicator, codes)
+    values = frame.loc[frame["period"] == period, "value"].dropna()
+    return float(values.mean()) if len(values) else None
+
+
+def _num(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:,.1f}"
+
+
+def register_callbacks(app: Dash, store: Store) -> None:
+    @app.callback(
+        Output("profile-body", "children"),
+        Input(ctl("area"), "value"),
+        State("page-lang", "data"),
+        State("url", "pathname"),
+    )
+    def show(area_code, lang, pathname):
+        if pathname != "/gebied" or not area_code:
+            return no_update
+        return body(store, area_code, lang)

@@ -1,0 +1,143 @@
+"""Trends and comparison: several areas over time, perceived against registered,
+the funnel plot, and the significant changes and alerts of the latest period."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, dcc, html, no_update
+
+from dashboard import figures, queries
+from dashboard.controls import ctl, dropdown, radio
+from dashboard.i18n import t
+from dashboard.pages.map import indicator_options, level_options, resolve
+from dashboard.state import ViewState
+from dashboard.store import Store
+from dashboard.tables import frame_table
+
+
+def layout(store: Store, state: ViewState) -> html.Div:
+    state = resolve(store, state)
+    lang = state.lang
+    areas = queries.areas(store)
+    options = [
+        {"label": f"{n} ({t(lv, lang).lower()})", "value": c}
+        for c, n, lv in zip(areas["code"], areas["name"], areas["level"])
+    ]
+    chosen = [c for c in (state.areas or "").split(",") if c in set(areas["code"])]
+    if not chosen:
+        city_code, _ = queries.city(store)
+        wijken = areas[areas["level"] == "wijk"]["code"].head(3).tolist()
+        chosen = [city_code, *wijken]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dropdown(
+                        "indicator",
+                        t("indicator", lang),
+                        indicator_options(store, lang),
+                        state.indicator,
+                        wide=True,
+                    ),
+                    radio("level", t("level", lang), level_options(store, lang), state.level),
+                ],
+                className="controls",
+                role="group",
+            ),
+            html.Div(
+                dropdown("areas", t("compare_areas", lang), options, chosen, wide=True, multi=True),
+                className="controls",
+            ),
+            dcc.Graph(id="trends-several", config={"displaylogo": False}),
+            html.Details([html.Summary(t("table_trend", lang)), html.Div(id="trends-table")]),
+            html.Div(
+                className="panels",
+                children=[
+                    html.Section([dcc.Graph(id="trends-quadrant"), html.Div(id="quadrant-table")]),
+                    html.Section([dcc.Graph(id="trends-funnel"), html.P(id="funnel-note")]),
+                ],
+            ),
+            html.H3(t("changes_title", lang)),
+            html.Div(id="changes-list"),
+            html.H3(t("alerts_title", lang)),
+            html.Div(id="alerts-list"),
+        ]
+    )
+
+
+def register_callbacks(app: Dash, store: Store) -> None:
+    @app.callback(
+        Output("trends-several", "figure"),
+        Output("trends-table", "children"),
+        Input(ctl("indicator"), "value"),
+        Input(ctl("areas"), "value"),
+        State("page-lang", "data"),
+    )
+    def several(indicator, codes, lang):
+        if not indicator:
+            return no_update, no_update
+        entry = queries.indicator_meta(store)[indicator]
+        frame = queries.trend_series(store, indicator, list(codes or []))
+        table = frame_table(
+            frame[["name", "period", "value", "ci_low", "ci_high", "flag"]], "several-table"
+        )
+        return figures.several_areas(frame, entry.label(lang), entry.unit, lang), table
+
+    @app.callback(
+        Output("trends-quadrant", "figure"),
+        Output("quadrant-table", "children"),
+        Output("trends-funnel", "figure"),
+        Output("funnel-note", "children"),
+        Output("changes-list", "children"),
+        Output("alerts-list", "children"),
+        Input(ctl("indicator"), "value"),
+        Input(ctl("level"), "value"),
+        State("page-lang", "data"),
+    )
+    def comparison(indicator, level, lang):
+        if not (indicator and level):
+            return (no_update,) * 6
+        meta = queries.indicator_meta(store)
+        gap = queries.perception_gap(store, level, None)
+        quadrant = figures.quadrant_plot(gap, lang) if len(gap) else {}
+        gap_table = (
+            frame_table(
+                gap.assign(quadrant=[t(f"quadrant_{q}", lang) for q in gap["quadrant"]])[
+                    [
+                        "name",
+                        "period",
+                        "perceived_index",
+                        "incident_index",
+                        "gap",
+                        "ci_low",
+                        "ci_high",
+                        "quadrant",
+                    ]
+                ],
+                "quadrant-data",
+            )
+            if len(gap)
+            else html.P("–")
+        )
+        funnel_fig, note = {}, t("funnel_only_rates", lang)
+        if indicator.startswith("incident_rate."):
+            period = queries.periods(store, indicator)[-1]
+            frame = queries.funnel(store, indicator, level, period)
+            if len(frame):
+                funnel_fig = figures.funnel_plot(
+                    frame,
+                    f"{t('funnel_title', lang)}: {meta[indicator].label(lang)}, {period}",
+                    lang,
+                )
+                note = ""
+        changes = queries.significant_changes(store)
+        if len(changes):
+            changes = changes.assign(indicator=[meta[i].label(lang) for i in changes["indicator"]])
+        alerts = queries.alerts(store)
+        return (
+            quadrant,
+            gap_table,
+            funnel_fig,
+            note,
+            frame_table(changes, "changes-table") if len(changes) else t("no_changes", lang),
+            frame_table(alerts, "alerts-table") if len(alerts) else "–",
+        )

@@ -1,0 +1,311 @@
+"""Pure building blocks of the initiative analyses (methods §7).
+
+Everything here works on plain numbers, arrays and data frames, so each rule can
+be checked by hand; :mod:`etl.stats.initiatives` reads the build's tables and
+applies them.  Months are integers ``year * 12 + month - 1`` so windows are
+plain ranges.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import stats
+
+from etl.stats.hotspots import queen_weights
+
+#: Items of the collective resilience scale (all on 1-5, recoded to 0-4).
+RESILIENCE_ITEMS = (
+    "cohesion_know",
+    "cohesion_pleasant",
+    "cohesion_home",
+    "cohesion_contact",
+    "willing_act",
+)
+
+
+def month_number(year: int, month: int) -> int:
+    """Month as one integer: ``year * 12 + month - 1`` (2022-06 -> 24269)."""
+    return year * 12 + month - 1
+
+
+def month_label(number: int) -> str:
+    """Inverse of :func:`month_number` as ``'YYYY-MM'``."""
+    return f"{number // 12}-{number % 12 + 1:02d}"
+
+
+def active_in_year(start: pd.Series, end: pd.Series, year: int) -> pd.Series:
+    """Whether each initiative was active at some moment of ``year``.
+
+    Active when ``start <= 31 December`` and (no end or ``end >= 1 January``).
+    """
+    first, last = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    start, end = pd.to_datetime(start), pd.to_datetime(end)
+    return (start <= last) & (end.isna() | (end >= first))
+
+
+def active_between(start: pd.Series, end: pd.Series, first: pd.Timestamp, last: pd.Timestamp):
+    """Whether each initiative was active at some moment between ``first`` and ``last``."""
+    start, end = pd.to_datetime(start), pd.to_datetime(end)
+    return (start <= last) & (end.isna() | (end >= first))
+
+
+def per_thousand(count, denominator, min_denominator: float = 1.0):
+    """``count / denominator * 1000``; NaN where the denominator is missing or too small."""
+    count = np.asarray(count, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    ok = np.isfinite(den) & (den >= max(min_denominator, 1e-12))
+    return np.where(ok, count / np.where(ok, den, 1.0) * 1000.0, np.nan)
+
+
+def window(start_month: int, side: str, data_first: int, data_last: int, months: int = 12):
+    """Months of the window before (``side='before'``) or after the start month.
+
+    The start month itself belongs to neither window.  The window is clipped to
+    the months with data; returns (first, last), with first > last when empty.
+    """
+    if side == "before":
+        first, last = start_month - months, start_month - 1
+    elif side == "after":
+        first, last = start_month + 1, start_month + months
+    else:
+        raise ValueError(f"side must be 'before' or 'after', not {side!r}")
+    return max(first, data_first), min(last, data_last)
+
+
+def window_rate(count, n_months: int, denominator) -> tuple[np.ndarray, np.ndarray]:
+    """Annualised rate per 1,000 over a window of ``n_months`` and its Poisson SE.
+
+    ``rate = count * 12 / n_months / denominator * 1000``; the SE treats the count
+    as Poisson (variance = count).  NaN for an empty window or no denominator.
+    Works on scalars and arrays alike.
+    """
+    count = np.asarray(count, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    ok = (n_months > 0) & np.isfinite(den) & (den > 0)
+    scale = np.where(ok, 12.0 / max(n_months, 1) / np.where(ok, den, 1.0) * 1000.0, np.nan)
+    return count * scale, np.sqrt(count) * scale
+
+
+def share_from_sums(sw, swy, sw2) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted share (%) and its SE in points from sums of w, w*y and w^2.
+
+    ``p = sum(w y) / sum(w)``, ``n_eff = (sum w)^2 / sum(w^2)``,
+    ``se = 100 * sqrt(p (1 - p) / n_eff)``; NaN where ``sum(w)`` is 0.
+    """
+    sw, swy, sw2 = (np.asarray(a, dtype=float) for a in (sw, swy, sw2))
+    ok = sw > 0
+    p = np.where(ok, swy / np.where(ok, sw, 1.0), np.nan)
+    n_eff = np.where(ok, sw**2 / np.where(sw2 > 0, sw2, 1.0), np.nan)
+    return 100.0 * p, 100.0 * np.sqrt(p * (1 - p) / n_eff)
+
+
+def weighted_share(y, w) -> tuple[float, float, int]:
+    """Weighted share (%) of ``y == 1``, its SE (:func:`share_from_sums`) and the n.
+
+    Missing answers are left out.
+    """
+    y, w = np.asarray(y, dtype=float), np.asarray(w, dtype=float)
+    ok = np.isfinite(y) & np.isfinite(w)
+    y, w = y[ok], w[ok]
+    p, se = share_from_sums(w.sum(), (w * y).sum(), (w**2).sum())
+    return float(p), float(se), int(len(y))
+
+
+def resilience_scores(items: pd.DataFrame) -> pd.Series:
+    """Collective resilience score 0-10 per respondent.
+
+    Each item on 1-5 is recoded to 0-4; the score is ``10 * mean(recoded) / 4``
+    over the items answered, and NaN when fewer than 2/3 of the items are answered.
+    """
+    recoded = items.astype(float) - 1.0
+    answered = recoded.notna().sum(axis=1)
+    score = 10.0 * recoded.mean(axis=1) / 4.0
+    return score.where(3 * answered >= 2 * items.shape[1])
+
+
+def weighted_mean_t(
+    scores: np.ndarray, weights: np.ndarray, confidence: float
+) -> tuple[float, float, float, int]:
+    """Weighted mean, its SE and the half-width of a t-interval on ``n_eff``.
+
+    ``s2 = sum w (x - mean)^2 / sum w * n_eff / (n_eff - 1)``, ``se = sqrt(s2 / n_eff)``,
+    half-width ``t(q, n_eff - 1) * se`` (as ``sql/marts/41_survey_scales.sql``).
+    Returns (mean, se, half, n).
+    """
+    x, w = np.asarray(scores, dtype=float), np.asarray(weights, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(w)
+    x, w = x[ok], w[ok]
+    n = int(len(x))
+    if n == 0 or w.sum() <= 0:
+        return float("nan"), float("nan"), float("nan"), n
+    mean = float((w * x).sum() / w.sum())
+    n_eff = w.sum() ** 2 / (w**2).sum()
+    if n_eff <= 1:
+        return mean, float("nan"), float("nan"), n
+    s2 = (w * (x - mean) ** 2).sum() / w.sum() * n_eff / (n_eff - 1)
+    se = float(np.sqrt(s2 / n_eff))
+    half = float(stats.t.ppf(1 - (1 - confidence) / 2, n_eff - 1) * se)
+    return mean, se, half, n
+
+
+def survey_flag(n: int, half: float, min_n: int, indicative_n: int, max_half: float) -> str:
+    """'suppressed' below ``min_n``; 'indicative' below ``indicative_n`` or a wide interval."""
+    if n < min_n:
+        return "suppressed"
+    if n < indicative_n or not np.isfinite(half) or half > max_half:
+        return "indicative"
+    return "ok"
+
+
+def weighted_profile(frame: pd.DataFrame, weight: str, columns: Sequence[str]) -> str | None:
+    """Weighted shares of the categories of each column, as JSON (sorted, 3 decimals)."""
+    if frame.empty or frame[weight].sum() <= 0:
+        return None
+    out = {}
+    for col in columns:
+        shares = frame.groupby(col)[weight].sum() / frame[weight].sum()
+        out[col] = {str(k): round(float(v), 3) for k, v in shares.sort_index().items()}
+    return json.dumps(out, sort_keys=True)
+
+
+def nearest_controls(
+    target: pd.Series, candidates: pd.DataFrame, scale: pd.Series, k: int
+) -> list[str]:
+    """The ``k`` candidates nearest to ``target`` on standardised features.
+
+    Parameters
+    ----------
+    target : pandas.Series
+        Feature values of the initiative's area (NaN features are not used).
+    candidates : pandas.DataFrame
+        One row per candidate area (index = area code), the same feature columns.
+        Candidates missing a used feature are left out.
+    scale : pandas.Series
+        Standard deviation of each feature (over all eligible areas); a feature
+        with no spread is not used.
+    k : int
+        Number of controls.
+
+    Returns
+    -------
+    list of str
+        Codes by increasing Euclidean distance on ``feature / scale``; equal
+        distances (to 1e-9) are ordered by code, so the choice is reproducible.
+    """
+    used = [c for c in target.index if np.isfinite(target[c]) and scale.get(c, 0) > 0]
+    if not used or candidates.empty:
+        return []
+    pool = candidates[used].dropna()
+    z = (pool - target[used]) / scale[used]
+    distance = np.sqrt((z**2).sum(axis=1)).round(9)
+    order = pd.DataFrame({"d": distance, "code": pool.index}).sort_values(["d", "code"])
+    return order["code"].head(k).tolist()
+
+
+def difference_in_differences(
+    change_area: float,
+    se_area: float,
+    control_changes: Sequence[float],
+    control_ses: Sequence[float],
+    confidence: float,
+) -> tuple[float, float, float, float, int]:
+    """Difference-in-differences with a normal-approximation interval.
+
+    ``difference = change_area - mean(control changes)``.  Its variance is the
+    area's sampling variance plus the variance of the control mean, taken as the
+    larger of the controls' spread (``s^2 / k``) and their own sampling variance
+    (``sum se^2 / k^2``); the interval is ``difference -/+ z * se``.
+
+    Returns
+    -------
+    tuple
+        (difference, ci_low, ci_high, mean of control changes, number of controls used)
+    """
+    ch = np.asarray(control_changes, dtype=float)
+    se_c = np.asarray(control_ses, dtype=float)
+    ok = np.isfinite(ch)
+    ch, se_c = ch[ok], np.nan_to_num(se_c[ok])
+    k = len(ch)
+    if k == 0 or not np.isfinite(change_area):
+        return float("nan"), float("nan"), float("nan"), float("nan"), k
+    mean_c = float(ch.mean())
+    spread = ch.var(ddof=1) / k if k >= 2 else 0.0
+    sampling = (se_c**2).sum() / k**2
+    se = np.sqrt(np.nan_to_num(se_area) ** 2 + max(spread, sampling))
+    diff = change_area - mean_c
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    return diff, diff - z * se, diff + z * se, mean_c, k
+
+
+def wave_ratio(monthly: np.ndarray, start_index: int, months: int = 3) -> tuple[float, float]:
+    """Mean count in the ``months`` before ``start_index`` over the mean of all other months.
+
+    ``monthly`` is one area's count per month; ``start_index`` the position of the
+    start month.  Returns (ratio, count in the months before); the ratio is NaN
+    when the window does not fit in the series or the other months average 0.
+    """
+    monthly = np.asarray(monthly, dtype=float)
+    lo = start_index - months
+    if lo < 0 or start_index > len(monthly):
+        return float("nan"), float("nan")
+    recent = monthly[lo:start_index]
+    rest = np.concatenate([monthly[:lo], monthly[start_index:]])
+    if len(rest) == 0 or rest.mean() <= 0:
+        return float("nan"), float(recent.sum())
+    return float(recent.mean() / rest.mean()), float(recent.sum())
+
+
+def displacement_flag(
+    change_area: float,
+    change_ring: float,
+    change_controls: float,
+    before_area: float,
+    before_ring: float,
+    min_relative: float = 0.10,
+) -> bool:
+    """Whether a change looks like displacement from the area to its ring.
+
+    True when all of: the area's rate fell (``change_area < 0``) and fell more than
+    the controls' by at least ``min_relative`` of the area's rate before
+    (``change_area - change_controls < -min_relative * before_area``); and the
+    ring's rate rose (``change_ring > 0``) and rose more than the controls' by at
+    least ``min_relative`` of the ring's rate before
+    (``change_ring - change_controls > min_relative * before_ring``).  False when
+    any figure is missing.
+    """
+    values = [change_area, change_ring, change_controls, before_area, before_ring]
+    if not all(np.isfinite(v) for v in values):
+        return False
+    return bool(
+        change_area < 0
+        and change_area - change_controls < -min_relative * before_area
+        and change_ring > 0
+        and change_ring - change_controls > min_relative * before_ring
+    )
+
+
+def rings(
+    codes: Sequence[str], geometries: Sequence[shapely.Geometry], buffer_m: float | None = None
+) -> dict[str, list[str]]:
+    """Neighbouring areas of each area: queen contiguity, or within ``buffer_m`` metres.
+
+    With ``buffer_m`` None (default) the ring is the areas sharing an edge or a
+    corner; otherwise the areas whose polygon lies within ``buffer_m`` metres of
+    the area's polygon (a buffer, in the CRS's units: metres in RD New).  The
+    area itself is never in its ring; rings are sorted by code.
+    """
+    codes = list(codes)
+    if buffer_m is None:
+        w = queen_weights(codes, geometries)
+        return {c: sorted(w.neighbors[c]) for c in codes}
+    tree = shapely.STRtree(list(geometries))
+    out = {}
+    for code, geom in zip(codes, geometries, strict=True):
+        hits = tree.query(geom, predicate="dwithin", distance=buffer_m)
+        out[code] = sorted(codes[i] for i in hits if codes[i] != code)
+    return out
