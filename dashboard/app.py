@@ -118,9 +118,9 @@ def _register_shell(app: Dash, store: Store) -> None:
 
     @app.callback(
         Output("url", "search"),
-        Input({"type": "ctl", "name": ALL}, "value"),
+        Input({"type": "ctl", "name": ALL, "page": ALL}, "value"),
         Input("lang", "value"),
-        State({"type": "ctl", "name": ALL}, "id"),
+        State({"type": "ctl", "name": ALL, "page": ALL}, "id"),
         State("url", "pathname"),
         State("url", "search"),
         prevent_initial_call=True,

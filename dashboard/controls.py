@@ -5,19 +5,23 @@ from __future__ import annotations
 from dash import dcc, html
 
 
-def ctl(name: str) -> dict:
-    """The id of a control whose value is part of the URL (``?name=value``)."""
-    return {"type": "ctl", "name": name}
+def ctl(name: str, page: str) -> dict:
+    """The id of a control whose value is part of the URL (``?name=value``).
+
+    The page is part of the id, so that the callbacks of one page never wait for
+    a control of another page with the same name.
+    """
+    return {"type": "ctl", "name": name, "page": page}
 
 
-def dropdown(name: str, label: str, options: list, value, wide: bool = False, **kwargs):
+def dropdown(name: str, page: str, label: str, options: list, value, wide: bool = False, **kwargs):
     """A dropdown with a visible label tied to it."""
     input_id = f"{name}-input"
     return html.Div(
         [
             html.Label(label, htmlFor=input_id, id=f"{name}-label"),
             dcc.Dropdown(
-                id=ctl(name),
+                id=ctl(name, page),
                 options=options,
                 value=value,
                 clearable=False,
@@ -29,12 +33,12 @@ def dropdown(name: str, label: str, options: list, value, wide: bool = False, **
     )
 
 
-def radio(name: str, legend: str, options: list, value):
+def radio(name: str, page: str, legend: str, options: list, value):
     """Radio buttons in a fieldset with a legend."""
     return html.Fieldset(
         [
             html.Legend(legend, id=f"{name}-label"),
-            dcc.RadioItems(id=ctl(name), options=options, value=value, inline=True),
+            dcc.RadioItems(id=ctl(name, page), options=options, value=value, inline=True),
         ],
         className="control",
     )

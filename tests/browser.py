@@ -4,9 +4,9 @@ import json
 import time
 
 
-def ctl(name: str) -> str:
-    """CSS selector of a control whose id is {"type": "ctl", "name": name}."""
-    key = json.dumps({"name": name, "type": "ctl"}, separators=(",", ":"))
+def ctl(name: str, page: str = "map") -> str:
+    """CSS selector of a control whose id is {"type": "ctl", "name": name, "page": page}."""
+    key = json.dumps({"name": name, "page": page, "type": "ctl"}, separators=(",", ":"))
     return f"[id='{key}']"
 
 

@@ -14,6 +14,7 @@ import pytest
 from shapely.geometry import box
 
 from etl.load import build
+from tests.browser import ctl
 from tests.conftest import REAL_DATA
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
@@ -167,11 +168,11 @@ def test_amsterdam_map_shows_every_buurt_and_the_safety_index(dash_duo, amsterda
     shapes = "#map path.choroplethlocation"
     assert len(dash_duo.find_elements(shapes)) == 518
     # by keyboard: open the indicator list, type, Enter
-    dash_duo.find_element("#indicator").click()
+    dash_duo.find_element(ctl("indicator")).click()
     search = dash_duo.wait_for_element(".dash-dropdown-content input", timeout=5)
     search.send_keys("Veiligheidsindex (OIS)")
     search.send_keys(Keys.ENTER)
-    dash_duo.find_element("#level input[value='wijk']").click()
+    dash_duo.find_element(f"{ctl('level')} input[value='wijk']").click()
     dash_duo.wait_for_contains_text("#map-attribution", "Onderzoek en Statistiek", timeout=15)
     assert "Kadaster / CBS, 2024 (CC BY 4.0)" in dash_duo.find_element("#map-attribution").text
     assert dash_duo.get_logs() == []

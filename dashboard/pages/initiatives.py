@@ -22,7 +22,11 @@ def layout(store: Store, state: ViewState) -> html.Div:
         [
             html.Div(
                 radio(
-                    "level", t("level", state.lang), level_options(store, state.lang), state.level
+                    "level",
+                    "initiatives",
+                    t("level", state.lang),
+                    level_options(store, state.lang),
+                    state.level,
                 ),
                 className="controls",
             ),
@@ -106,7 +110,7 @@ def _coverage(store: Store, points: pd.DataFrame, level: str, lang: str) -> pd.D
 def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
         Output("initiatives-body", "children"),
-        Input(ctl("level"), "value"),
+        Input(ctl("level", "initiatives"), "value"),
         State("page-lang", "data"),
         State("url", "pathname"),
     )

@@ -56,6 +56,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                 children=[
                     dropdown(
                         "indicator",
+                        "map",
                         t("indicator", lang),
                         indicator_options(store, lang),
                         state.indicator,
@@ -63,11 +64,14 @@ def layout(store: Store, state: ViewState) -> html.Div:
                     ),
                     dropdown(
                         "period",
+                        "map",
                         t("period", lang),
                         queries.periods(store, state.indicator) if state.indicator else [],
                         state.period,
                     ),
-                    radio("level", t("level", lang), level_options(store, lang), state.level),
+                    radio(
+                        "level", "map", t("level", lang), level_options(store, lang), state.level
+                    ),
                     dcc.Checklist(
                         id="show-initiatives",
                         options=[{"label": t("show_initiatives", lang), "value": "on"}],
@@ -117,7 +121,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         className="trend-panel",
                         children=[
                             html.P(t("pick_area", lang), id="pick-area-hint"),
-                            dropdown("area", t("area", lang), area_options, area),
+                            dropdown("area", "map", t("area", lang), area_options, area),
                             dcc.Link(t("open_profile", lang), id="profile-link", href="#"),
                             dcc.Graph(id="trend", config={"displaylogo": False}),
                             html.Details(
@@ -136,10 +140,10 @@ def layout(store: Store, state: ViewState) -> html.Div:
 
 def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
-        Output(ctl("period"), "options"),
-        Output(ctl("period"), "value"),
-        Input(ctl("indicator"), "value"),
-        State(ctl("period"), "value"),
+        Output(ctl("period", "map"), "options"),
+        Output(ctl("period", "map"), "value"),
+        Input(ctl("indicator", "map"), "value"),
+        State(ctl("period", "map"), "value"),
     )
     def period_choices(indicator, current):
         periods = queries.periods(store, indicator) if indicator else []
@@ -147,11 +151,11 @@ def register_callbacks(app: Dash, store: Store) -> None:
         return periods, value
 
     @app.callback(
-        Output(ctl("area"), "options"),
-        Output(ctl("area"), "value"),
-        Input(ctl("level"), "value"),
+        Output(ctl("area", "map"), "options"),
+        Output(ctl("area", "map"), "value"),
+        Input(ctl("level", "map"), "value"),
         Input("map", "clickData"),
-        State(ctl("area"), "value"),
+        State(ctl("area", "map"), "value"),
     )
     def area_choice(level, click, current):
         frame = queries.areas(store, level)
@@ -172,9 +176,9 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("map-attribution", "children"),
         Output("download-csv", "href"),
         Output("download-parquet", "href"),
-        Input(ctl("indicator"), "value"),
-        Input(ctl("level"), "value"),
-        Input(ctl("period"), "value"),
+        Input(ctl("indicator", "map"), "value"),
+        Input(ctl("level", "map"), "value"),
+        Input(ctl("period", "map"), "value"),
         Input("show-initiatives", "value"),
         State("map", "figure"),
         State("page-lang", "data"),
@@ -212,8 +216,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("trend", "figure"),
         Output("trend-table", "children"),
         Output("profile-link", "href"),
-        Input(ctl("area"), "value"),
-        Input(ctl("indicator"), "value"),
+        Input(ctl("area", "map"), "value"),
+        Input(ctl("indicator", "map"), "value"),
         State("page-lang", "data"),
         State("url", "search"),
     )

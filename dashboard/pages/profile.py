@@ -45,7 +45,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
     return html.Div(
         [
             html.Div(
-                dropdown("area", t("area", lang), options, area, wide=True),
+                dropdown("area", "profile", t("area", lang), options, area, wide=True),
                 className="controls",
                 role="group",
             ),
@@ -181,7 +181,7 @@ def _num(value) -> str:
 def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
         Output("profile-body", "children"),
-        Input(ctl("area"), "value"),
+        Input(ctl("area", "profile"), "value"),
         State("page-lang", "data"),
         State("url", "pathname"),
     )

@@ -33,18 +33,29 @@ def layout(store: Store, state: ViewState) -> html.Div:
                 [
                     dropdown(
                         "indicator",
+                        "trends",
                         t("indicator", lang),
                         indicator_options(store, lang),
                         state.indicator,
                         wide=True,
                     ),
-                    radio("level", t("level", lang), level_options(store, lang), state.level),
+                    radio(
+                        "level", "trends", t("level", lang), level_options(store, lang), state.level
+                    ),
                 ],
                 className="controls",
                 role="group",
             ),
             html.Div(
-                dropdown("areas", t("compare_areas", lang), options, chosen, wide=True, multi=True),
+                dropdown(
+                    "areas",
+                    "trends",
+                    t("compare_areas", lang),
+                    options,
+                    chosen,
+                    wide=True,
+                    multi=True,
+                ),
                 className="controls",
             ),
             dcc.Graph(id="trends-several", config={"displaylogo": False}),
@@ -68,8 +79,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
         Output("trends-several", "figure"),
         Output("trends-table", "children"),
-        Input(ctl("indicator"), "value"),
-        Input(ctl("areas"), "value"),
+        Input(ctl("indicator", "trends"), "value"),
+        Input(ctl("areas", "trends"), "value"),
         State("page-lang", "data"),
     )
     def several(indicator, codes, lang):
@@ -89,8 +100,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("funnel-note", "children"),
         Output("changes-list", "children"),
         Output("alerts-list", "children"),
-        Input(ctl("indicator"), "value"),
-        Input(ctl("level"), "value"),
+        Input(ctl("indicator", "trends"), "value"),
+        Input(ctl("level", "trends"), "value"),
         State("page-lang", "data"),
     )
     def comparison(indicator, level, lang):

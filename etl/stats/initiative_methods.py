@@ -260,32 +260,49 @@ def wave_ratio(monthly: np.ndarray, start_index: int, months: int = 3) -> tuple[
     return float(recent.mean() / rest.mean()), float(recent.sum())
 
 
+def relative_change(before: float, after: float, months_before: int, months_after: int) -> float:
+    """Relative change of a monthly mean count, ``(after / m_a) / (before / m_b) - 1``.
+
+    With one denominator for both windows this is also the relative change of the
+    rate.  NaN when nothing was counted before or a window is empty.
+    """
+    if before <= 0 or months_before <= 0 or months_after <= 0:
+        return float("nan")
+    return (after / months_after) / (before / months_before) - 1.0
+
+
 def displacement_flag(
-    change_area: float,
-    change_ring: float,
-    change_controls: float,
-    before_area: float,
-    before_ring: float,
+    relative_area: float,
+    relative_ring: float,
+    relative_reference: float,
+    count_area: float,
+    count_ring: float,
     min_relative: float = 0.10,
+    min_count: int = 20,
 ) -> bool:
     """Whether a change looks like displacement from the area to its ring.
 
-    True when all of: the area's rate fell (``change_area < 0``) and fell more than
-    the controls' by at least ``min_relative`` of the area's rate before
-    (``change_area - change_controls < -min_relative * before_area``); and the
-    ring's rate rose (``change_ring > 0``) and rose more than the controls' by at
-    least ``min_relative`` of the ring's rate before
-    (``change_ring - change_controls > min_relative * before_ring``).  False when
-    any figure is missing.
+    All relative changes are ``after / before - 1`` of the annualised rate (see
+    :func:`relative_change`).  True when all of:
+
+    - the area and the ring each counted at least ``min_count`` incidents in the
+      window before (below that a relative change is mostly noise);
+    - the area's rate fell (``relative_area < 0``) and by more than ``min_relative``
+      beyond the reference (``relative_area - relative_reference < -min_relative``);
+    - the ring's rate rose (``relative_ring > 0``) and by more than ``min_relative``
+      beyond the reference (``relative_ring - relative_reference > min_relative``).
+
+    False when any figure is missing.  A screening flag, not a test.
     """
-    values = [change_area, change_ring, change_controls, before_area, before_ring]
+    values = [relative_area, relative_ring, relative_reference, count_area, count_ring]
     if not all(np.isfinite(v) for v in values):
         return False
     return bool(
-        change_area < 0
-        and change_area - change_controls < -min_relative * before_area
-        and change_ring > 0
-        and change_ring - change_controls > min_relative * before_ring
+        min(count_area, count_ring) >= min_count
+        and relative_area < 0
+        and relative_area - relative_reference < -min_relative
+        and relative_ring > 0
+        and relative_ring - relative_reference > min_relative
     )
 
 

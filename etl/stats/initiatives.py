@@ -10,7 +10,8 @@ One analysis step, :func:`write_initiatives`, writes
   fewer than ``min_inhabitants`` inhabitants.  A register count, so no interval.
 - ``initiative_effects``: per initiative and outcome a before/after comparison of
   the initiative's buurt with up to K matched control buurten
-  (difference-in-differences).  Perceived unsafety pools the survey waves before
+  (difference-in-differences; K is the setting ``initiative_controls`` when the
+  settings have it, else 5).  Perceived unsafety pools the survey waves before
   the start year against those after it (the start year's wave counts as
   neither: fieldwork may fall before or after the start).  Incident rates compare
   the 12 months before the start month with the 12 months after it (the start
@@ -23,18 +24,28 @@ One analysis step, :func:`write_initiatives`, writes
   the K nearest on (context index in the last year before the start, or the
   first year with context; total incident rate in the 12 months before), each
   divided by its standard deviation over the eligible buurten; ties by code.
-  The interval is a normal approximation (:func:`difference_in_differences`),
-  so a build needs no random draws.  Every row carries a caveat: a descriptive
+  The interval is a normal approximation (see
+  :func:`~etl.stats.initiative_methods.difference_in_differences`), so a build
+  needs no random draws.  Every row carries a caveat: a descriptive
   comparison, not an effect; and a preceding wave (woninginbraak, or all
   incidents, in the 3 months before the start month above 1.5 times the buurt's
   own monthly mean over the other months, with at least 3 incidents) is named,
   as the fall after it may be regression to the mean.
-- ``initiative_displacement``: per initiative and incident category, the changes
-  in the buurt, its ring (pooled rate) and the controls' mean, and the flag of
-  :func:`~etl.stats.initiative_methods.displacement_flag`.
+- ``initiative_displacement``: per initiative and incident category the change
+  (per 1,000) in the buurt, in its ring (pooled: the ring's counts over its
+  denominators), the matched controls' mean change, and the pooled change of the
+  whole comparison pool (every eligible control candidate), with the relative
+  changes.  The ring is the land buurten sharing an edge or corner (queen
+  contiguity), or with ``initiative_ring_buffer_m`` those within that many
+  metres.  The flag (:func:`~etl.stats.initiative_methods.displacement_flag`)
+  compares relative changes with the pool rather than the K controls: these are
+  matched to the buurt, not to its ring, and five buurten with a dozen burglaries
+  a year show no background trend.  A screening flag, not a test.
 - ``initiative_reach``: per area and survey wave the active initiatives, their
   known members and key persons, and the weighted share and profile (age group,
-  sex) of respondents who take part next to the profile of all respondents.
+  sex) of respondents who take part next to the profile of all respondents
+  (JSON).  Share and profiles withheld below ``min_survey_n`` respondents, the
+  participants' profile also below 10 participants.
 - indicator_values rows ``collective_resilience.index``: a 0-10 scale from the
   four cohesion items and willingness to act, per area and survey wave, with
   the rules of the survey scales (methods §2).
@@ -68,7 +79,7 @@ CONTROLS = 5
 WINDOW_MONTHS = 12
 MIN_WINDOW_MONTHS = 6
 WAVE_MONTHS, WAVE_RATIO, WAVE_MIN_COUNT = 3, 1.5, 3
-DISPLACEMENT_MIN_RELATIVE = 0.10
+DISPLACEMENT_MIN_RELATIVE, DISPLACEMENT_MIN_COUNT = 0.10, 20
 MIN_PROFILE_N = 10
 FAMILIES = ("initiative_coverage", "initiative_count", "collective_resilience")
 IV_COLUMNS = ["indicator", "area_code", "level", "period", "value"]
@@ -114,6 +125,10 @@ DISPLACEMENT_COLUMNS = {
     "change_area": "double",
     "change_ring": "double",
     "change_controls": "double",
+    "change_pool": "double",
+    "relative_area": "double",
+    "relative_ring": "double",
+    "relative_pool": "double",
     "ring": "text",
     "ring_method": "text",
     "flag_displacement": "boolean",
@@ -415,7 +430,8 @@ def _effect_row(
     scale = features.reindex(s.populated).std(ddof=1)
     controls = []
     if ini.area_code in features.index:
-        candidates = features.reindex([c for c in s.pool if c in set(eligible)])
+        usable = set(eligible)
+        candidates = features.reindex([c for c in s.pool if c in usable])
         controls = m.nearest_controls(features.loc[ini.area_code], candidates, scale, s.k)
     row = table.reindex([ini.area_code]).iloc[0]
     ch = table.reindex(controls)
@@ -446,116 +462,149 @@ def _effect_row(
     }
 
 
-def _ring_change(table: pd.DataFrame, ring: list[str], den: pd.Series) -> tuple[float, float]:
-    """The ring's pooled rate before and its change (sum of counts over sum of denominators)."""
-    if not ring:
-        return float("nan"), float("nan")
+def _pooled(table: pd.DataFrame, codes: list[str], den: pd.Series) -> dict[str, float]:
+    """Pooled counts, rate before, change and relative change of a group of buurten."""
     (b0, b1), (a0, a1) = table.attrs["before"], table.attrs["after"]
-    counts = table.loc[ring, ["before_count", "after_count"]].sum()
-    d = den.reindex(ring).sum()
+    counts = table.reindex(codes)[["before_count", "after_count"]].sum()
+    d = den.reindex(codes).sum() if codes else np.nan
     before = float(m.window_rate(counts["before_count"], b1 - b0 + 1, d)[0])
     after = float(m.window_rate(counts["after_count"], a1 - a0 + 1, d)[0])
-    return before, after - before
+    relative = m.relative_change(
+        counts["before_count"], counts["after_count"], b1 - b0 + 1, a1 - a0 + 1
+    )
+    return {
+        "count": float(counts["before_count"]),
+        "before": before,
+        "change": after - before,
+        "relative": relative,
+    }
 
 
 def comparisons(data: Inputs, settings: Settings, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of initiative_effects and initiative_displacement (see module docstring)."""
     land = data.areas[(data.areas["level"] == "buurt") & ~data.areas["is_water"].fillna(False)]
-    land = land["code"].tolist()
     sums = survey_sums(data.survey, "unsafe_own_buurt")
     waves = sorted(set(data.survey["period"]))
+    survey: dict[int, pd.DataFrame] = {}
     effects, displaced = [], []
     for ini in data.initiatives.itertuples(index=False):
-        start_ts = pd.Timestamp(ini.start_date)
-        start = m.month_number(start_ts.year, start_ts.month)
-        den = _denominators(data, start_ts.year).reindex(land)
-        populated = den.index[den >= settings.min_inhabitants]
-        ring = [c for c in data.rings.get(ini.area_code, []) if c in set(populated)]
-        before_w = [w for w in waves if w < start_ts.year]
-        after_w = [w for w in waves if w > start_ts.year]
-        first = start_ts - pd.DateOffset(months=WINDOW_MONTHS)
-        last = start_ts + pd.DateOffset(months=WINDOW_MONTHS + 1)
-        if before_w:
-            first = min(first, pd.Timestamp(before_w[0], 1, 1))
-        if after_w:
-            last = max(last, pd.Timestamp(after_w[-1], 12, 31))
-        same = data.initiatives[data.initiatives["type"] == ini.type]
-        busy = set(
-            same.loc[
-                m.active_between(same["start_date"], same["end_date"], first, last), "area_code"
-            ]
+        year = pd.Timestamp(ini.start_date).year
+        before_w = [w for w in waves if w < year]
+        after_w = [w for w in waves if w > year]
+        if year not in survey:
+            survey[year] = _survey_changes(sums, before_w, after_w)
+        rows, moved = _compare_initiative(
+            data, settings, k, ini, land["code"].tolist(), survey[year].copy(), (before_w, after_w)
         )
-        excluded = {ini.area_code, *data.rings.get(ini.area_code, []), *busy}
-        s = _Setting(
-            ini=ini,
-            start=start_ts,
-            pool=[c for c in populated if c not in excluded],
-            populated=populated,
-            context=_context_before(data, start_ts.year).reindex(land),
-            notes=[CAVEAT, *_wave_caveats(data, ini.area_code, start)],
-            k=k,
-            confidence=settings.confidence,
-        )
-        rates = {"total": _rate_changes(data, "total", start, den)}
-        if ini.type in BURGLARY_TYPES and "woninginbraak" in data.monthly:
-            rates["woninginbraak"] = _rate_changes(data, "woninginbraak", start, den)
-
-        sv = _survey_changes(sums, before_w, after_w)
-        enough = sv.index[sv["n_min"] >= settings.min_survey_n]
-        extra = []
-        if ini.area_code not in enough:
-            sv.loc[ini.area_code, ["change", "se"]] = np.nan
-            extra.append(
-                f"Geen meting voor of na, of minder dan {settings.min_survey_n} respondenten. "
-                f"No survey wave before or after, or fewer than {settings.min_survey_n} "
-                "respondents."
-            )
-        total_before = rates["total"]["before_value"] if len(rates["total"]) else None
-        labels = (",".join(map(str, before_w)), ",".join(map(str, after_w)))
-        effects.append(_effect_row(s, "unsafe_own_buurt", sv, total_before, enough, labels, extra))
-        for category, table in rates.items():
-            if table.empty:
-                continue
-            (b0, b1), (a0, a1) = table.attrs["before"], table.attrs["after"]
-            extra = []
-            if min(b1 - b0, a1 - a0) + 1 < WINDOW_MONTHS:
-                extra.append("Korter venster (minder maanden met data). Shorter window.")
-            labels = (
-                f"{m.month_label(b0)}/{m.month_label(b1)}",
-                f"{m.month_label(a0)}/{m.month_label(a1)}",
-            )
-            eligible = table.index[np.isfinite(table["change"])]
-            row = _effect_row(
-                s,
-                f"incident_rate.{category}",
-                table,
-                table["before_value"],
-                eligible,
-                labels,
-                extra,
-            )
-            effects.append(row)
-            ring_before, ring_change = _ring_change(table, ring, den)
-            displaced.append(
-                {
-                    "initiative_id": ini.initiative_id,
-                    "category": category,
-                    "change_area": row["change_area"],
-                    "change_ring": ring_change,
-                    "change_controls": row["change_controls"],
-                    "ring": ",".join(ring),
-                    "ring_method": data.ring_method,
-                    "flag_displacement": m.displacement_flag(
-                        row["change_area"],
-                        ring_change,
-                        row["change_controls"],
-                        row["before_area"],
-                        ring_before,
-                        DISPLACEMENT_MIN_RELATIVE,
-                    ),
-                }
-            )
+        effects += rows
+        displaced += moved
     return pd.DataFrame(effects), pd.DataFrame(displaced)
+
+
+def _window_label(first: int, last: int) -> str | None:
+    """``'YYYY-MM/YYYY-MM'``, or None for an empty window."""
+    return f"{m.month_label(first)}/{m.month_label(last)}" if first <= last else None
+
+
+def _compared_period(start: pd.Timestamp, before: list[int], after: list[int]):
+    """First and last day of the windows compared (incidents and survey waves)."""
+    first = start - pd.DateOffset(months=WINDOW_MONTHS)
+    last = start + pd.DateOffset(months=WINDOW_MONTHS + 1)
+    if before:
+        first = min(first, pd.Timestamp(before[0], 1, 1))
+    if after:
+        last = max(last, pd.Timestamp(after[-1], 12, 31))
+    return first, last
+
+
+def _compare_initiative(
+    data: Inputs,
+    settings: Settings,
+    k: int,
+    ini: tuple,
+    land: list[str],
+    sv: pd.DataFrame,
+    waves: tuple[list[int], list[int]],
+) -> tuple[list[dict], list[dict]]:
+    """Effect rows (survey, incident categories) and displacement rows of one initiative."""
+    start_ts = pd.Timestamp(ini.start_date)
+    start = m.month_number(start_ts.year, start_ts.month)
+    den = _denominators(data, start_ts.year).reindex(land)
+    populated = den.index[den >= settings.min_inhabitants]
+    has_rate = set(populated)
+    ring = [c for c in data.rings.get(ini.area_code, []) if c in has_rate]
+    first, last = _compared_period(start_ts, *waves)
+    same = data.initiatives[data.initiatives["type"] == ini.type]
+    active = m.active_between(same["start_date"], same["end_date"], first, last)
+    excluded = {ini.area_code, *data.rings.get(ini.area_code, []), *same.loc[active, "area_code"]}
+    s = _Setting(
+        ini=ini,
+        start=start_ts,
+        pool=[c for c in populated if c not in excluded],
+        populated=populated,
+        context=_context_before(data, start_ts.year).reindex(land),
+        notes=[CAVEAT, *_wave_caveats(data, ini.area_code, start)],
+        k=k,
+        confidence=settings.confidence,
+    )
+    rates = {"total": _rate_changes(data, "total", start, den)}
+    if ini.type in BURGLARY_TYPES and "woninginbraak" in data.monthly:
+        rates["woninginbraak"] = _rate_changes(data, "woninginbraak", start, den)
+    total = rates["total"]
+    total_before = total["before_value"] if len(total) else pd.Series(np.nan, index=land)
+
+    enough = sv.index[sv["n_min"] >= settings.min_survey_n]
+    extra = []
+    if ini.area_code not in enough:
+        sv.loc[ini.area_code, ["change", "se"]] = np.nan
+        extra.append(
+            f"Geen meting voor of na, of minder dan {settings.min_survey_n} respondenten. "
+            f"No survey wave before or after, or fewer than {settings.min_survey_n} respondents."
+        )
+    labels = tuple(",".join(map(str, w)) for w in waves)
+    effects = [_effect_row(s, "unsafe_own_buurt", sv, total_before, enough, labels, extra)]
+    displaced = []
+    for category, table in rates.items():
+        if table.empty:
+            continue
+        (b0, b1), (a0, a1) = table.attrs["before"], table.attrs["after"]
+        extra = []
+        if min(b1 - b0, a1 - a0) + 1 < WINDOW_MONTHS:
+            extra.append("Korter venster (minder maanden met data). Shorter window.")
+        labels = (_window_label(b0, b1), _window_label(a0, a1))
+        eligible = table.index[np.isfinite(table["change"])]
+        outcome = f"incident_rate.{category}"
+        row = _effect_row(s, outcome, table, total_before, eligible, labels, extra)
+        effects.append(row)
+        usable = set(eligible)
+        area = _pooled(table, [ini.area_code], den)
+        around = _pooled(table, ring, den)
+        pool = _pooled(table, [c for c in s.pool if c in usable], den)
+        displaced.append(
+            {
+                "initiative_id": ini.initiative_id,
+                "category": category,
+                "change_area": row["change_area"],
+                "change_ring": around["change"],
+                "change_controls": row["change_controls"],
+                "change_pool": pool["change"],
+                "relative_area": area["relative"],
+                "relative_ring": around["relative"],
+                "relative_pool": pool["relative"],
+                "ring": ",".join(ring),
+                "ring_method": data.ring_method,
+                "flag_displacement": m.displacement_flag(
+                    area["relative"],
+                    around["relative"],
+                    pool["relative"],
+                    area["count"],
+                    around["count"],
+                    DISPLACEMENT_MIN_RELATIVE,
+                    DISPLACEMENT_MIN_COUNT,
+                ),
+            }
+        )
+    return effects, displaced
 
 
 def _profiles(frame: pd.DataFrame, keys: list[str], columns: list[str]) -> dict:
@@ -572,9 +621,12 @@ def _profiles(frame: pd.DataFrame, keys: list[str], columns: list[str]) -> dict:
 def reach_rows(data: Inputs, settings: Settings) -> pd.DataFrame:
     """Rows of initiative_reach per area and survey wave (see module docstring)."""
     keys = ["ancestor_code", "period"]
+    waves = sorted(set(data.survey["period"]))
+    if not waves:
+        return pd.DataFrame(columns=list(REACH_COLUMNS))
     ini = data.initiatives.merge(data.ancestors, left_on="area_code", right_on="code")
     frames = []
-    for year in sorted(set(data.survey["period"])):
+    for year in waves:
         active = ini[m.active_in_year(ini["start_date"], ini["end_date"], year)]
         frames.append(
             active.assign(period=year, unknown=active["members"].isna())
@@ -591,10 +643,9 @@ def reach_rows(data: Inputs, settings: Settings) -> pd.DataFrame:
     sums = survey_sums(resp.assign(area_code=resp["ancestor_code"]), "participates_initiative")
     sums.index.names = keys
     takers = resp[resp["participates_initiative"] == 1]
-    grid = pd.MultiIndex.from_product(
-        [data.areas["code"], sorted(set(data.survey["period"]))], names=keys
-    )
-    out = pd.concat(frames).reindex(grid) if frames else pd.DataFrame(index=grid)
+    grid = pd.MultiIndex.from_product([data.areas["code"], waves], names=keys)
+    counted = ["initiatives", "members", "members_unknown", "key_persons"]
+    out = pd.concat(frames).reindex(index=grid, columns=counted)
     out = out.join(sums).reset_index()
     out = out.merge(data.areas.rename(columns={"code": "ancestor_code"}), how="left")
     out["initiatives"] = out["initiatives"].fillna(0)
