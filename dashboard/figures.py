@@ -8,30 +8,30 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard.compare import CLASSES, discrete_colorscale
+from dashboard.fmt import intervals, number, numbers
 from dashboard.i18n import t
 
 NO_VALUE_GREY = "#bdbdbd"
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f}"
+    return number(value, digits)
 
 
 def map_custom(values: pd.DataFrame, classes: np.ndarray, lang: str) -> np.ndarray:
     """Hover texts per area: name, value, interval, n, comparison, status."""
     if values.empty:
         return np.empty((0, 6), dtype=object)
+    class_text = {i: t(f"class_{c}", lang) for i, c in enumerate(CLASSES)}
+    flag_text = {f: t(f"flag_{f}", lang) for f in set(values["flag"])}
     return np.stack(
         [
-            values["name"].astype(str),
-            [_fmt(v) for v in values["value"]],
-            [
-                f"{_fmt(lo)} – {_fmt(hi)}" if pd.notna(lo) else "–"
-                for lo, hi in zip(values["ci_low"], values["ci_high"])
-            ],
-            values["n_public"] if "n_public" in values else [_fmt(v, 0) for v in values["n"]],
-            [t(f"class_{CLASSES[c]}", lang) for c in classes],
-            [t(f"flag_{f}", lang) for f in values["flag"]],
+            values["name"].astype(str).to_numpy(),
+            numbers(values["value"]),
+            intervals(values["ci_low"], values["ci_high"]),
+            values["n_public"] if "n_public" in values else numbers(values["n"], 0),
+            [class_text[c] for c in np.asarray(classes).tolist()],
+            [flag_text[f] for f in values["flag"]],
         ],
         axis=-1,
     )

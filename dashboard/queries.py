@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from dashboard.fmt import number
 from dashboard.store import Store
 from etl.disclosure import public_values
 from etl.registry import Indicator, read_meta
@@ -57,12 +58,29 @@ def _meta(store: Store, version: tuple[int, int]) -> dict[str, Indicator]:
 
 def setting(store: Store, name: str) -> str:
     """A setting as the build that made the database used it."""
-    frame = store.frame("select value from build_settings where name = ?", [name])
-    return frame["value"][0]
+    return _settings(store, store.version)[name]
+
+
+@lru_cache(maxsize=4)
+def _settings(store: Store, version: tuple[int, int]) -> dict[str, str]:
+    frame = store.frame("select name, value from build_settings")
+    return dict(zip(frame["name"], frame["value"]))
 
 
 def public_area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
-    """area_values with disclosure control applied (counts of incidents as '<5', rounded)."""
+    """area_values with disclosure control applied (counts of incidents as '<5', rounded).
+
+    Kept in memory per database file: a build never changes a file in place, so a view
+    asked for again (the common case with many users) costs no query.  Do not modify
+    the frame returned.
+    """
+    return _public_area_values(store, store.version, indicator, level, period)
+
+
+@lru_cache(maxsize=512)
+def _public_area_values(
+    store: Store, version: tuple[int, int], indicator: str, level: str, period: str
+) -> pd.DataFrame:
     return disclose(store, area_values(store, indicator, level, period), indicator, level)
 
 
@@ -76,7 +94,7 @@ def disclose(store: Store, frame: pd.DataFrame, indicator: str, level: str) -> p
 
 
 def _plain(n: float) -> str:
-    return "–" if pd.isna(n) else f"{n:,.0f}".replace(",", ".")
+    return number(n, 0).replace(",", ".")
 
 
 def area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
@@ -84,14 +102,17 @@ def area_values(store: Store, indicator: str, level: str, period: str) -> pd.Dat
     return store.frame(
         """
         select a.code as area_code, a.name, v.value, v.ci_low, v.ci_high, v.n,
-            coalesce(v.flag, 'no-data') as flag
+            coalesce(v.flag, 'no-data') as flag,
+            (select c.value from indicator_values c join areas g on g.code = c.area_code
+             where g.level = 'gemeente' and c.indicator = ? and c.period = ? limit 1)
+                as city_value
         from areas a
         left join indicator_values v
             on v.area_code = a.code and v.indicator = ? and v.period = ?
         where a.level = ?
         order by a.code
         """,
-        [indicator, period, level],
+        [indicator, period, indicator, period, level],
     )
 
 
@@ -145,6 +166,11 @@ def _geojson(store: Store, version: tuple[int, int], level: str) -> dict:
 
 def attribution(store: Store, lang: str, indicator: str | None = None) -> str:
     """Publisher, licence and year of the boundaries shown and of the indicator's data."""
+    return _attribution(store, store.version, lang, indicator)
+
+
+@lru_cache(maxsize=256)
+def _attribution(store: Store, version: tuple[int, int], lang: str, indicator: str | None) -> str:
     frame = store.frame(
         "select kind, source, coalesce(publisher, source) as publisher, licence, vintage "
         "from sources order by kind, source"
@@ -186,6 +212,11 @@ def attribution(store: Store, lang: str, indicator: str | None = None) -> str:
 
 def rules_text(store: Store, lang: str) -> str:
     """The project-default thresholds this database was built with, as a sentence."""
+    return _rules_text(store, store.version, lang)
+
+
+@lru_cache(maxsize=8)
+def _rules_text(store: Store, version: tuple[int, int], lang: str) -> str:
     v = dict(store.frame("select name, value from build_settings").values.tolist())
     conf = round(100 * float(v["confidence"]))
     if lang == "en":

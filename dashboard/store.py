@@ -34,6 +34,7 @@ class Store:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int] | None = None
+        self._local = threading.local()  # one cursor per thread and database file
 
     def _file_stamp(self) -> tuple[int, int]:
         st = os.stat(self.path)
@@ -45,26 +46,32 @@ class Store:
         return self._file_stamp()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the database file now in place."""
+        stamp = self._file_stamp()
         with self._lock:
-            stamp = self._file_stamp()
             if self._con is None or stamp != self._stamp:
                 old = self._con
                 self._con = connect(":memory:", read_only=False)
                 self._con.execute(f"attach '{_quoted(self.path)}' as {ALIAS} (read_only)")
+                # small queries: one thread avoids scheduling overhead; web workers give
+                # the parallelism
+                self._con.execute("set threads = 1")
                 self._stamp = stamp
                 if old is not None:
                     old.close()
+            cached = getattr(self._local, "cursor", None)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
             cur = self._con.cursor()
         cur.execute(f"use {ALIAS}")
+        self._local.cursor = (stamp, cur)
         return cur
 
     def frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """Run a query with bound parameters and return a data frame."""
-        cur = self.cursor()
-        try:
-            return cur.execute(sql, params or []).df()
-        finally:
-            cur.close()
+        result = self.cursor().execute(sql, params or [])
+        columns = [d[0] for d in result.description]
+        return pd.DataFrame(dict(zip(columns, result.fetchnumpy().values())), columns=columns)
 
 
 def _quoted(path: Path) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import pandas as pd
 from dash import dash_table
 
+from dashboard.fmt import intervals, number, numbers
 from dashboard.i18n import t
 
 
 def _cell(value: object, digits: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
+    return number(value, digits)
 
 
 def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str) -> dash_table.DataTable:
@@ -30,21 +29,21 @@ def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str) -> dash
         {"name": t("n", lang), "id": "n"},
         {"name": t("flag", lang), "id": "flag"},
     ]
-    rows = []
-    for rec in frame.to_dict("records"):
-        has_interval = pd.notna(rec.get("ci_low"))
-        rows.append(
-            {
-                "label": rec["period"] if by_period else rec["name"],
-                "area_code": rec.get("area_code", ""),
-                "value": _cell(rec["value"]),
-                "interval": f"{_cell(rec['ci_low'])} – {_cell(rec['ci_high'])}"
-                if has_interval
-                else "–",
-                "n": rec["n_public"] if "n_public" in rec else _cell(rec["n"], 0),
-                "flag": t(f"flag_{rec['flag']}", lang),
-            }
+    flag_text = {f: t(f"flag_{f}", lang) for f in set(frame["flag"])}
+    labels = frame["period"] if by_period else frame["name"]
+    codes = frame["area_code"] if "area_code" in frame else [""] * len(frame)
+    counts = frame["n_public"] if "n_public" in frame else numbers(frame["n"], 0)
+    rows = [
+        {"label": lab, "area_code": code, "value": val, "interval": ci, "n": n, "flag": fl}
+        for lab, code, val, ci, n, fl in zip(
+            labels,
+            codes,
+            numbers(frame["value"]),
+            intervals(frame["ci_low"], frame["ci_high"]),
+            counts,
+            [flag_text[f] for f in frame["flag"]],
         )
+    ]
     return dash_table.DataTable(
         id=f"{table_id}-data-table",
         columns=columns,

@@ -23,6 +23,7 @@ def steps() -> list[tuple[str, Step]]:
     from etl.stats.change import write_changes
     from etl.stats.composite import write_context_index, write_unease_index
     from etl.stats.hotspots import write_hotspots
+    from etl.stats.initiatives import write_initiatives
     from etl.stats.rates import write_smoothed_rates
     from etl.stats.trend import write_trends
 
@@ -33,6 +34,7 @@ def steps() -> list[tuple[str, Step]]:
         ("trends and alerts", write_trends),
         ("context index", write_context_index),
         ("unease index", write_unease_index),
+        ("initiatives", write_initiatives),
         ("indicator registry", write_indicator_meta),
     ]
 

@@ -43,5 +43,16 @@ def public_values(
             if col in out:
                 out[col] = np.nan
         out["flag"] = "suppressed"
-    out["n_public"] = [public_count(n, round_to) for n in out["n"]]
+    out["n_public"] = public_counts(out["n"].to_numpy(dtype=float), round_to)
     return out
+
+
+def public_counts(n: np.ndarray, round_to: int = 5) -> list[str]:
+    """:func:`public_count` for a whole column at once."""
+    n = np.asarray(n, dtype=float)
+    rounded = np.where(round_to > 1, round_to * np.floor(n / max(round_to, 1) + 0.5), np.round(n))
+    text = [f"{int(v):,}".replace(",", ".") if v == v else "–" for v in rounded.tolist()]
+    small = (n >= 1) & (n < 4.5)
+    return [
+        SMALL if s else ("0" if v == 0 else t) for s, v, t in zip(small.tolist(), n.tolist(), text)
+    ]

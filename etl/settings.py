@@ -66,6 +66,16 @@ class Settings:
         default=5,
         metadata={"doc": "Public counts of 5 and more are rounded to this (1 = no rounding)."},
     )
+    initiative_controls: int = field(
+        default=5,
+        metadata={"doc": "Number of matched control buurten per initiative."},
+    )
+    initiative_ring_buffer_m: float = field(
+        default=0.0,
+        metadata={
+            "doc": "Ring of an initiative: buurten within this many metres; 0 = sharing a border."
+        },
+    )
     port: int = field(default=8050, metadata={"doc": "Port of `unease serve`."})
     host: str = field(default="127.0.0.1", metadata={"doc": "Host of `unease serve`."})
 

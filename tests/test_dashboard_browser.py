@@ -67,6 +67,7 @@ def test_language_switch_changes_labels_and_table_has_a_row_per_area(dash, demo_
     dash.wait_for_contains_text("#map-definition", "withheld below 50 respondents", timeout=10)
     assert "lang=en" in dash.driver.current_url
     buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
+    dash.find_element("#map-table-summary").click()
     rows = wait_until(
         lambda: (
             dash.driver.execute_script(

@@ -193,6 +193,11 @@ def test_windows_rates_and_waves():
     ratio, recent = m.wave_ratio(series, 12)
     assert (ratio, recent) == (pytest.approx(3.0), 9.0)
     assert np.isnan(m.wave_ratio(series, 2)[0])  # no 3 months before the start
+    # 9 where 3 are usual: P(X >= 9 | 3) = 0.0038; 4 where 1.5 are usual: 0.066
+    assert m.is_wave(3.0, 9.0)
+    assert not m.is_wave(4 / 1.5, 4.0)
+    assert not m.is_wave(1.4, 30.0)  # improbable, but not 1.5 times the mean
+    assert stats.poisson.sf(8, 3.0) == pytest.approx(0.0038, abs=1e-4)
 
 
 def test_shares_scales_and_flags():
@@ -434,7 +439,7 @@ def test_runs_on_a_municipality_with_little_data(tiny_db, tmp_path):
         "unsafe_own_buurt",
     ]
     assert effects["difference"].isna().all() and (effects["n_controls"] == 0).all()
-    assert effects["before_period"].iloc[0] is None  # no months with data before
+    assert pd.isna(effects["before_period"].iloc[0])  # no months with data before
     reach = con.execute(
         "select initiatives, members from initiative_reach where area_code = ?", [buurt]
     ).fetchall()

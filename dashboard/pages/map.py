@@ -113,7 +113,9 @@ def layout(store: Store, state: ViewState) -> html.Div:
                                 [
                                     html.Summary(t("table_map", lang), id="map-table-summary"),
                                     html.Div(id="map-table"),
-                                ]
+                                ],
+                                id="map-table-details",
+                                open=False,
                             ),
                         ],
                     ),
@@ -170,7 +172,6 @@ def register_callbacks(app: Dash, store: Store) -> None:
 
     @app.callback(
         Output("map", "figure"),
-        Output("map-table", "children"),
         Output("map-missing", "children"),
         Output("map-definition", "children"),
         Output("map-attribution", "children"),
@@ -185,10 +186,11 @@ def register_callbacks(app: Dash, store: Store) -> None:
     )
     def update_map(indicator, level, period, show, current, lang):
         if not (indicator and level and period):
-            return (no_update,) * 7
+            return (no_update,) * 6
         entry = queries.indicator_meta(store)[indicator]
         values = queries.public_area_values(store, indicator, level, period)
-        classes = classify(values, queries.city_value(store, indicator, period), entry.direction)
+        city = values["city_value"].iloc[0] if len(values) else None
+        classes = classify(values, city, entry.direction)
         drawn = (current or {}).get("layout", {}).get("meta", {})
         wants_points = bool(show)
         if drawn.get("level") == level and drawn.get("points") == wants_points:
@@ -204,13 +206,27 @@ def register_callbacks(app: Dash, store: Store) -> None:
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
         return (
             figure,
-            data_table(values, entry.unit, lang, "map"),
             figures.missing_note(values, level, lang),
             f"{entry.definition[lang]} {queries.rules_text(store, lang)}",
             queries.attribution(store, lang, indicator),
             f"/download/view.csv{query}",
             f"/download/view.parquet{query}",
         )
+
+    @app.callback(
+        Output("map-table", "children"),
+        Input(ctl("indicator", "map"), "value"),
+        Input(ctl("level", "map"), "value"),
+        Input(ctl("period", "map"), "value"),
+        State("page-lang", "data"),
+    )
+    def update_table(indicator, level, period, lang):
+        """The table behind the map: its own request, so the map's colours never wait for it."""
+        if not (indicator and level and period):
+            return no_update
+        entry = queries.indicator_meta(store)[indicator]
+        values = queries.public_area_values(store, indicator, level, period)
+        return data_table(values, entry.unit, lang, "map")
 
     @app.callback(
         Output("trend", "figure"),

@@ -260,6 +260,20 @@ def wave_ratio(monthly: np.ndarray, start_index: int, months: int = 3) -> tuple[
     return float(recent.mean() / rest.mean()), float(recent.sum())
 
 
+def is_wave(ratio: float, recent: float, min_ratio: float = 1.5, alpha: float = 0.05) -> bool:
+    """Whether the months before a start were a wave: above ``min_ratio`` and beyond chance.
+
+    ``ratio`` and ``recent`` come from :func:`wave_ratio`.  Besides the ratio, the
+    count must be improbable as Poisson noise around the area's own mean
+    (``P(X >= recent | mean = recent / ratio) < alpha``), so that 3 burglaries
+    where 1.5 are usual do not count as a wave.
+    """
+    if not (np.isfinite(ratio) and np.isfinite(recent)) or ratio <= min_ratio:
+        return False
+    expected = recent / ratio
+    return bool(stats.poisson.sf(recent - 1, expected) < alpha)
+
+
 def relative_change(before: float, after: float, months_before: int, months_after: int) -> float:
     """Relative change of a monthly mean count, ``(after / m_a) / (before / m_b) - 1``.
 

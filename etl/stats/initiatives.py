@@ -29,8 +29,9 @@ One analysis step, :func:`write_initiatives`, writes
   needs no random draws.  Every row carries a caveat: a descriptive
   comparison, not an effect; and a preceding wave (woninginbraak, or all
   incidents, in the 3 months before the start month above 1.5 times the buurt's
-  own monthly mean over the other months, with at least 3 incidents) is named,
-  as the fall after it may be regression to the mean.
+  own monthly mean over the other months, and beyond Poisson chance at the
+  ``1 - confidence`` level: :func:`~etl.stats.initiative_methods.is_wave`) is
+  named, as the fall after it may be regression to the mean.
 - ``initiative_displacement``: per initiative and incident category the change
   (per 1,000) in the buurt, in its ring (pooled: the ring's counts over its
   denominators), the matched controls' mean change, and the pooled change of the
@@ -78,7 +79,7 @@ BURGLARY_TYPES = ("surveillance", "information")
 CONTROLS = 5
 WINDOW_MONTHS = 12
 MIN_WINDOW_MONTHS = 6
-WAVE_MONTHS, WAVE_RATIO, WAVE_MIN_COUNT = 3, 1.5, 3
+WAVE_MONTHS, WAVE_RATIO = 3, 1.5
 DISPLACEMENT_MIN_RELATIVE, DISPLACEMENT_MIN_COUNT = 0.10, 20
 MIN_PROFILE_N = 10
 FAMILIES = ("initiative_coverage", "initiative_count", "collective_resilience")
@@ -393,7 +394,7 @@ def _rate_changes(data: Inputs, category: str, start: int, den: pd.Series) -> pd
     return out
 
 
-def _wave_caveats(data: Inputs, code: str, start: int) -> list[str]:
+def _wave_caveats(data: Inputs, code: str, start: int, confidence: float) -> list[str]:
     """The caveats of a preceding burglary wave or incident peak in buurt ``code``."""
     notes = []
     for category, (nl, en) in WAVE_NAMES.items():
@@ -402,7 +403,7 @@ def _wave_caveats(data: Inputs, code: str, start: int) -> list[str]:
             continue
         position = list(counts.columns).index(start)
         ratio, recent = m.wave_ratio(counts.loc[code].to_numpy(), position, WAVE_MONTHS)
-        if np.isfinite(ratio) and ratio > WAVE_RATIO and recent >= WAVE_MIN_COUNT:
+        if m.is_wave(ratio, recent, WAVE_RATIO, 1 - confidence):
             notes.append(WAVE_CAVEAT.format(nl=nl, en=en, ratio=ratio))
     return notes
 
@@ -543,7 +544,7 @@ def _compare_initiative(
         pool=[c for c in populated if c not in excluded],
         populated=populated,
         context=_context_before(data, start_ts.year).reindex(land),
-        notes=[CAVEAT, *_wave_caveats(data, ini.area_code, start)],
+        notes=[CAVEAT, *_wave_caveats(data, ini.area_code, start, settings.confidence)],
         k=k,
         confidence=settings.confidence,
     )

@@ -1,0 +1,213 @@
+"""Dashboard speed: map payload, indicator-switch server time, first render in Chromium.
+
+    .venv/bin/python bench/dashboard.py [--real /path/to/data/real] [--calls 50]
+
+For the Demostad buurten and for Amsterdam's 518 buurten (built from the real files
+when they are found), in one run:
+
+* payload of the map: the figure as the server sends it, and the geometry resource
+  (/geo/buurt.geojson) that the browser fetches once — bytes and gzip;
+* server time of an indicator switch (POST to Dash's callback endpoint, answered
+  with a Patch of colours and hover texts), p50 and p95 over --calls calls, beside a
+  full redraw of the figure (the obvious alternative) in the same run;
+* first render: from opening the page in headless Chromium to every shape drawn.
+
+Budgets: switch p95 <= 20 ms; 500-buurt map <= 100 KB gzip; first render <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.app import create_app  # noqa: E402
+from etl.demo import generate_demo  # noqa: E402
+from etl.load import build  # noqa: E402
+
+OUTPUTS = [
+    ("map", "figure"),
+    ("map-missing", "children"),
+    ("map-definition", "children"),
+    ("map-attribution", "children"),
+    ("download-csv", "href"),
+    ("download-parquet", "href"),
+]
+
+
+def _ctl(name: str) -> dict:
+    return {"name": name, "page": "map", "type": "ctl"}
+
+
+def _output_key() -> str:
+    return ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + ".."
+
+
+def _payload(indicator: str, level: str, period: str, figure: dict | None) -> dict:
+    return {
+        "output": _output_key(),
+        "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
+        "inputs": [
+            {"id": _ctl("indicator"), "property": "value", "value": indicator},
+            {"id": _ctl("level"), "property": "value", "value": level},
+            {"id": _ctl("period"), "property": "value", "value": period},
+            {"id": "show-initiatives", "property": "value", "value": []},
+        ],
+        "state": [
+            {"id": "map", "property": "figure", "value": figure},
+            {"id": "page-lang", "property": "data", "value": "nl"},
+        ],
+        "changedPropIds": [json.dumps(_ctl("indicator"), separators=(",", ":")) + ".value"],
+    }
+
+
+def measure(db: Path, label: str, calls: int) -> dict:
+    app = create_app(db)
+    client = app.server.test_client()
+    client.get("/")
+    from dashboard import queries
+    from dashboard.store import Store
+
+    store = Store(db)
+    period = queries.periods(store, "incident_rate.total")[-1]
+    views = [(i, p) for i in queries.indicator_ids(store) for p in queries.periods(store, i)]
+    indicators = [i for i, p in views if p == period][:8]
+    first = client.post(
+        "/_dash-update-component", json=_payload(indicators[0], "buurt", period, None)
+    )
+    body = first.get_json()["response"]
+    figure = body["map"]["figure"]
+    figure_bytes = json.dumps(figure, separators=(",", ":")).encode()
+    geo = client.get("/geo/buurt.geojson").data
+
+    def timed(state_figure, chosen):
+        times = []
+        for ind, per in chosen:
+            start = time.perf_counter()
+            payload = _payload(ind, "buurt", per, state_figure)
+            r = client.post("/_dash-update-component", json=payload)
+            times.append((time.perf_counter() - start) * 1000)
+            assert r.status_code == 200, r.data[:200]
+        return np.percentile(times, 50), np.percentile(times, 95)
+
+    # new views (values not yet in memory), then views asked for before
+    cold = [v for v in views if v[0] != indicators[0]][:calls]
+    patch50, patch95 = timed(figure, cold)
+    warm = [(indicators[k % len(indicators)], period) for k in range(calls)]
+    warm50, warm95 = timed(figure, warm)
+    full50, full95 = timed(None, warm)
+    return {
+        "label": label,
+        "areas": len(figure["data"][0]["locations"]),
+        "figure": len(figure_bytes),
+        "figure_gz": len(gzip.compress(figure_bytes)),
+        "geo": len(geo),
+        "geo_gz": len(gzip.compress(geo)),
+        "patch": (patch50, patch95),
+        "warm": (warm50, warm95),
+        "full": (full50, full95),
+        "render": first_render(db, len(figure["data"][0]["locations"])),
+    }
+
+
+def first_render(db: Path, shapes: int) -> float | None:
+    """Seconds from opening the page to all shapes drawn, in headless Chromium."""
+    from selenium import webdriver
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/unease"), "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        options = webdriver.ChromeOptions()
+        for arg in (
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1400,1000",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ):
+            options.add_argument(arg)
+        driver = webdriver.Chrome(options=options)
+        try:
+            driver.get(f"http://127.0.0.1:{port}/")  # warm: assets in the browser cache
+            _wait_shapes(driver, shapes)
+            start = time.perf_counter()
+            driver.get(f"http://127.0.0.1:{port}/")
+            done = _wait_shapes(driver, shapes)
+            return time.perf_counter() - start if done else None
+        finally:
+            driver.quit()
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _wait_shapes(driver, shapes: int, timeout: float = 60) -> bool:
+    end = time.time() + timeout
+    while time.time() < end:
+        if len(driver.find_elements("css selector", "#map path.choroplethlocation")) >= shapes:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--real", default=os.environ.get("UNEASE_REAL_DATA", str(ROOT.parent / "shared/data/real"))
+    )
+    parser.add_argument("--calls", type=int, default=50)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="unease-bench-"))
+    build(generate_demo(work / "demo"), work / "demo.duckdb")
+    results = [measure(work / "demo.duckdb", "Demostad", args.calls)]
+    if Path(args.real, "nl_buurt_crime_trend_kerncijfers_2024").is_dir():
+        os.environ["UNEASE_REAL_DATA"] = args.real
+        build(ROOT / "examples/amsterdam.toml", work / "amsterdam.duckdb")
+        results.append(measure(work / "amsterdam.duckdb", "Amsterdam", args.calls))
+    print(
+        "| map | buurten | figure (KB, gzip) | geometry resource (KB, gzip) "
+        "| switch p50/p95 ms (Patch, new view) | switch p50/p95 ms (Patch, view seen before) "
+        "| switch p50/p95 ms (full redraw, seen before) | Patch vs redraw p95 "
+        "| first render (s) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        render = f"{r['render']:.2f}" if r["render"] is not None else "timeout"
+        print(
+            f"| {r['label']} | {r['areas']} "
+            f"| {r['figure'] / 1024:.1f} ({r['figure_gz'] / 1024:.1f}) "
+            f"| {r['geo'] / 1024:.1f} ({r['geo_gz'] / 1024:.1f}) "
+            f"| {r['patch'][0]:.1f} / {r['patch'][1]:.1f} "
+            f"| {r['warm'][0]:.1f} / {r['warm'][1]:.1f} "
+            f"| {r['full'][0]:.1f} / {r['full'][1]:.1f} "
+            f"| {r['full'][1] / r['warm'][1]:.2f}x faster | {render} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
