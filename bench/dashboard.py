@@ -63,7 +63,7 @@ def _payload(indicator: str, level: str, period: str, figure: dict | None) -> di
             {"id": _ctl("indicator"), "property": "value", "value": indicator},
             {"id": _ctl("level"), "property": "value", "value": level},
             {"id": _ctl("period"), "property": "value", "value": period},
-            {"id": "show-initiatives", "property": "value", "value": []},
+            {"id": "layers", "property": "value", "value": []},
         ],
         "state": [
             {"id": "map", "property": "figure", "value": figure},

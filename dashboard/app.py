@@ -6,6 +6,8 @@ from pathlib import Path
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from dashboard import auth
+from dashboard.auth import setup_auth
 from dashboard.i18n import t
 from dashboard.pages import data, initiatives, profile, trends
 from dashboard.pages import map as map_page
@@ -35,6 +37,7 @@ def create_app(db_path: str | Path) -> Dash:
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">', 1)
     app.layout = shell
+    setup_auth(app.server, store.path)
     register_routes(app.server, store)
     _register_shell(app, store)
     for module in PAGES.values():
@@ -57,6 +60,7 @@ def shell() -> html.Div:
                         id="nav",
                         **{"aria-label": t("nav_label", "nl")},
                     ),
+                    account(),
                     html.Div(
                         [
                             html.Span(t("language", "nl"), id="lang-label"),
@@ -78,6 +82,24 @@ def shell() -> html.Div:
             ),
             html.Main(id="page", tabIndex="-1"),
         ]
+    )
+
+
+def account() -> html.Div:
+    """Who is signed in (with sign-out), or the public view with a sign-in link."""
+    if auth.role() == "public":
+        return html.Div(
+            [t("public_view", "nl"), " · ", html.A(t("login", "nl"), href="/login")],
+            className="account",
+            id="account",
+        )
+    return html.Div(
+        [
+            f"{t('signed_in_as', 'nl')} {auth.user_name()} ({auth.role()}) · ",
+            html.A(t("logout", "nl"), href="/logout"),
+        ],
+        className="account",
+        id="account",
     )
 
 

@@ -116,6 +116,23 @@ def class_map(
     return fig
 
 
+def add_incident_points(fig: go.Figure, points: pd.DataFrame, lang: str) -> go.Figure:
+    """Point-level incidents as small dots (only ever drawn for the professional role)."""
+    fig.add_trace(
+        go.Scattergeo(
+            lon=points["lon"],
+            lat=points["lat"],
+            mode="markers",
+            marker={"size": 3, "color": "#252525", "opacity": 0.6},
+            name=t("incidents_layer", lang),
+            text=points["date"].astype(str),
+            hovertemplate="%{text}<extra>" + t("incidents_layer", lang) + "</extra>",
+        )
+    )
+    fig.update_layout(showlegend=True)
+    return fig
+
+
 #: Okabe-Ito colours (colour-blind safe) and symbols for the seven forms.
 INITIATIVE_COLOURS = {
     "surveillance": "#0072B2",

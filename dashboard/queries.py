@@ -67,27 +67,36 @@ def _settings(store: Store, version: tuple[int, int]) -> dict[str, str]:
     return dict(zip(frame["name"], frame["value"]))
 
 
-def public_area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
-    """area_values with disclosure control applied (counts of incidents as '<5', rounded).
+def public_area_values(
+    store: Store, indicator: str, level: str, period: str, role: str = "public"
+) -> pd.DataFrame:
+    """area_values as ``role`` may see them: for the public with disclosure control
+    (counts of incidents 1-4 as '<5', rounded; sensitive categories only from wijk up),
+    for professionals with exact counts (column n_public holds the text shown).
 
     Kept in memory per database file: a build never changes a file in place, so a view
     asked for again (the common case with many users) costs no query.  Do not modify
     the frame returned.
     """
-    return _public_area_values(store, store.version, indicator, level, period)
+    return _public_area_values(store, store.version, indicator, level, period, role)
 
 
 @lru_cache(maxsize=512)
 def _public_area_values(
-    store: Store, version: tuple[int, int], indicator: str, level: str, period: str
+    store: Store, version: tuple[int, int], indicator: str, level: str, period: str, role: str
 ) -> pd.DataFrame:
-    return disclose(store, area_values(store, indicator, level, period), indicator, level)
+    frame = area_values(store, indicator, level, period)
+    return disclose(store, frame, indicator, level, role)
 
 
-def disclose(store: Store, frame: pd.DataFrame, indicator: str, level: str) -> pd.DataFrame:
-    """Disclosure control for the public: adds n_public; withholds sensitive small areas."""
+def disclose(
+    store: Store, frame: pd.DataFrame, indicator: str, level: str, role: str = "public"
+) -> pd.DataFrame:
+    """Disclosure control for the public: adds n_public; withholds sensitive small areas.
+
+    Professionals and admins see exact counts."""
     entry = indicator_meta(store)[indicator]
-    if entry.source_kind != "incidents":
+    if entry.source_kind != "incidents" or role != "public":
         return frame.assign(n_public=[_plain(n) for n in frame["n"]])
     round_to = int(setting(store, "public_round_to"))
     return public_values(frame, entry.sensitive, level, round_to)
@@ -121,8 +130,8 @@ def area_name(store: Store, code: str) -> str:
     return frame["name"][0] if len(frame) else code
 
 
-def area_trend(store: Store, indicator: str, area_code: str) -> pd.DataFrame:
-    """The indicator over all periods for one area, disclosure control applied."""
+def area_trend(store: Store, indicator: str, area_code: str, role: str = "public") -> pd.DataFrame:
+    """The indicator over all periods for one area, disclosure control applied for the public."""
     frame = store.frame(
         """
         select v.period, v.value, v.ci_low, v.ci_high, v.n, v.flag, a.level
@@ -133,7 +142,7 @@ def area_trend(store: Store, indicator: str, area_code: str) -> pd.DataFrame:
         [indicator, area_code],
     )
     level = frame["level"].iloc[0] if len(frame) else "buurt"
-    return disclose(store, frame, indicator, level)
+    return disclose(store, frame, indicator, level, role)
 
 
 def areas(store: Store, level: str | None = None) -> pd.DataFrame:
@@ -498,4 +507,23 @@ def quarantine_summary(store: Store) -> pd.DataFrame:
             min(row_number) as first_row
         from quarantine group by all order by source, rows desc
         """
+    )
+
+
+def incident_points(store: Store, category: str, period: str, limit: int = 5000) -> pd.DataFrame:
+    """Point-level incidents of a category and year, in WGS84 (professional role only)."""
+    return store.frame(
+        """
+        select incident_id, category, date, st_x(p) as lon, st_y(p) as lat
+        from (
+            select *, st_transform(
+                st_point(x_rd, y_rd), 'EPSG:28992', 'EPSG:4326', always_xy := true
+            ) as p
+            from incidents
+            where x_rd is not null and year = ? and (category = ? or ? = 'total')
+        )
+        order by date, incident_id
+        limit ?
+        """,
+        [period, category, category, limit],
     )

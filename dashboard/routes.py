@@ -14,7 +14,7 @@ import io
 
 from flask import Flask, Response, abort, request
 
-from dashboard import queries
+from dashboard import auth, queries
 from dashboard.compare import CLASSES, classify
 from dashboard.i18n import t
 from dashboard.state import LANGS
@@ -46,7 +46,7 @@ def register_routes(server: Flask, store: Store) -> None:
             abort(404)
         if period not in queries.periods(store, indicator):
             abort(404)
-        frame = view_table(store, indicator, level, period, lang)
+        frame = view_table(store, indicator, level, period, lang, auth.role())
         name = f"{indicator}_{level}_{period}"
         if fmt == "csv":
             body = frame.to_csv(index=False).encode("utf-8-sig")
@@ -59,10 +59,12 @@ def register_routes(server: Flask, store: Store) -> None:
         return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
 
 
-def view_table(store: Store, indicator: str, level: str, period: str, lang: str):
-    """The map's table for the public: disclosure control applied, labels in ``lang``."""
+def view_table(
+    store: Store, indicator: str, level: str, period: str, lang: str, role: str = "public"
+):
+    """The map's table as ``role`` may see it (disclosure control for the public)."""
     entry = queries.indicator_meta(store)[indicator]
-    frame = queries.public_area_values(store, indicator, level, period)
+    frame = queries.public_area_values(store, indicator, level, period, role)
     classes = classify(frame, queries.city_value(store, indicator, period), entry.direction)
     return frame.assign(
         n=frame["n_public"],

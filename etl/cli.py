@@ -39,6 +39,13 @@ def main(argv: list[str] | None = None) -> int:
 
     add_fetch_parser(sub)
 
+    p = sub.add_parser("users", help="add a user who may sign in to the dashboard")
+    p.add_argument("action", choices=["add"])
+    p.add_argument("name")
+    p.add_argument("--db", type=Path, required=True, help="the database the dashboard serves")
+    p.add_argument("--role", choices=["professional", "admin"], default="professional")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
@@ -46,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "build":
             return _build(args.config, args.db)
+        if args.command == "users":
+            return _add_user(args)
         if args.command == "fetch":
             from etl.fetch import run_fetch
 
@@ -95,6 +104,21 @@ def _build(config: Path, db: Path) -> int:
         f"built {summary.db_path} in {summary.seconds:.1f} s: {summary.indicator_rows} indicator "
         f"values; {summary.quarantined} rows quarantined (see the quarantine table)"
     )
+    return 0
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from dashboard.auth import Users, users_path
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    try:
+        Users(users_path(args.db)).add(args.name, password, args.role)
+    except ValueError as exc:
+        print(f"unease users: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.name} may sign in as {args.role} ({users_path(args.db)})")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from dashboard import figures, queries
+from dashboard import auth, figures, queries
 from dashboard.compare import classify
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
@@ -32,6 +32,14 @@ def indicator_options(store: Store, lang: str) -> list[dict]:
 
 def level_options(store: Store, lang: str) -> list[dict]:
     return [{"label": t(lv, lang), "value": lv} for lv in queries.levels(store)]
+
+
+def layer_options(lang: str) -> list[dict]:
+    """Map layers; point-level incidents only for signed-in professionals."""
+    options = [{"label": t("show_initiatives", lang), "value": "initiatives"}]
+    if auth.at_least("professional"):
+        options.append({"label": t("show_incidents", lang), "value": "incidents"})
+    return options
 
 
 def layout(store: Store, state: ViewState) -> html.Div:
@@ -73,8 +81,8 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         "level", "map", t("level", lang), level_options(store, lang), state.level
                     ),
                     dcc.Checklist(
-                        id="show-initiatives",
-                        options=[{"label": t("show_initiatives", lang), "value": "on"}],
+                        id="layers",
+                        options=layer_options(lang),
                         value=[],
                         className="control",
                     ),
@@ -180,29 +188,44 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Input(ctl("indicator", "map"), "value"),
         Input(ctl("level", "map"), "value"),
         Input(ctl("period", "map"), "value"),
-        Input("show-initiatives", "value"),
+        Input("layers", "value"),
         State("map", "figure"),
         State("page-lang", "data"),
     )
-    def update_map(indicator, level, period, show, current, lang):
+    def update_map(indicator, level, period, layers, current, lang):
         if not (indicator and level and period):
             return (no_update,) * 6
+        role = auth.role()
         entry = queries.indicator_meta(store)[indicator]
-        values = queries.public_area_values(store, indicator, level, period)
+        values = queries.public_area_values(store, indicator, level, period, role)
         city = values["city_value"].iloc[0] if len(values) else None
         classes = classify(values, city, entry.direction)
         drawn = (current or {}).get("layout", {}).get("meta", {})
-        wants_points = bool(show)
-        if drawn.get("level") == level and drawn.get("points") == wants_points:
+        layers = sorted(layers or [])
+        # point-level incidents only for professionals, whatever the browser asks
+        if "incidents" in layers and not auth.at_least("professional"):
+            layers.remove("incidents")
+        category = indicator.partition(".")[2] if indicator.startswith("incident_rate") else None
+        if "incidents" in layers and not category:
+            layers.remove("incidents")
+        drawn_key = {"level": level, "layers": layers, "category": category, "period": period}
+        same_points = "incidents" not in layers or (
+            drawn.get("category") == category and drawn.get("period") == period
+        )
+        if drawn.get("level") == level and drawn.get("layers") == layers and same_points:
             figure = Patch()  # same shapes: only colours and hover texts change
             figure["data"][0]["z"] = classes.tolist()
             figure["data"][0]["customdata"] = figures.map_custom(values, classes, lang).tolist()
             figure["data"][0]["hovertemplate"] = figures.hover_template(entry.unit, lang)
         else:
-            points = queries.initiative_points(store) if wants_points else None
+            points = queries.initiative_points(store) if "initiatives" in layers else None
             url = f"/geo/{level}.geojson?v={store.version[0]}-{store.version[1]}"
             figure = figures.class_map(url, values, classes, entry.unit, lang, points)
-            figure.update_layout(meta={"level": level, "points": wants_points})
+            if "incidents" in layers:
+                figures.add_incident_points(
+                    figure, queries.incident_points(store, category, period), lang
+                )
+            figure.update_layout(meta=drawn_key)
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
         return (
             figure,
@@ -225,7 +248,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         if not (indicator and level and period):
             return no_update
         entry = queries.indicator_meta(store)[indicator]
-        values = queries.public_area_values(store, indicator, level, period)
+        values = queries.public_area_values(store, indicator, level, period, auth.role())
         return data_table(values, entry.unit, lang, "map")
 
     @app.callback(
@@ -243,8 +266,9 @@ def register_callbacks(app: Dash, store: Store) -> None:
         entry = queries.indicator_meta(store)[indicator]
         name = queries.area_name(store, area_code)
         city_code, city_name = queries.city(store)
-        frame = queries.area_trend(store, indicator, area_code)
-        city_frame = queries.area_trend(store, indicator, city_code)
+        role = auth.role()
+        frame = queries.area_trend(store, indicator, area_code, role)
+        city_frame = queries.area_trend(store, indicator, city_code, role)
         fig = figures.trend(frame, city_frame, name, city_name, entry.label(lang), entry.unit, lang)
         table = data_table(frame.assign(area_code=area_code, name=name), entry.unit, lang, "trend")
         href = f"/gebied?area={area_code}&indicator={indicator}&lang={lang}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from dashboard import figures, queries
+from dashboard import auth, figures, queries
 from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown
 from dashboard.i18n import t
@@ -100,8 +100,8 @@ def body(store: Store, area_code: str, lang: str) -> list:
                 dcc.Graph(
                     id=f"profile-trend-{indicator.replace('.', '-')}",
                     figure=figures.trend(
-                        queries.area_trend(store, indicator, area_code),
-                        queries.area_trend(store, indicator, city_code),
+                        queries.area_trend(store, indicator, area_code, auth.role()),
+                        queries.area_trend(store, indicator, city_code, auth.role()),
                         info["name"],
                         city_name,
                         entry.label(lang),
@@ -113,7 +113,10 @@ def body(store: Store, area_code: str, lang: str) -> list:
             )
     round_to = int(queries.setting(store, "public_round_to"))
     cats = queries.category_counts(store, area_code)
-    cats["n_public"] = [public_count(n, round_to) for n in cats["n"]]
+    if auth.at_least("professional"):
+        cats["n_public"] = [f"{int(n)}" for n in cats["n"]]
+    else:
+        cats["n_public"] = [public_count(n, round_to) for n in cats["n"]]
     cat_labels = {
         i.partition(".")[2]: meta[i].name[lang].split(": ", 1)[-1]
         for i in meta

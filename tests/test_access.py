@@ -1,0 +1,170 @@
+"""Public sessions never get point data or unsuppressed counts; professionals do.
+
+Checked on the server through the UI's own layout, a direct POST to Dash's callback
+endpoint and the download URL, in both sign-in set-ups (password and trusted header).
+"""
+
+import base64
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.app import create_app
+from dashboard.auth import Users, users_path
+
+PASSWORD = "correct horse battery"
+
+
+def _ctl(name):
+    return {"name": name, "page": "map", "type": "ctl"}
+
+
+OUTPUTS = [
+    ("map", "figure"),
+    ("map-missing", "children"),
+    ("map-definition", "children"),
+    ("map-attribution", "children"),
+    ("download-csv", "href"),
+    ("download-parquet", "href"),
+]
+
+
+def _map_request(indicator, period, layers):
+    return {
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
+        "inputs": [
+            {"id": _ctl("indicator"), "property": "value", "value": indicator},
+            {"id": _ctl("level"), "property": "value", "value": "buurt"},
+            {"id": _ctl("period"), "property": "value", "value": period},
+            {"id": "layers", "property": "value", "value": layers},
+        ],
+        "state": [
+            {"id": "map", "property": "figure", "value": None},
+            {"id": "page-lang", "property": "data", "value": "nl"},
+        ],
+        "changedPropIds": ["layers.value"],
+    }
+
+
+@pytest.fixture()
+def served(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("UNEASE_USERS", str(tmp_path / "users.sqlite"))
+    monkeypatch.setenv("UNEASE_SECRET_KEY", "test-secret")
+    Users(users_path(demo_db)).add("wijkagent", PASSWORD, "professional")
+    return create_app(demo_db)
+
+
+def _login(client):
+    response = client.post("/login", data={"name": "wijkagent", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def _point_traces(client):
+    response = client.post(
+        "/_dash-update-component",
+        json=_map_request("incident_rate.woninginbraak", "2024", ["incidents"]),
+    )
+    assert response.status_code == 200
+    figure = response.get_json()["response"]["map"]["figure"]
+    return [t for t in figure["data"] if t["type"] == "scattergeo"]
+
+
+def _length(array) -> int:
+    """Length of a plotly array, plain or base64-typed ({'dtype': 'f8', 'bdata': ...})."""
+    if isinstance(array, dict):
+        return len(base64.b64decode(array["bdata"])) // np.dtype(array["dtype"]).itemsize
+    return len(array)
+
+
+def _small_count_area(con):
+    return con.execute(
+        "select area_code, n from indicator_values "
+        "where indicator = 'incident_rate.zakkenrollerij' and level = 'buurt' "
+        "and period = '2024' and n between 1 and 4 order by area_code limit 1"
+    ).fetchone()
+
+
+def test_public_gets_no_points_even_when_asking_the_callback(served):
+    client = served.server.test_client()
+    assert _point_traces(client) == []
+    layout = json.dumps(client.get("/_dash-layout").get_json())
+    assert "Publieke weergave" in layout
+    assert "Toon incidenten als punten" not in json.dumps(
+        client.post("/_dash-update-component", json=_page_request(served)).get_json()
+    )
+
+
+def _page_request(app):
+    key = next(k for k in app.callback_map if k.startswith("..page.children"))
+    outputs = [
+        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+        for part in key.strip(".").split("...")
+    ]
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [
+            {"id": "url", "property": "pathname", "value": "/"},
+            {"id": "lang", "property": "value", "value": "nl"},
+        ],
+        "state": [{"id": "url", "property": "search", "value": ""}],
+        "changedPropIds": ["url.pathname"],
+    }
+
+
+def test_professional_gets_points_and_the_layer_choice(served, demo_con):
+    client = served.server.test_client()
+    _login(client)
+    traces = _point_traces(client)
+    expected = demo_con.execute(
+        "select count(*) from incidents where category = 'woninginbraak' and year = '2024'"
+    ).fetchone()[0]
+    assert len(traces) == 1 and _length(traces[0]["lon"]) == min(expected, 5000)
+    page = json.dumps(client.post("/_dash-update-component", json=_page_request(served)).get_json())
+    assert "Toon incidenten als punten" in page
+    assert "wijkagent" in json.dumps(client.get("/_dash-layout").get_json())
+
+
+def test_downloads_disclose_small_counts_to_the_public_only(served, demo_con):
+    area, n = _small_count_area(demo_con)
+    url = "/download/view.csv?indicator=incident_rate.zakkenrollerij&level=buurt&period=2024"
+    public = served.server.test_client()
+    frame = pd.read_csv(io.BytesIO(public.get(url).data), encoding="utf-8-sig", dtype=str)
+    assert frame.set_index("area_code").loc[area, "n"] == "<5"
+    pro = served.server.test_client()
+    _login(pro)
+    frame = pd.read_csv(io.BytesIO(pro.get(url).data), encoding="utf-8-sig", dtype=str)
+    assert frame.set_index("area_code").loc[area, "n"] == str(int(n))
+
+
+def test_wrong_password_stays_public(served):
+    client = served.server.test_client()
+    response = client.post("/login", data={"name": "wijkagent", "password": "guess"})
+    assert "onjuist" in response.get_data(as_text=True)
+    assert _point_traces(client) == []
+
+
+def test_trusted_header_only_from_the_proxy(served, monkeypatch):
+    monkeypatch.setenv("UNEASE_AUTH", "header")
+    client = served.server.test_client()
+    headers = {"X-Unease-Role": "professional"}
+    from_proxy = client.post(
+        "/_dash-update-component",
+        json=_map_request("incident_rate.woninginbraak", "2024", ["incidents"]),
+        headers=headers,
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    figure = from_proxy.get_json()["response"]["map"]["figure"]
+    assert any(t["type"] == "scattergeo" for t in figure["data"])
+    elsewhere = client.post(
+        "/_dash-update-component",
+        json=_map_request("incident_rate.woninginbraak", "2024", ["incidents"]),
+        headers=headers,
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    figure = elsewhere.get_json()["response"]["map"]["figure"]
+    assert not any(t["type"] == "scattergeo" for t in figure["data"])
