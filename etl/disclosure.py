@@ -29,6 +29,18 @@ def public_count(n: float | None, round_to: int = 5) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def disclosed_length(n: float, round_to: int = 5) -> float:
+    """A number to draw for a count the public sees disclosed (bar lengths, sizes).
+
+    0 stays 0; 1-4 are all drawn as 2.5; others at their rounded value.
+    """
+    if n is None or pd.isna(n) or n == 0:
+        return 0.0
+    if n < 5:
+        return 2.5
+    return float(round_to * np.floor(n / round_to + 0.5)) if round_to > 1 else float(n)
+
+
 def public_values(
     frame: pd.DataFrame, sensitive: bool, level: str, round_to: int = 5
 ) -> pd.DataFrame:

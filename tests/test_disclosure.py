@@ -28,3 +28,9 @@ def test_sensitive_category_withheld_below_wijk_level():
     assert buurt["value"].isna().all() and buurt["flag"].tolist() == ["suppressed"]
     wijk = public_values(frame, sensitive=True, level="wijk")
     assert wijk["value"].tolist() == [3.2] and wijk["n_public"].tolist() == ["<5"]
+
+
+def test_bar_lengths_do_not_reveal_small_counts():
+    from etl.disclosure import disclosed_length
+
+    assert [disclosed_length(n) for n in (0, 1, 3, 4, 7, 8, 12)] == [0, 2.5, 2.5, 2.5, 5, 10, 10]

@@ -13,7 +13,7 @@ from dashboard.i18n import t
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import frame_table
-from etl.disclosure import public_count
+from etl.disclosure import disclosed_length, public_count
 
 KEY_INDICATORS = (
     "survey_share.unsafe_own_buurt",
@@ -116,7 +116,10 @@ def body(store: Store, area_code: str, lang: str) -> list:
     if auth.at_least("professional"):
         cats["n_public"] = [f"{int(n)}" for n in cats["n"]]
     else:
+        # the bars must not tell what the labels withhold: lengths follow the disclosed
+        # counts (rounded; every count of 1-4 drawn alike)
         cats["n_public"] = [public_count(n, round_to) for n in cats["n"]]
+        cats["n"] = [disclosed_length(n, round_to) for n in cats["n"]]
     cat_labels = {
         i.partition(".")[2]: meta[i].name[lang].split(": ", 1)[-1]
         for i in meta
