@@ -287,9 +287,11 @@ def quadrant_plot(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def funnel_plot(frame: pd.DataFrame, label: str, lang: str) -> go.Figure:
-    """Rates against population with 95% and 99.8% control limits (overdispersion included)."""
+    """Rates against population with 95% and 99.8% control limits (overdispersion included).
+
+    The funnel table holds rates and limits per 1,000 already."""
     fig = go.Figure()
-    per = 1000
+    per = 1
     for col, dash, name in (("95", "dot", "95%"), ("998", "dash", "99,8%")):
         for side in ("lo", "hi"):
             fig.add_trace(
