@@ -11,6 +11,8 @@ TEXT: dict[str, dict[str, str]] = {
         "what the map shows, with suppression and attribution.",
     },
     "skip": {"nl": "Naar de inhoud", "en": "Skip to content"},
+    "briefing_pdf": {"nl": "Briefing (PDF)", "en": "Briefing (PDF)"},
+    "briefing_html": {"nl": "Briefing (HTML)", "en": "Briefing (HTML)"},
     "show_incidents": {
         "nl": "Toon incidenten als punten (professioneel)",
         "en": "Show incidents as points (professional)",

@@ -15,6 +15,7 @@ import io
 from flask import Flask, Response, abort, request
 
 from dashboard import auth, queries
+from dashboard.briefing import register_briefing_route
 from dashboard.compare import CLASSES, classify
 from dashboard.i18n import t
 from dashboard.state import LANGS
@@ -22,6 +23,8 @@ from dashboard.store import Store
 
 
 def register_routes(server: Flask, store: Store) -> None:
+    register_briefing_route(server, store)
+
     @server.route("/geo/<level>.geojson")
     def geojson(level: str) -> Response:
         if level not in queries.levels(store) and level != "gemeente":

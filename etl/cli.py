@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from dashboard.briefing import add_briefing_parser
 from etl.fetch import add_fetch_parser
 
 DEFAULT_DEMO_DIR = Path("data/demo")
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--debug", action="store_true")
 
     add_fetch_parser(sub)
+    add_briefing_parser(sub)
 
     p = sub.add_parser("users", help="add a user who may sign in to the dashboard")
     p.add_argument("action", choices=["add"])
@@ -53,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "build":
             return _build(args.config, args.db)
+        if args.command == "briefing":
+            from dashboard.briefing import briefing_command
+
+            return briefing_command(args)
         if args.command == "users":
             return _add_user(args)
         if args.command == "fetch":

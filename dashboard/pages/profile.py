@@ -139,6 +139,18 @@ def body(store: Store, area_code: str, lang: str) -> list:
     return [
         html.H2(f"{info['name']} ({info['code']})", id="profile-title"),
         html.P(
+            [
+                html.A(
+                    t("briefing_pdf", lang),
+                    href=f"/briefing/{area_code}.pdf?lang={lang}",
+                    id="briefing-link",
+                ),
+                " · ",
+                html.A(t("briefing_html", lang), href=f"/briefing/{area_code}.html?lang={lang}"),
+            ],
+            className="downloads",
+        ),
+        html.P(
             f"{t(info['level'], lang)}"
             + (f" · {parent['name']}" if parent else "")
             + (
