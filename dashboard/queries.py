@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from dashboard.fmt import number
@@ -106,8 +108,59 @@ def _plain(n: float) -> str:
     return number(n, 0).replace(",", ".")
 
 
+#: indicator_values of the served file are held in memory up to this many rows
+#: (UNEASE_PRELOAD_ROWS); a larger file is queried view by view.
+PRELOAD_ROWS = int(os.environ.get("UNEASE_PRELOAD_ROWS", "2000000"))
+VALUE_COLUMNS = ["value", "ci_low", "ci_high", "n", "flag"]
+
+
 def area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
-    """Every area of a level with its value, interval, n and flag (missing rows included)."""
+    """Every area of a level with its value, interval, n and flag (missing rows included),
+    and the city's value of the same indicator and period."""
+    held = _held_values(store, store.version)
+    if held is None:
+        return _area_values_sql(store, indicator, level, period)
+    areas = _level_areas(store, store.version, level)
+    rows = held.get((indicator, period, level))
+    frame = areas.copy()
+    if rows is None:
+        for col in VALUE_COLUMNS:
+            frame[col] = np.nan
+    else:
+        frame = frame.join(rows[VALUE_COLUMNS], on="area_code")
+    frame["flag"] = frame["flag"].where(frame["flag"].notna(), "no-data")
+    city = held.get((indicator, period, "gemeente"))
+    frame["city_value"] = float(city["value"].iloc[0]) if city is not None else np.nan
+    return frame
+
+
+@lru_cache(maxsize=2)
+def _held_values(store: Store, version: tuple[int, int]) -> dict | None:
+    """indicator_values by (indicator, period, level), when the file is small enough."""
+    count = store.frame("select count(*) as n from indicator_values")["n"][0]
+    if count > PRELOAD_ROWS:
+        return None
+    frame = store.frame(
+        """
+        select v.indicator, v.period, a.level, v.area_code, v.value, v.ci_low, v.ci_high,
+            v.n, v.flag
+        from indicator_values v join areas a on a.code = v.area_code
+        """
+    )
+    return {
+        key: rows.set_index("area_code")
+        for key, rows in frame.groupby(["indicator", "period", "level"], sort=False)
+    }
+
+
+@lru_cache(maxsize=8)
+def _level_areas(store: Store, version: tuple[int, int], level: str) -> pd.DataFrame:
+    return store.frame(
+        "select code as area_code, name from areas where level = ? order by code", [level]
+    )
+
+
+def _area_values_sql(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
     return store.frame(
         """
         select a.code as area_code, a.name, v.value, v.ci_low, v.ci_high, v.n,
