@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int)
     p.add_argument("--host")
     p.add_argument("--debug", action="store_true")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (> 1: gunicorn)")
+    p.add_argument("--production", action="store_true", help="serve with gunicorn")
 
     add_fetch_parser(sub)
     add_briefing_parser(sub)
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             if code or args.no_serve:
                 return code
             return _serve(args.db, args.port, None, False)
-        return _serve(args.db, args.port, args.host, args.debug)
+        return _serve(args.db, args.port, args.host, args.debug, args.workers, args.production)
     except KeyboardInterrupt:
         return 130
 
@@ -128,14 +131,27 @@ def _add_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(db: Path, port: int | None, host: str | None, debug: bool) -> int:
-    from dashboard.app import create_app
+def _serve(
+    db: Path,
+    port: int | None,
+    host: str | None,
+    debug: bool,
+    workers: int = 1,
+    production: bool = False,
+) -> int:
     from etl.settings import Settings
 
     if not db.is_file():
         print(f"unease serve: {db}: database not found (run `unease build` first)", file=sys.stderr)
         return 2
     settings = Settings.from_env()
+    if workers > 1 or production:
+        bind = f"{host or settings.host}:{port or settings.port}"
+        os.environ["UNEASE_DB"] = str(db.resolve())
+        command = ["gunicorn", "-w", str(max(workers, 1)), "-b", bind, "dashboard.wsgi:application"]
+        os.execv(sys.executable, [sys.executable, "-m", *command])
+    from dashboard.app import create_app
+
     app = create_app(db)
     app.run(host=host or settings.host, port=port or settings.port, debug=debug)
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -86,18 +87,28 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     if not first.strip():
         raise SourceError(f"{path}: the file is empty or has no header line")
     csv.field_size_limit(1 << 24)
-    frame = pd.read_csv(
-        pd.io.common.StringIO(text),
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        engine="python" if len(text) < 1 << 16 else "c",
-        skipinitialspace=False,
-        on_bad_lines="error",
-    )
+    with warnings.catch_warnings():
+        # more fields in the first row than in the header: pandas would take the first
+        # column as the index (or, with index_col=False, drop the last) and warn
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(
+                pd.io.common.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                engine="python" if len(text) < 1 << 16 else "c",
+                skipinitialspace=False,
+                on_bad_lines="error",
+                index_col=False,
+            )
+        except pd.errors.ParserWarning:
+            raise SourceError(
+                f"{path}: the first data row has more fields than the header line"
+            ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    return frame.fillna("")  # short rows: the missing cells are empty, as in a spreadsheet
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:

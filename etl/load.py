@@ -7,6 +7,7 @@ build leaves the previous database exactly as it was.
 
 from __future__ import annotations
 
+import glob
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -102,6 +103,7 @@ def build(
     settings = settings or Settings.from_env(config.settings)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(db_path)
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     _remove(tmp)
     con = connect(tmp)
@@ -116,6 +118,34 @@ def build(
         _remove(tmp)
         raise
     return BuildSummary(db_path, results, time.perf_counter() - started, indicator_rows, timings)
+
+
+def remove_stale_temporaries(db_path: Path) -> list[Path]:
+    """Remove ``DB.tmp-<pid>`` files (and their WAL) of builds whose process is gone.
+
+    A killed build cannot clean up after itself; the next build does.  Files of a
+    build that is still running are left alone.
+    """
+    prefix = f"{db_path.name}.tmp-"
+    removed = []
+    for path in db_path.parent.glob(glob.escape(prefix) + "*"):
+        pid = path.name[len(prefix) :].removesuffix(".wal")
+        if pid.isdigit() and not _running(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _remove(path: Path) -> None:
@@ -154,6 +184,10 @@ def _build_into(
             continue
         results.append(result)
         layers.append(layer)
+    if not any(len(layer) for layer in layers):
+        files = ", ".join(str(s.path) for s in config.of_kind("boundaries"))
+        why = "; ".join(f"{n} x {r}" for res in results for r, n in res.reasons.items())
+        raise BuildError(f"{files}: no areas to load" + (f" (quarantined: {why})" if why else ""))
     index = _load_areas(con, layers, config.gemeente_code, config.gemeente_name)
     for name, (source, layer) in references.items():
         index.crosswalks[name] = _overlay_crosswalk(con, source, layer, index)
@@ -228,11 +262,13 @@ def _load_boundaries(
         )
     crs = resolve_crs(frame.crs, source.crs, where)
     layer, problems, notes, skipped = normalise_boundaries(source, frame, crs, gemeente_code)
-    kept = frame.drop(columns="geometry")
+    kept = frame.drop(columns="geometry").reset_index(drop=True)
+    numbers = row_numbers(kept, False)  # feature numbers in the file, before any skipping
     if skipped:
-        kept = kept[~other_municipality(kept[source.columns["code"]], gemeente_code)]
-        kept = kept.reset_index(drop=True)
-    rejected = rejected_frame(kept, problems, row_numbers(kept, False))
+        mine = ~other_municipality(kept[source.columns["code"]], gemeente_code)
+        kept = kept[mine].reset_index(drop=True)
+        numbers = numbers[mine].reset_index(drop=True)
+    rejected = rejected_frame(kept, problems, numbers)
     result = SourceResult(
         source.name, source.kind, len(frame), len(layer), len(rejected), notes, skipped=skipped
     )
@@ -405,9 +441,10 @@ def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaI
         points = frame.geometry
         not_point = points.notna() & (points.geom_type != "Point")
         problems.add(not_point, "geometry", "geometry is not a point")
-        is_point = points.notna() & ~not_point
-        typed["x"] = np.where(is_point, points.x.where(is_point), np.nan)
-        typed["y"] = np.where(is_point, points.y.where(is_point), np.nan)
+        is_point = (points.notna() & ~not_point & ~points.is_empty).to_numpy()
+        xy = np.full((len(points), 2), np.nan)
+        xy[is_point] = shapely.get_coordinates(points.values[is_point])[:, :2]
+        typed["x"], typed["y"] = xy[:, 0], xy[:, 1]
         file_crs = frame.crs
     else:
         file_crs = None

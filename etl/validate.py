@@ -8,6 +8,7 @@ values, so it can go to the ``quarantine`` table and nothing is lost.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,11 @@ SENTINEL_BELOW = -99999990
 
 
 PERIOD = r"^\d{4}(JJ00|MM\d{2}|KW\d{2}|-Q\d|[-_]\d{1,2})?$"
+#: Years a period may name; months 1-12 and quarters 1-4 within them.
+PERIOD_YEARS = (1900, 2100)
+#: Numbers are refused outside these magnitudes: sums of squares of larger or smaller
+#: values overflow or vanish in the intervals, and no count, weight or coordinate is so.
+NUMBER_RANGE = (1e-12, 1e15)
 
 
 def normalise_period(text: str) -> str:
@@ -41,6 +47,20 @@ def normalise_period(text: str) -> str:
     if rest.startswith("-") and rest[1:].isdigit():
         return f"{year}-{int(rest[1:]):02d}"
     return text
+
+
+def valid_period(text: str) -> bool:
+    """A period code of the PERIOD form whose year, month or quarter exists."""
+    if not re.match(PERIOD, text):
+        return False
+    if not PERIOD_YEARS[0] <= int(text[:4]) <= PERIOD_YEARS[1]:
+        return False
+    rest = text[4:]
+    if rest.startswith("MM") or (rest.startswith("-") and rest[1:].isdigit()):
+        return 1 <= int(rest.lstrip("-M")) <= 12
+    if rest.startswith("KW") or rest.startswith("-Q"):
+        return 1 <= int(rest[2:]) <= 4
+    return True
 
 
 class MappingError(ValueError):
@@ -102,7 +122,7 @@ def mapped_text(source: Source, frame: pd.DataFrame, wanted: list[str]) -> pd.Da
     if absent:
         raise MappingError(
             f"{source.path}: source '{source.name}': column {', '.join(absent)} not in the file; "
-            f"its columns are: {', '.join(map(str, frame.columns))}"
+            f"its columns are: {', '.join(str(c) for c in frame.columns if c != LINE)}"
         )
     return pd.DataFrame(
         {c: frame[columns[c]].astype(str).str.strip() for c in wanted if c in columns},
@@ -118,6 +138,7 @@ def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         ~has_comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     )
     values = pd.to_numeric(normal.where(~missing), errors="coerce")
+    values = values.where(np.isfinite(values))  # inf, -inf, 1e999: not a number either
     bad = values.isna() & ~missing
     values = values.where(values > SENTINEL_BELOW)
     return values.astype(float), bad
@@ -149,6 +170,18 @@ def check_fields(
                 col = col.where(~col.isin(missing_codes), "")
             values, bad = parse_numbers(col)
             problems.add(bad, f.name, "not a number: " + col.str.slice(0, 40))
+            if f.required:  # a CBS missing marker or a missing code is no value either
+                marker = ~empty & ~bad & values.isna()
+                problems.add(marker, f.name, "required value is missing: " + col.str.slice(0, 40))
+            size = values.abs()
+            extreme = (size > NUMBER_RANGE[1]) | ((size > 0) & (size < NUMBER_RANGE[0]))
+            problems.add(
+                extreme,
+                f.name,
+                f"out of range (magnitude {NUMBER_RANGE[0]:g} to {NUMBER_RANGE[1]:g}): "
+                + col.str.slice(0, 40),
+            )
+            values = values.where(~extreme)
             if f.type in ("int", "item"):
                 frac = values.notna() & (values != values.round())
                 problems.add(frac, f.name, "not a whole number: " + col.str.slice(0, 40))
@@ -180,8 +213,10 @@ def check_fields(
             problems.add(bad, f.name, f"not one of {', '.join(f.choices)}: " + col.str.slice(0, 40))
             out[f.name] = value.where(~empty, None)
         elif f.type == "period":
-            bad = ~empty & ~col.str.match(PERIOD)
-            problems.add(bad, f.name, "not a period like 2023, 2023-03 or 2019_2: " + col)
+            bad = ~empty & ~col.map(valid_period)
+            problems.add(
+                bad, f.name, "not a period like 2023, 2023-03 or 2019_2: " + col.str.slice(0, 40)
+            )
             out[f.name] = col.where(~empty, None).map(normalise_period, na_action="ignore")
         else:
             out[f.name] = col.where(~empty, None)
@@ -192,7 +227,7 @@ def check_duplicates(kind: str, typed: pd.DataFrame, problems: Problems) -> None
     key = ID_FIELD.get(kind)
     if key and key in typed:
         dupe = typed[key].notna() & typed[key].duplicated(keep="first")
-        problems.add(dupe, key, "duplicate " + key + ": " + typed[key].astype(str))
+        problems.add(dupe, key, "duplicate " + key + ": " + typed[key].astype(str).str.slice(0, 40))
 
 
 def raw_json(frame: pd.DataFrame, index: list[int]) -> list[str]:

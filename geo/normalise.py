@@ -52,6 +52,13 @@ def normalise_boundaries(
     problems.add(~empty & ~polygonal, "geometry", "geometry is not a polygon")
     notes = []
     geoms = geoms.to_crs(RD) if not CRS.from_user_input(crs).equals(RD) else geoms
+    finite = np.isfinite(geoms.bounds.to_numpy()).all(axis=1)
+    problems.add(
+        ~empty & polygonal & ~finite,
+        "geometry",
+        "coordinates cannot be placed in RD New (not finite or outside the CRS; is the "
+        f"CRS right?): {CRS.from_user_input(crs).to_string()}",
+    )
     ok = ~pd.Series(problems.rejected_mask(), index=frame.index)
     repaired, count = repair_geometries(geoms[ok])
     if count:

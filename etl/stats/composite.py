@@ -222,13 +222,15 @@ def write_unease_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
     )
     if ("value", "perceived") not in wide or ("value", "incidents") not in wide:
         return
+    # pivot_table drops a column that is missing everywhere (no interval of that part)
+    se = {p: wide[("se", p)] if ("se", p) in wide else np.nan for p in ("perceived", "incidents")}
     gap = (
         pd.DataFrame(
             {
                 "perceived_index": wide[("value", "perceived")],
                 "incident_index": wide[("value", "incidents")],
                 "gap": wide[("value", "perceived")] - wide[("value", "incidents")],
-                "se": np.sqrt(wide[("se", "perceived")] ** 2 + wide[("se", "incidents")] ** 2),
+                "se": np.sqrt(se["perceived"] ** 2 + se["incidents"] ** 2),
             }
         )
         .dropna(subset=["gap"])
