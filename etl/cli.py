@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     add_fetch_parser(sub)
     add_briefing_parser(sub)
 
+    p = sub.add_parser("notes", help="export the social-diagnosis notes of a database")
+    p.add_argument("action", choices=["export"])
+    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True, help="a .csv or .json file")
+
     p = sub.add_parser("users", help="add a user who may sign in to the dashboard")
     p.add_argument("action", choices=["add"])
     p.add_argument("name")
@@ -62,6 +67,13 @@ def main(argv: list[str] | None = None) -> int:
             from dashboard.briefing import briefing_command
 
             return briefing_command(args)
+        if args.command == "notes":
+            from dashboard.notes import NotesStore, notes_path
+
+            fmt = "json" if args.out.suffix.lower() == ".json" else "csv"
+            NotesStore(notes_path(args.db)).export(args.out, fmt)
+            print(f"wrote {args.out}")
+            return 0
         if args.command == "users":
             return _add_user(args)
         if args.command == "fetch":

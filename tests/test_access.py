@@ -168,3 +168,48 @@ def test_trusted_header_only_from_the_proxy(served, monkeypatch):
     )
     figure = elsewhere.get_json()["response"]["map"]["figure"]
     assert not any(t["type"] == "scattergeo" for t in figure["data"])
+
+
+def _note_request(app, area, diagnosis):
+    key = next(k for k in app.callback_map if k.startswith("..notes-list.children"))
+    outputs = [
+        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+        for part in key.strip(".").split("...")
+    ]
+    state = [
+        ("note-area", "data", {"area": area, "period": "2024"}),
+        ("note-diagnosis", "value", diagnosis),
+        ("note-what", "value", "Extra surveillance in de avond"),
+        ("note-who", "value", ["police", "residents"]),
+        ("note-by", "value", "2025-03-01"),
+        ("page-lang", "data", "nl"),
+    ]
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [{"id": "note-save", "property": "n_clicks", "value": 1}],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+        "changedPropIds": ["note-save.n_clicks"],
+    }
+
+
+def test_only_professionals_write_and_read_notes(served, demo_db, tmp_path, monkeypatch):
+    from dashboard.notes import NotesStore, notes_path
+
+    monkeypatch.setenv("UNEASE_NOTES", str(tmp_path / "notes.sqlite"))
+    public = served.server.test_client()
+    response = public.post(
+        "/_dash-update-component", json=_note_request(served, "BU99990307", "Onrust")
+    )
+    assert "Alleen voor professionals" in response.get_data(as_text=True)
+    assert NotesStore(notes_path(demo_db)).notes_for("BU99990307") == []
+    pro = served.server.test_client()
+    _login(pro)
+    response = pro.post(
+        "/_dash-update-component", json=_note_request(served, "BU99990307", "Jongeren op plein")
+    )
+    assert "Notitie opgeslagen" in response.get_data(as_text=True)
+    notes = NotesStore(notes_path(demo_db)).notes_for("BU99990307")
+    assert [(n.diagnosis, n.author, n.action_who) for n in notes] == [
+        ("Jongeren op plein", "wijkagent", ("police", "residents"))
+    ]

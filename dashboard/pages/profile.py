@@ -10,6 +10,7 @@ from dashboard import auth, figures, queries
 from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown
 from dashboard.i18n import t
+from dashboard.pages import notes_panel
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import frame_table
@@ -181,7 +182,15 @@ def body(store: Store, area_code: str, lang: str) -> list:
         frame_table(initiatives, "profile-initiatives") if len(initiatives) else html.P("–"),
         html.H3(t("changes_title", lang)),
         frame_table(changes, "profile-changes") if len(changes) else html.P(t("no_changes", lang)),
+        *notes_panel.panel(store, area_code, _latest_period(store), lang),
     ]
+
+
+def _latest_period(store: Store) -> str:
+    periods = queries.periods(store, "incident_rate.total") or queries.periods(
+        store, "survey_share.unsafe_own_buurt"
+    )
+    return periods[-1] if periods else ""
 
 
 def _similar_mean(store: Store, indicator: str, period: str, codes: list[str]) -> float | None:
@@ -197,6 +206,8 @@ def _num(value) -> str:
 
 
 def register_callbacks(app: Dash, store: Store) -> None:
+    notes_panel.register_callbacks(app, store)
+
     @app.callback(
         Output("profile-body", "children"),
         Input(ctl("area", "profile"), "value"),
