@@ -23,18 +23,21 @@ def map_custom(values: pd.DataFrame, classes: np.ndarray, lang: str) -> np.ndarr
     if values.empty:
         return np.empty((0, 6), dtype=object)
     class_text = {i: t(f"class_{c}", lang) for i, c in enumerate(CLASSES)}
-    flag_text = {f: t(f"flag_{f}", lang) for f in set(values["flag"])}
-    return np.stack(
-        [
-            values["name"].astype(str).to_numpy(),
+    flags = values["flag"].tolist()
+    flag_text = {f: t(f"flag_{f}", lang) for f in set(flags)}
+    counts = values["n_public"].tolist() if "n_public" in values else numbers(values["n"], 0)
+    rows = [
+        [name, value, interval, n, class_text[c], flag_text[f]]
+        for name, value, interval, n, c, f in zip(
+            values["name"].tolist(),
             numbers(values["value"]),
             intervals(values["ci_low"], values["ci_high"]),
-            values["n_public"] if "n_public" in values else numbers(values["n"], 0),
-            [class_text[c] for c in np.asarray(classes).tolist()],
-            [flag_text[f] for f in values["flag"]],
-        ],
-        axis=-1,
-    )
+            counts,
+            np.asarray(classes).tolist(),
+            flags,
+        )
+    ]
+    return np.array(rows, dtype=object)
 
 
 def hover_template(unit: str, lang: str) -> str:

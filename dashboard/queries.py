@@ -127,7 +127,9 @@ def area_values(store: Store, indicator: str, level: str, period: str) -> pd.Dat
         for col in VALUE_COLUMNS:
             frame[col] = np.nan
     else:
-        frame = frame.join(rows[VALUE_COLUMNS], on="area_code")
+        found = rows.reindex(areas["area_code"].to_numpy())
+        for col in VALUE_COLUMNS:
+            frame[col] = found[col].to_numpy()
     frame["flag"] = frame["flag"].where(frame["flag"].notna(), "no-data")
     city = held.get((indicator, period, "gemeente"))
     frame["city_value"] = float(city["value"].iloc[0]) if city is not None else np.nan
