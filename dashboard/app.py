@@ -49,7 +49,7 @@ def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
-            dcc.Store(id="page-lang", data="nl"),
+            dcc.Store(id="page-lang", data=None),  # the language of the page drawn
             html.A(t("skip", "nl"), href="#page", className="skip-link", id="skip-link"),
             html.Header(
                 className="top",
@@ -123,10 +123,15 @@ def _register_shell(app: Dash, store: Store) -> None:
         Input("url", "pathname"),
         Input("lang", "value"),
         State("url", "search"),
+        State("page-lang", "data"),
     )
-    def render(pathname, lang_value, search):
+    def render(pathname, lang_value, search, rendered_lang):
         state = parse(pathname, search)
-        lang = lang_value if ctx.triggered_id == "lang" and lang_value else state.lang
+        by_radio = ctx.triggered_id == "lang"
+        if by_radio and rendered_lang is not None and lang_value == rendered_lang:
+            # the radio only caught up with the URL: the page is already in this language
+            return (no_update,) * (5 + len(NAV))
+        lang = lang_value if by_radio and lang_value else state.lang
         state = state.with_values(lang=lang)
         page = PAGES[state.page].layout(store, state)
         return (

@@ -111,7 +111,10 @@ def _page_request(app):
             {"id": "url", "property": "pathname", "value": "/"},
             {"id": "lang", "property": "value", "value": "nl"},
         ],
-        "state": [{"id": "url", "property": "search", "value": ""}],
+        "state": [
+            {"id": "url", "property": "search", "value": ""},
+            {"id": "page-lang", "property": "data", "value": None},
+        ],
         "changedPropIds": ["url.pathname"],
     }
 

@@ -28,7 +28,7 @@ def test_a_shared_url_restores_the_same_view(app_url, demo_con):
     _open(
         dash, f"/?indicator=incident_rate.woninginbraak&level=wijk&period=2022&area={code}&lang=en"
     )
-    dash.wait_for_contains_text("#trend .gtitle", name, timeout=20)
+    dash.wait_for_contains_text("#trend .gtitle", name, timeout=40)
     assert wait_until(lambda: len(dash.find_elements("#map path.choroplethlocation")) == wijken)
     assert dash.find_element(f"{ctl('level')} input[value='wijk']").is_selected()
     assert dash.find_element(f"{ctl('period')}").text.strip().startswith("2022")
