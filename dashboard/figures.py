@@ -157,15 +157,6 @@ INITIATIVE_SYMBOLS = {
 }
 
 
-def _subset(geojson: dict, codes: pd.Series) -> dict:
-    """The features of these areas only, so each trace carries just its own shapes."""
-    wanted = set(codes)
-    return {
-        "type": "FeatureCollection",
-        "features": [f for f in geojson["features"] if f["id"] in wanted],
-    }
-
-
 def missing_note(values: pd.DataFrame, level: str, lang: str) -> list:
     """A legend line for the grey areas: how many, and why they have no figure."""
     missing = values[values["value"].isna()]

@@ -207,11 +207,6 @@ def areas(store: Store, level: str | None = None) -> pd.DataFrame:
     return store.frame(sql + " order by level, name")
 
 
-def area_geojson(store: Store, level: str) -> dict:
-    """Display geometries of one level as a GeoJSON FeatureCollection (id = area code)."""
-    return _geojson(store, store.version, level)
-
-
 @lru_cache(maxsize=16)
 def _geojson(store: Store, version: tuple[int, int], level: str) -> dict:
     frame = store.frame(
@@ -294,15 +289,6 @@ def _rules_text(store: Store, version: tuple[int, int], lang: str) -> str:
         f"indicatief onder {v['indicative_survey_n']}; geen incidentcijfer onder "
         f"{v['min_inhabitants']} inwoners; {conf}%-intervallen; publieke aantallen 1-4 als <5."
     )
-
-
-def city_value(store: Store, indicator: str, period: str) -> float | None:
-    frame = store.frame(
-        "select v.value from indicator_values v join areas a on a.code = v.area_code "
-        "where a.level = 'gemeente' and v.indicator = ? and v.period = ? limit 1",
-        [indicator, period],
-    )
-    return None if frame.empty or pd.isna(frame["value"][0]) else float(frame["value"][0])
 
 
 def geojson_bytes(store: Store, level: str) -> bytes:

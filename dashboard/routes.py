@@ -68,7 +68,8 @@ def view_table(
     """The map's table as ``role`` may see it (disclosure control for the public)."""
     entry = queries.indicator_meta(store)[indicator]
     frame = queries.public_area_values(store, indicator, level, period, role)
-    classes = classify(frame, queries.city_value(store, indicator, period), entry.direction)
+    city = frame["city_value"].iloc[0] if len(frame) else None
+    classes = classify(frame, city, entry.direction)
     return frame.assign(
         n=frame["n_public"],
         comparison=[t(f"class_{CLASSES[c]}", lang) for c in classes],
