@@ -10,7 +10,6 @@ indicator's direction, never raw high or low.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 CLASSES = ("much_better", "better", "similar", "worse", "much_worse", "none")
 #: Colour-blind-safe diverging colours (ColorBrewer PuOr) and grey for no figure.
@@ -18,36 +17,40 @@ COLOURS = ("#5e3c99", "#b2abd2", "#f7f7f7", "#fdb863", "#e66101", "#bdbdbd")
 NONE = CLASSES.index("none")
 
 
-def reference_value(values: pd.Series, city_value: float | None) -> float | None:
+def reference_value(values, city_value: float | None) -> float | None:
     """The city's value, or the median of the areas when the city has none."""
-    if city_value is not None and not pd.isna(city_value):
+    if city_value is not None and not np.isnan(city_value):
         return float(city_value)
-    shown = values.dropna()
-    return float(shown.median()) if len(shown) else None
+    shown = np.asarray(values, dtype=float)
+    shown = shown[~np.isnan(shown)]
+    return float(np.median(shown)) if len(shown) else None
 
 
-def classify(frame: pd.DataFrame, city_value: float | None, direction: str) -> np.ndarray:
-    """Class index (into CLASSES) per row of value, ci_low, ci_high."""
-    value = frame["value"].astype(float)
-    ref = reference_value(value, city_value)
-    out = np.full(len(frame), NONE, dtype=int)
+def classify(frame, city_value: float | None, direction: str) -> np.ndarray:
+    """Class index (into CLASSES) per row of value, ci_low, ci_high.
+
+    ``frame`` is a data frame or a dict of columns; the work is done on numpy arrays,
+    as the map asks for this on every switch of indicator or period."""
+    value = np.asarray(frame["value"], dtype=float)
+    ref = reference_value(value, None if city_value is None else float(city_value))
     if ref is None:
-        return out
-    low = frame["ci_low"].astype(float)
-    high = frame["ci_high"].astype(float)
-    has_ci = low.notna() & high.notna()
+        return np.full(len(value), NONE, dtype=int)
+    low = np.asarray(frame["ci_low"], dtype=float)
+    high = np.asarray(frame["ci_high"], dtype=float)
+    has_ci = ~np.isnan(low) & ~np.isnan(high)
     margin = 0.1 * abs(ref)
     above = np.where(has_ci, low > ref, value > ref + margin)
     below = np.where(has_ci, high < ref, value < ref - margin)
-    sd = value.std(ddof=1) if value.notna().sum() > 2 else np.nan
-    far = (value - ref).abs() > sd if not pd.isna(sd) else pd.Series(False, index=value.index)
+    shown = ~np.isnan(value)
+    sd = np.std(value[shown], ddof=1) if shown.sum() > 2 else np.nan
+    far = np.abs(value - ref) > sd if not np.isnan(sd) else np.zeros(len(value), dtype=bool)
     worse, better = (above, below) if direction == "higher_worse" else (below, above)
-    cls = np.full(len(frame), CLASSES.index("similar"))
+    cls = np.full(len(value), CLASSES.index("similar"))
     cls[better] = CLASSES.index("better")
-    cls[better & far.to_numpy()] = CLASSES.index("much_better")
+    cls[better & far] = CLASSES.index("much_better")
     cls[worse] = CLASSES.index("worse")
-    cls[worse & far.to_numpy()] = CLASSES.index("much_worse")
-    return np.where(value.notna().to_numpy(), cls, NONE)
+    cls[worse & far] = CLASSES.index("much_worse")
+    return np.where(shown, cls, NONE)
 
 
 def discrete_colorscale() -> list[list]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,18 +20,18 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return number(value, digits)
 
 
-def map_custom(values: pd.DataFrame, classes: np.ndarray, lang: str) -> np.ndarray:
-    """Hover texts per area: name, value, interval, n, comparison, status."""
-    if values.empty:
-        return np.empty((0, 6), dtype=object)
+def map_custom(values, classes: np.ndarray, lang: str) -> list[list[str]]:
+    """Hover texts per area: name, value, interval, n, comparison, status.
+
+    ``values`` is a data frame or a dict of columns (see queries.public_area_columns)."""
     class_text = {i: t(f"class_{c}", lang) for i, c in enumerate(CLASSES)}
-    flags = values["flag"].tolist()
+    flags = list(values["flag"])
     flag_text = {f: t(f"flag_{f}", lang) for f in set(flags)}
-    counts = values["n_public"].tolist() if "n_public" in values else numbers(values["n"], 0)
-    rows = [
+    counts = list(values["n_public"]) if "n_public" in values else numbers(values["n"], 0)
+    return [
         [name, value, interval, n, class_text[c], flag_text[f]]
         for name, value, interval, n, c, f in zip(
-            values["name"].tolist(),
+            list(values["name"]),
             numbers(values["value"]),
             intervals(values["ci_low"], values["ci_high"]),
             counts,
@@ -37,7 +39,6 @@ def map_custom(values: pd.DataFrame, classes: np.ndarray, lang: str) -> np.ndarr
             flags,
         )
     ]
-    return np.array(rows, dtype=object)
 
 
 def hover_template(unit: str, lang: str) -> str:
@@ -157,15 +158,17 @@ INITIATIVE_SYMBOLS = {
 }
 
 
-def missing_note(values: pd.DataFrame, level: str, lang: str) -> list:
-    """A legend line for the grey areas: how many, and why they have no figure."""
-    missing = values[values["value"].isna()]
-    if missing.empty:
+def missing_note(values, level: str, lang: str) -> list:
+    """A legend line for the grey areas: how many, and why they have no figure.
+
+    ``values`` is a data frame or a dict of columns."""
+    missing = np.isnan(np.asarray(values["value"], dtype=float))
+    if not missing.any():
         return []
-    reasons = missing["flag"].value_counts()
-    parts = [f"{count} × {t(f'flag_{flag}', lang)}" for flag, count in reasons.items()]
+    reasons = Counter(f for f, m in zip(values["flag"], missing.tolist()) if m)
+    parts = [f"{count} × {t(f'flag_{flag}', lang)}" for flag, count in reasons.most_common()]
     swatch = html.Span(className="swatch", style={"background": NO_VALUE_GREY})
-    text = t("missing_note", lang, n=len(missing), level=t(level, lang).lower())
+    text = t("missing_note", lang, n=int(missing.sum()), level=t(level, lang).lower())
     return [swatch, f" {text}: {'; '.join(parts)}"]
 
 

@@ -80,26 +80,42 @@ def public_area_values(
     asked for again (the common case with many users) costs no query.  Do not modify
     the frame returned.
     """
-    return _public_area_values(store, store.version, indicator, level, period, role)
+    return _public_area_frame(store, store.version, indicator, level, period, role)
 
 
-@lru_cache(maxsize=512)
-def _public_area_values(
+@lru_cache(maxsize=256)
+def _public_area_frame(
     store: Store, version: tuple[int, int], indicator: str, level: str, period: str, role: str
 ) -> pd.DataFrame:
-    frame = area_values(store, indicator, level, period)
-    return disclose(store, frame, indicator, level, role)
+    return pd.DataFrame(public_area_columns(store, indicator, level, period, role))
 
 
-def disclose(
-    store: Store, frame: pd.DataFrame, indicator: str, level: str, role: str = "public"
-) -> pd.DataFrame:
+def public_area_columns(
+    store: Store, indicator: str, level: str, period: str, role: str = "public"
+) -> dict:
+    """:func:`public_area_values` as plain columns (numpy arrays and lists), without
+    building a data frame: the map's colours and hover texts need nothing more."""
+    return _public_area_columns(store, store.version, indicator, level, period, role)
+
+
+@lru_cache(maxsize=1024)
+def _public_area_columns(
+    store: Store, version: tuple[int, int], indicator: str, level: str, period: str, role: str
+) -> dict:
+    columns = _area_columns(store, indicator, level, period)
+    return disclose(store, columns, indicator, level, role)
+
+
+def disclose(store: Store, frame, indicator: str, level: str, role: str = "public"):
     """Disclosure control for the public: adds n_public; withholds sensitive small areas.
 
+    ``frame`` is a data frame or a dict of columns; the result is of the same kind.
     Professionals and admins see exact counts."""
     entry = indicator_meta(store)[indicator]
     if entry.source_kind != "incidents" or role != "public":
-        return frame.assign(n_public=[_plain(n) for n in frame["n"]])
+        out = frame.copy()
+        out["n_public"] = [_plain(n) for n in np.asarray(frame["n"], dtype=float).tolist()]
+        return out
     round_to = int(setting(store, "public_round_to"))
     return public_values(frame, entry.sensitive, level, round_to)
 
@@ -111,55 +127,86 @@ def _plain(n: float) -> str:
 #: indicator_values of the served file are held in memory up to this many rows
 #: (UNEASE_PRELOAD_ROWS); a larger file is queried view by view.
 PRELOAD_ROWS = int(os.environ.get("UNEASE_PRELOAD_ROWS", "2000000"))
-VALUE_COLUMNS = ["value", "ci_low", "ci_high", "n", "flag"]
+VALUE_COLUMNS = ["value", "ci_low", "ci_high", "n"]
 
 
 def area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
     """Every area of a level with its value, interval, n and flag (missing rows included),
     and the city's value of the same indicator and period."""
+    return pd.DataFrame(_area_columns(store, indicator, level, period))
+
+
+def _area_columns(store: Store, indicator: str, level: str, period: str) -> dict:
+    """area_values as a dict of columns: from memory when the file is held, else by SQL."""
     held = _held_values(store, store.version)
     if held is None:
-        return _area_values_sql(store, indicator, level, period)
-    areas = _level_areas(store, store.version, level)
-    rows = held.get((indicator, period, level))
-    frame = areas.copy()
-    if rows is None:
-        for col in VALUE_COLUMNS:
-            frame[col] = np.nan
-    else:
-        found = rows.reindex(areas["area_code"].to_numpy())
-        for col in VALUE_COLUMNS:
-            frame[col] = found[col].to_numpy()
-    frame["flag"] = frame["flag"].where(frame["flag"].notna(), "no-data")
-    city = held.get((indicator, period, "gemeente"))
-    frame["city_value"] = float(city["value"].iloc[0]) if city is not None else np.nan
-    return frame
+        frame = _area_values_sql(store, indicator, level, period)
+        return {c: frame[c].to_numpy() for c in frame.columns}
+    areas = held.areas[level] if level in held.areas else _level_areas(store, level)
+    size = len(areas["area_code"])
+    columns = {"area_code": areas["area_code"], "name": areas["name"]}
+    rows = held.rows.get((indicator, period, level))
+    at = held.position[rows] if rows is not None else None
+    for col in VALUE_COLUMNS:
+        full = np.full(size, np.nan)
+        if rows is not None:
+            full[at] = held.columns[col][rows]
+        columns[col] = full
+    flag = np.full(size, "no-data", dtype=object)
+    if rows is not None:
+        flag[at] = held.columns["flag"][rows]
+    columns["flag"] = flag
+    city = held.rows.get((indicator, period, "gemeente"))
+    city_value = float(held.columns["value"][city[0]]) if city is not None else np.nan
+    columns["city_value"] = np.full(size, city_value)
+    return columns
+
+
+class _Held:
+    """indicator_values held as whole columns, with the row numbers of each view and
+    each row's position in its level's list of areas (ordered by code)."""
+
+    def __init__(self, frame: pd.DataFrame, areas: dict[str, dict]):
+        self.areas = areas
+        self.columns = {c: frame[c].to_numpy(dtype=float) for c in VALUE_COLUMNS}
+        self.columns["flag"] = frame["flag"].to_numpy(dtype=object)
+        self.position = np.zeros(len(frame), dtype=np.int64)
+        for level, listed in areas.items():
+            rows = np.flatnonzero(frame["level"].to_numpy() == level)
+            index = pd.Index(listed["area_code"])
+            self.position[rows] = index.get_indexer(frame["area_code"].to_numpy()[rows])
+        self.rows = frame.groupby(["indicator", "period", "level"], sort=False).indices
 
 
 @lru_cache(maxsize=2)
-def _held_values(store: Store, version: tuple[int, int]) -> dict | None:
-    """indicator_values by (indicator, period, level), when the file is small enough."""
+def _held_values(store: Store, version: tuple[int, int]) -> _Held | None:
+    """indicator_values in memory, when the file is small enough."""
     count = store.frame("select count(*) as n from indicator_values")["n"][0]
     if count > PRELOAD_ROWS:
         return None
     frame = store.frame(
         """
         select v.indicator, v.period, a.level, v.area_code, v.value, v.ci_low, v.ci_high,
-            v.n, v.flag
+            v.n, coalesce(v.flag, 'no-data') as flag
         from indicator_values v join areas a on a.code = v.area_code
         """
     )
-    return {
-        key: rows.set_index("area_code")
-        for key, rows in frame.groupby(["indicator", "period", "level"], sort=False)
+    areas = store.frame("select code as area_code, name, level from areas order by code")
+    by_level = {
+        level: {
+            "area_code": rows["area_code"].to_numpy(dtype=object),
+            "name": rows["name"].to_numpy(dtype=object),
+        }
+        for level, rows in areas.groupby("level", sort=False)
     }
+    return _Held(frame, by_level)
 
 
-@lru_cache(maxsize=8)
-def _level_areas(store: Store, version: tuple[int, int], level: str) -> pd.DataFrame:
-    return store.frame(
+def _level_areas(store: Store, level: str) -> dict:
+    frame = store.frame(
         "select code as area_code, name from areas where level = ? order by code", [level]
     )
+    return {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
 
 
 def _area_values_sql(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
@@ -230,12 +277,9 @@ def attribution(store: Store, lang: str, indicator: str | None = None) -> str:
 
 @lru_cache(maxsize=256)
 def _attribution(store: Store, version: tuple[int, int], lang: str, indicator: str | None) -> str:
-    frame = store.frame(
-        "select kind, source, coalesce(publisher, source) as publisher, licence, vintage "
-        "from sources order by kind, source"
-    )
+    rows = _sources(store, version)
     kinds = {"boundaries"}
-    used = set()
+    used: set[str] = set()
     if indicator:
         entry = indicator_meta(store).get(indicator)
         kind = entry.source_kind if entry else ""
@@ -247,14 +291,20 @@ def _attribution(store: Store, version: tuple[int, int], lang: str, indicator: s
         }
         used = kinds_for.get(kind, set())
         if kind == "indicator_table" and entry:
-            frame = frame[(frame["kind"] != "indicator_table") | (frame["source"] == entry.family)]
+            rows = [
+                r for r in rows if r["kind"] != "indicator_table" or r["source"] == entry.family
+            ]
             used = {"indicator_table"}
 
-    def listed(rows: pd.DataFrame) -> str:
-        parts = []
-        for r in rows.drop_duplicates(["publisher", "licence", "vintage"]).to_dict("records"):
+    def listed(chosen: list[dict]) -> str:
+        parts, seen = [], set()
+        for r in chosen:
+            key = (r["publisher"], r["licence"], r["vintage"])
+            if key in seen:
+                continue
+            seen.add(key)
             text = str(r["publisher"])
-            if pd.notna(r["vintage"]):
+            if r["vintage"] is not None:
                 text += f", {int(r['vintage'])}"
             if r["licence"]:
                 text += f" ({r['licence']})"
@@ -262,11 +312,24 @@ def _attribution(store: Store, version: tuple[int, int], lang: str, indicator: s
         return "; ".join(parts)
 
     words = {"nl": ("Grenzen", "Gegevens"), "en": ("Boundaries", "Data")}[lang]
-    text = f"{words[0]}: {listed(frame[frame['kind'].isin(kinds)])}"
-    data = frame[frame["kind"].isin(used)]
-    if len(data):
+    text = f"{words[0]}: {listed([r for r in rows if r['kind'] in kinds])}"
+    data = [r for r in rows if r["kind"] in used]
+    if data:
         text += f". {words[1]}: {listed(data)}"
     return text
+
+
+@lru_cache(maxsize=4)
+def _sources(store: Store, version: tuple[int, int]) -> list[dict]:
+    """The sources table as records (missing vintage as None), ordered by kind and source."""
+    frame = store.frame(
+        "select kind, source, coalesce(publisher, source) as publisher, licence, vintage "
+        "from sources order by kind, source"
+    )
+    return [
+        {k: (None if k == "vintage" and pd.isna(v) else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
+    ]
 
 
 def rules_text(store: Store, lang: str) -> str:

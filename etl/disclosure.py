@@ -41,21 +41,21 @@ def disclosed_length(n: float, round_to: int = 5) -> float:
     return float(round_to * np.floor(n / round_to + 0.5)) if round_to > 1 else float(n)
 
 
-def public_values(
-    frame: pd.DataFrame, sensitive: bool, level: str, round_to: int = 5
-) -> pd.DataFrame:
+def public_values(frame, sensitive: bool, level: str, round_to: int = 5):
     """Rows of indicator_values fit for the public: counts disclosed, sensitive ones withheld.
 
+    ``frame`` is a data frame or a dict of columns (the result is of the same kind).
     Adds a text column ``n_public``; for a sensitive indicator below wijk level the
     value, interval and count are removed and the flag becomes 'suppressed'.
     """
     out = frame.copy()
+    size = len(out["n"])
     if sensitive and level not in PUBLIC_LEVELS_FOR_SENSITIVE:
         for col in ("value", "ci_low", "ci_high", "se", "n"):
             if col in out:
-                out[col] = np.nan
-        out["flag"] = "suppressed"
-    out["n_public"] = public_counts(out["n"].to_numpy(dtype=float), round_to)
+                out[col] = np.full(size, np.nan)
+        out["flag"] = np.full(size, "suppressed", dtype=object)
+    out["n_public"] = public_counts(np.asarray(out["n"], dtype=float), round_to)
     return out
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard import auth, figures, queries
@@ -148,6 +151,40 @@ def layout(store: Store, state: ViewState) -> html.Div:
     )
 
 
+class MapView(NamedTuple):
+    """What an indicator switch sends: colour classes and hover texts of every area."""
+
+    values: dict
+    classes: list[int]
+    custom: list[list[str]]
+    hovertemplate: str
+
+
+@lru_cache(maxsize=1024)
+def map_view(
+    store: Store,
+    version: tuple[int, int],
+    indicator: str,
+    level: str,
+    period: str,
+    role: str,
+    lang: str,
+) -> MapView:
+    """The map's classes and hover texts of one view, kept per database file (a build
+    never changes a file in place).  Built from plain columns, never a data frame, so
+    a view nobody asked for before is still answered within the switch budget."""
+    entry = queries.indicator_meta(store)[indicator]
+    values = queries.public_area_columns(store, indicator, level, period, role)
+    city = values["city_value"][0] if len(values["area_code"]) else None
+    classes = classify(values, city, entry.direction)
+    return MapView(
+        values,
+        classes.tolist(),
+        figures.map_custom(values, classes, lang),
+        figures.hover_template(entry.unit, lang),
+    )
+
+
 def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
         Output(ctl("period", "map"), "options"),
@@ -197,9 +234,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
             return (no_update,) * 6
         role = auth.role()
         entry = queries.indicator_meta(store)[indicator]
-        values = queries.public_area_values(store, indicator, level, period, role)
-        city = values["city_value"].iloc[0] if len(values) else None
-        classes = classify(values, city, entry.direction)
+        view = map_view(store, store.version, indicator, level, period, role, lang)
         drawn = (current or {}).get("layout", {}).get("meta", {})
         layers = sorted(layers or [])
         # point-level incidents only for professionals, whatever the browser asks
@@ -214,13 +249,13 @@ def register_callbacks(app: Dash, store: Store) -> None:
         )
         if drawn.get("level") == level and drawn.get("layers") == layers and same_points:
             figure = Patch()  # same shapes: only colours and hover texts change
-            figure["data"][0]["z"] = classes.tolist()
-            figure["data"][0]["customdata"] = figures.map_custom(values, classes, lang).tolist()
-            figure["data"][0]["hovertemplate"] = figures.hover_template(entry.unit, lang)
+            figure["data"][0]["z"] = view.classes
+            figure["data"][0]["customdata"] = view.custom
+            figure["data"][0]["hovertemplate"] = view.hovertemplate
         else:
             points = queries.initiative_points(store) if "initiatives" in layers else None
             url = f"/geo/{level}.geojson?v={store.version[0]}-{store.version[1]}"
-            figure = figures.class_map(url, values, classes, entry.unit, lang, points)
+            figure = figures.class_map(url, view.values, view.classes, entry.unit, lang, points)
             if "incidents" in layers:
                 figures.add_incident_points(
                     figure, queries.incident_points(store, category, period), lang
@@ -229,7 +264,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
         return (
             figure,
-            figures.missing_note(values, level, lang),
+            figures.missing_note(view.values, level, lang),
             f"{entry.definition[lang]} {queries.rules_text(store, lang)}",
             queries.attribution(store, lang, indicator),
             f"/download/view.csv{query}",
