@@ -33,50 +33,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from dashboard import wire  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from etl.demo import generate_demo  # noqa: E402
 from etl.load import build  # noqa: E402
-
-OUTPUTS = [
-    ("map", "figure"),
-    ("map-missing", "children"),
-    ("map-definition", "children"),
-    ("map-attribution", "children"),
-    ("download-csv", "href"),
-    ("download-parquet", "href"),
-]
-
-
-def _ctl(name: str) -> dict:
-    return {"name": name, "page": "map", "type": "ctl"}
-
-
-def _output_key() -> str:
-    return ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + ".."
-
-
-def _payload(indicator: str, level: str, period: str, figure: dict | None) -> dict:
-    return {
-        "output": _output_key(),
-        "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
-        "inputs": [
-            {"id": _ctl("indicator"), "property": "value", "value": indicator},
-            {"id": _ctl("level"), "property": "value", "value": level},
-            {"id": _ctl("period"), "property": "value", "value": period},
-            {"id": "layers", "property": "value", "value": []},
-        ],
-        "state": [
-            {"id": "map", "property": "figure", "value": figure},
-            {"id": "page-lang", "property": "data", "value": "nl"},
-        ],
-        "changedPropIds": [json.dumps(_ctl("indicator"), separators=(",", ":")) + ".value"],
-    }
 
 
 def measure(db: Path, label: str, calls: int) -> dict:
     app = create_app(db)
     client = app.server.test_client()
     client.get("/")
+    deps = client.get("/_dash-dependencies").get_json()
     from dashboard import queries
     from dashboard.store import Store
 
@@ -85,7 +52,7 @@ def measure(db: Path, label: str, calls: int) -> dict:
     views = [(i, p) for i in queries.indicator_ids(store) for p in queries.periods(store, i)]
     indicators = [i for i, p in views if p == period][:8]
     first = client.post(
-        "/_dash-update-component", json=_payload(indicators[0], "buurt", period, None)
+        "/_dash-update-component", json=wire.map_request(deps, indicators[0], "buurt", period)
     )
     body = first.get_json()["response"]
     figure = body["map"]["figure"]
@@ -96,7 +63,7 @@ def measure(db: Path, label: str, calls: int) -> dict:
         times = []
         for ind, per in chosen:
             start = time.perf_counter()
-            payload = _payload(ind, "buurt", per, state_figure)
+            payload = wire.map_request(deps, ind, "buurt", per, state_figure)
             r = client.post("/_dash-update-component", json=payload)
             times.append((time.perf_counter() - start) * 1000)
             assert r.status_code == 200, r.data[:200]

@@ -19,7 +19,6 @@ stops the server.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -38,7 +37,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard import queries  # noqa: E402
+from dashboard import queries, wire  # noqa: E402
 from dashboard.store import Store  # noqa: E402
 from etl.demo import generate_demo  # noqa: E402
 from etl.load import build  # noqa: E402
@@ -60,57 +59,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _ctl(name: str) -> dict:
-    return {"name": name, "page": "map", "type": "ctl"}
-
-
-def _key(component_id: str | dict) -> str:
-    """An id as Dash writes it in its dependencies: dict ids as sorted compact JSON."""
-    if isinstance(component_id, dict):
-        return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
-    return component_id
-
-
-def map_callback(dependencies: list[dict]) -> dict:
-    """The callback that draws the map figure, as the dependencies list declares it."""
-    for dep in dependencies:
-        if "map.figure" in dep["output"].strip(".").split("..."):
-            return dep
-    raise RuntimeError("no callback with output map.figure in /_dash-dependencies")
-
-
-def payload(dep: dict, indicator: str, level: str, period: str, figure: dict | None) -> dict:
-    """The POST body of the map callback, with the values the browser would send.
-
-    As in bench/dashboard.py (indicator switch on the map), with the inputs and state
-    taken from the app's own dependencies so the body always matches the page.
-    """
-    values = {
-        _key(_ctl("indicator")) + ".value": indicator,
-        _key(_ctl("level")) + ".value": level,
-        _key(_ctl("period")) + ".value": period,
-        "map.figure": figure,
-        "page-lang.data": "nl",
-    }
-
-    def item(entry: dict) -> dict:
-        raw = entry["id"]
-        component = json.loads(raw) if raw.startswith("{") else raw
-        value = values.get(f"{_key(component)}.{entry['property']}", [])
-        return {"id": component, "property": entry["property"], "value": value}
-
-    outputs = [part.rsplit(".", 1) for part in dep["output"].strip(".").split("...")]
-    return {
-        "output": dep["output"],
-        "outputs": [
-            {"id": json.loads(i) if i.startswith("{") else i, "property": p} for i, p in outputs
-        ],
-        "inputs": [item(entry) for entry in dep["inputs"]],
-        "state": [item(entry) for entry in dep.get("state", [])],
-        "changedPropIds": [_key(_ctl("indicator")) + ".value"],
-    }
 
 
 class Recorder:
@@ -145,19 +93,19 @@ def session(base: str, plan: dict, seed: int, rec: Recorder, iterations: int, un
     http.trust_env = False  # no proxy: loopback only
     get = http.get
     figure = None
-    dep = None
+    deps = None
     for _ in range(iterations):
         if time.monotonic() > until:
             break
         rec.timed("page /", get, f"{base}/")
         rec.timed("/_dash-layout", get, f"{base}/_dash-layout")
-        deps = rec.timed("/_dash-dependencies", get, f"{base}/_dash-dependencies")
-        if deps is not None:
-            dep = map_callback(deps.json())
+        answer = rec.timed("/_dash-dependencies", get, f"{base}/_dash-dependencies")
+        if answer is not None:
+            deps = answer.json()
         rec.timed("/geo/buurt.geojson", get, f"{base}/geo/buurt.geojson")
         indicator = rng.choice(plan["indicators"])
-        if dep is not None:
-            body = payload(dep, indicator, "buurt", plan["period"], figure)
+        if deps is not None:
+            body = wire.map_request(deps, indicator, "buurt", plan["period"], figure)
             url = f"{base}/_dash-update-component"
             answer = rec.timed("map callback", http.post, url, json=body)
             if answer is not None and figure is None:

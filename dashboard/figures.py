@@ -55,64 +55,71 @@ def hover_template(unit: str, lang: str) -> str:
 
 def class_map(
     geojson_url: str,
-    values: pd.DataFrame,
-    classes: np.ndarray,
+    values,
+    classes,
     unit: str,
     lang: str,
     initiatives: pd.DataFrame | None = None,
+    basemap: dict | None = None,
 ) -> go.Figure:
     """One choropleth trace of every area, coloured by its class against the city.
 
     The geometry is a URL (served once by /geo/<level>.geojson), so the figure is
     small and an indicator switch patches only ``z`` and ``customdata``.  Areas
-    without a figure are grey with the reason on hover, never a zero.
+    without a figure are grey with the reason on hover, never a zero.  Without
+    ``basemap`` the map is drawn as SVG (no WebGL, no network); with it (the
+    ``layout.map`` of dashboard.basemap) on tiles, slightly transparent.
     """
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=geojson_url,
-            featureidkey="id",
-            locations=values["area_code"],
-            z=classes,
-            zmin=-0.5,
-            zmax=len(CLASSES) - 0.5,
-            colorscale=discrete_colorscale(),
-            marker_line_color="#636363",
-            marker_line_width=0.5,
-            customdata=map_custom(values, classes, lang),
-            hovertemplate=hover_template(unit, lang),
-            colorbar={
-                "title": {"text": t("legend_title", lang)},
-                "tickvals": list(range(len(CLASSES))),
-                "ticktext": [t(f"class_{c}", lang) for c in CLASSES],
-                "thickness": 14,
-                "len": 0.8,
-            },
-            name="areas",
-        )
-    )
+    common = {
+        "geojson": geojson_url,
+        "featureidkey": "id",
+        "locations": list(values["area_code"]),
+        "z": classes,
+        "zmin": -0.5,
+        "zmax": len(CLASSES) - 0.5,
+        "colorscale": discrete_colorscale(),
+        "marker_line_color": "#636363",
+        "marker_line_width": 0.5,
+        "customdata": map_custom(values, classes, lang),
+        "hovertemplate": hover_template(unit, lang),
+        "colorbar": {
+            "title": {"text": t("legend_title", lang)},
+            "tickvals": list(range(len(CLASSES))),
+            "ticktext": [t(f"class_{c}", lang) for c in CLASSES],
+            "thickness": 14,
+            "len": 0.8,
+        },
+        "name": "areas",
+    }
+    if basemap:
+        fig = go.Figure(go.Choroplethmap(**common, marker_opacity=0.8))
+    else:
+        fig = go.Figure(go.Choropleth(**common))
     if initiatives is not None and len(initiatives):
         for kind, group in initiatives.groupby("type", sort=True):
+            marker = {"size": 9, "color": INITIATIVE_COLOURS.get(kind, "#000000")}
+            if not basemap:  # tile maps draw circles only (symbols need a sprite sheet)
+                marker["symbol"] = INITIATIVE_SYMBOLS.get(kind, "circle")
+                marker["line"] = {"color": "white", "width": 1}
             fig.add_trace(
-                go.Scattergeo(
+                points_trace(basemap)(
                     lon=group["lon"],
                     lat=group["lat"],
                     mode="markers",
-                    marker={
-                        "size": 9,
-                        "color": INITIATIVE_COLOURS.get(kind, "#000000"),
-                        "symbol": INITIATIVE_SYMBOLS.get(kind, "circle"),
-                        "line": {"color": "white", "width": 1},
-                    },
+                    marker=marker,
                     name=t(f"type_{kind}", lang),
                     text=group["name"],
                     hovertemplate="%{text}<extra>" + t(f"type_{kind}", lang) + "</extra>",
                 )
             )
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    if basemap:
+        fig.update_layout(map=basemap)
+    else:
+        fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=560,
-        dragmode=False,
+        dragmode=False if not basemap else "pan",
         uirevision="map",
         showlegend=initiatives is not None and len(initiatives) > 0,
         legend={"orientation": "h", "y": -0.02},
@@ -120,10 +127,17 @@ def class_map(
     return fig
 
 
-def add_incident_points(fig: go.Figure, points: pd.DataFrame, lang: str) -> go.Figure:
+def points_trace(basemap: dict | None):
+    """The plotly trace type for points on the map drawn (SVG geo or tiles)."""
+    return go.Scattermap if basemap else go.Scattergeo
+
+
+def add_incident_points(
+    fig: go.Figure, points: pd.DataFrame, lang: str, basemap: dict | None = None
+) -> go.Figure:
     """Point-level incidents as small dots (only ever drawn for the professional role)."""
     fig.add_trace(
-        go.Scattergeo(
+        points_trace(basemap)(
             lon=points["lon"],
             lat=points["lat"],
             mode="markers",

@@ -119,6 +119,14 @@ TEXT: dict[str, dict[str, str]] = {
     "nav_data": {"nl": "Data", "en": "Data"},
     "nav_label": {"nl": "Hoofdmenu", "en": "Main menu"},
     "show_initiatives": {"nl": "Toon burgerinitiatieven", "en": "Show citizen initiatives"},
+    "basemap": {"nl": "Achtergrondkaart (PDOK BRT)", "en": "Background map (PDOK BRT)"},
+    "basemap_offline": {
+        "nl": "De achtergrondkaart is niet bereikbaar (geen internet?); de kaart blijft "
+        "zonder achtergrond.",
+        "en": "The background map cannot be reached (no internet?); the map stays without "
+        "background.",
+    },
+    "basemap_credit": {"nl": "Achtergrondkaart", "en": "Background map"},
     "class_much_better": {"nl": "veel beter dan de gemeente", "en": "much better than the city"},
     "class_better": {"nl": "beter dan de gemeente", "en": "better than the city"},
     "class_similar": {"nl": "gelijk aan de gemeente", "en": "similar to the city"},

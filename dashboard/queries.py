@@ -270,6 +270,24 @@ def _geojson(store: Store, version: tuple[int, int], level: str) -> dict:
     }
 
 
+def level_bounds(store: Store, level: str) -> tuple[float, float, float, float]:
+    """West, south, east, north (WGS84) of the display geometries of a level."""
+    return _level_bounds(store, store.version, level)
+
+
+@lru_cache(maxsize=16)
+def _level_bounds(
+    store: Store, version: tuple[int, int], level: str
+) -> tuple[float, float, float, float]:
+    row = store.frame(
+        "select min(st_xmin(geom_display)) as w, min(st_ymin(geom_display)) as s, "
+        "max(st_xmax(geom_display)) as e, max(st_ymax(geom_display)) as n "
+        "from areas where level = ?",
+        [level],
+    ).iloc[0]
+    return float(row["w"]), float(row["s"]), float(row["e"]), float(row["n"])
+
+
 def attribution(store: Store, lang: str, indicator: str | None = None) -> str:
     """Publisher, licence and year of the boundaries shown and of the indicator's data."""
     return _attribution(store, store.version, lang, indicator)

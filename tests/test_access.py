@@ -12,42 +12,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard import wire
 from dashboard.app import create_app
 from dashboard.auth import Users, users_path
 
 PASSWORD = "correct horse battery"
 
 
-def _ctl(name):
-    return {"name": name, "page": "map", "type": "ctl"}
-
-
-OUTPUTS = [
-    ("map", "figure"),
-    ("map-missing", "children"),
-    ("map-definition", "children"),
-    ("map-attribution", "children"),
-    ("download-csv", "href"),
-    ("download-parquet", "href"),
-]
-
-
-def _map_request(indicator, period, layers):
-    return {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + "..",
-        "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
-        "inputs": [
-            {"id": _ctl("indicator"), "property": "value", "value": indicator},
-            {"id": _ctl("level"), "property": "value", "value": "buurt"},
-            {"id": _ctl("period"), "property": "value", "value": period},
-            {"id": "layers", "property": "value", "value": layers},
-        ],
-        "state": [
-            {"id": "map", "property": "figure", "value": None},
-            {"id": "page-lang", "property": "data", "value": "nl"},
-        ],
-        "changedPropIds": ["layers.value"],
-    }
+def _map_request(client, indicator, period, layers):
+    deps = client.get("/_dash-dependencies").get_json()
+    return wire.map_request(deps, indicator, "buurt", period, layers=layers)
 
 
 @pytest.fixture()
@@ -66,7 +40,7 @@ def _login(client):
 def _point_traces(client):
     response = client.post(
         "/_dash-update-component",
-        json=_map_request("incident_rate.woninginbraak", "2024", ["incidents"]),
+        json=_map_request(client, "incident_rate.woninginbraak", "2024", ["incidents"]),
     )
     assert response.status_code == 200
     figure = response.get_json()["response"]["map"]["figure"]
@@ -157,7 +131,7 @@ def test_trusted_header_only_from_the_proxy(served, monkeypatch):
     headers = {"X-Unease-Role": "professional"}
     from_proxy = client.post(
         "/_dash-update-component",
-        json=_map_request("incident_rate.woninginbraak", "2024", ["incidents"]),
+        json=_map_request(client, "incident_rate.woninginbraak", "2024", ["incidents"]),
         headers=headers,
         environ_base={"REMOTE_ADDR": "127.0.0.1"},
     )
@@ -165,7 +139,7 @@ def test_trusted_header_only_from_the_proxy(served, monkeypatch):
     assert any(t["type"] == "scattergeo" for t in figure["data"])
     elsewhere = client.post(
         "/_dash-update-component",
-        json=_map_request("incident_rate.woninginbraak", "2024", ["incidents"]),
+        json=_map_request(client, "incident_rate.woninginbraak", "2024", ["incidents"]),
         headers=headers,
         environ_base={"REMOTE_ADDR": "10.1.2.3"},
     )

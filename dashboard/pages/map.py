@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from dashboard import auth, figures, queries
+from dashboard import auth, basemap, figures, queries
 from dashboard.compare import classify
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
@@ -43,6 +43,52 @@ def layer_options(lang: str) -> list[dict]:
     if auth.at_least("professional"):
         options.append({"label": t("show_incidents", lang), "value": "incidents"})
     return options
+
+
+def basemap_control(lang: str) -> list:
+    """The background-map switch (when tiles are configured) and its state.
+
+    The store holds whether the background is on, the test tile the browser asks
+    for first and the message shown when it does not arrive."""
+    template = basemap.tiles()
+    data = {"on": False, "probe": basemap.probe_url(template) if template else None}
+    data["offline"] = t("basemap_offline", lang)
+    parts: list = [dcc.Store(id="basemap", data=data)]
+    if template:
+        parts += [
+            dcc.Checklist(
+                id="basemap-toggle",
+                options=[{"label": t("basemap", lang), "value": "on"}],
+                value=[],
+                className="control",
+            ),
+            html.P(id="basemap-status", role="status", className="status"),
+        ]
+    return parts
+
+
+#: Switching the background on: the browser first loads one test tile; when that
+#: fails (offline, blocked) the switch goes back off with a message.
+BASEMAP_SWITCH = """
+async function(value, data) {
+    const no = window.dash_clientside.no_update;
+    const on = (value || []).includes("on");
+    if (!on) {
+        return data.on ? [Object.assign({}, data, {on: false}), "", no] : [no, "", no];
+    }
+    const ok = await new Promise(function (resolve) {
+        const img = new Image();
+        const timer = setTimeout(function () { resolve(false); }, 5000);
+        img.onload = function () { clearTimeout(timer); resolve(true); };
+        img.onerror = function () { clearTimeout(timer); resolve(false); };
+        img.src = data.probe;
+    });
+    if (ok) {
+        return [Object.assign({}, data, {on: true}), "", no];
+    }
+    return [Object.assign({}, data, {on: false}), data.offline, []];
+}
+"""
 
 
 def layout(store: Store, state: ViewState) -> html.Div:
@@ -89,6 +135,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         value=[],
                         className="control",
                     ),
+                    *basemap_control(lang),
                 ],
             ),
             html.Div(
@@ -186,6 +233,16 @@ def map_view(
 
 
 def register_callbacks(app: Dash, store: Store) -> None:
+    app.clientside_callback(
+        BASEMAP_SWITCH,
+        Output("basemap", "data"),
+        Output("basemap-status", "children"),
+        Output("basemap-toggle", "value"),
+        Input("basemap-toggle", "value"),
+        State("basemap", "data"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(ctl("period", "map"), "options"),
         Output(ctl("period", "map"), "value"),
@@ -226,10 +283,11 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Input(ctl("level", "map"), "value"),
         Input(ctl("period", "map"), "value"),
         Input("layers", "value"),
+        Input("basemap", "data"),
         State("map", "figure"),
         State("page-lang", "data"),
     )
-    def update_map(indicator, level, period, layers, current, lang):
+    def update_map(indicator, level, period, layers, background, current, lang):
         if not (indicator and level and period):
             return (no_update,) * 6
         role = auth.role()
@@ -243,11 +301,25 @@ def register_callbacks(app: Dash, store: Store) -> None:
         category = indicator.partition(".")[2] if indicator.startswith("incident_rate") else None
         if "incidents" in layers and not category:
             layers.remove("incidents")
-        drawn_key = {"level": level, "layers": layers, "category": category, "period": period}
+        template = basemap.tiles()
+        tiles = bool(template and (background or {}).get("on"))
+        drawn_key = {
+            "level": level,
+            "layers": layers,
+            "category": category,
+            "period": period,
+            "basemap": tiles,
+        }
         same_points = "incidents" not in layers or (
             drawn.get("category") == category and drawn.get("period") == period
         )
-        if drawn.get("level") == level and drawn.get("layers") == layers and same_points:
+        same_map = drawn.get("basemap", False) == tiles
+        if (
+            drawn.get("level") == level
+            and drawn.get("layers") == layers
+            and same_points
+            and same_map
+        ):
             figure = Patch()  # same shapes: only colours and hover texts change
             figure["data"][0]["z"] = view.classes
             figure["data"][0]["customdata"] = view.custom
@@ -255,10 +327,15 @@ def register_callbacks(app: Dash, store: Store) -> None:
         else:
             points = queries.initiative_points(store) if "initiatives" in layers else None
             url = f"/geo/{level}.geojson?v={store.version[0]}-{store.version[1]}"
-            figure = figures.class_map(url, view.values, view.classes, entry.unit, lang, points)
+            background_map = (
+                basemap.layout(template, queries.level_bounds(store, level)) if tiles else None
+            )
+            figure = figures.class_map(
+                url, view.values, view.classes, entry.unit, lang, points, background_map
+            )
             if "incidents" in layers:
                 figures.add_incident_points(
-                    figure, queries.incident_points(store, category, period), lang
+                    figure, queries.incident_points(store, category, period), lang, background_map
                 )
             figure.update_layout(meta=drawn_key)
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
@@ -266,7 +343,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
             figure,
             figures.missing_note(view.values, level, lang),
             f"{entry.definition[lang]} {queries.rules_text(store, lang)}",
-            queries.attribution(store, lang, indicator),
+            queries.attribution(store, lang, indicator)
+            + (f". {t('basemap_credit', lang)}: {basemap.attribution()}" if tiles else ""),
             f"/download/view.csv{query}",
             f"/download/view.parquet{query}",
         )
