@@ -77,10 +77,18 @@ def display_geometries(geoms: np.ndarray, level: str) -> np.ndarray:
     tolerance = DISPLAY_TOLERANCE_M.get(level, 5.0)
     simplified = shapely.coverage_simplify(np.asarray(geoms, dtype=object), tolerance)
     series = gpd.GeoSeries(simplified, crs=RD).to_crs(WGS84)
-    rounded = shapely.transform(series.values, lambda c: np.round(c, 6))
+    rounded = np.asarray(shapely.transform(series.values, lambda c: np.round(c, 6)))
+    # rounding can close a neck narrower than 0.1 m (an enclave's hole touching the
+    # shell): only those shapes are repaired, by "structure" (a hole stays a hole, where
+    # the default "linework" fills it over the enclave and keeps the collapsed ring as a
+    # stray line), then snapped to the same 6 decimals (the repair adds crossing points)
+    broken = ~shapely.is_valid(rounded)
+    if broken.any():
+        repaired = shapely.make_valid(rounded[broken], method="structure", keep_collapsed=False)
+        rounded[broken] = shapely.set_precision(repaired, 1e-6)
     # d3-geo (plotly's geo maps) reads clockwise exterior rings as the area itself;
     # a counter-clockwise ring would be drawn as the whole globe minus the area
-    return np.asarray(shapely.orient_polygons(shapely.make_valid(rounded), exterior_cw=True))
+    return np.asarray(shapely.orient_polygons(rounded, exterior_cw=True))
 
 
 def assemble_areas(
