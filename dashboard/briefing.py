@@ -37,7 +37,7 @@ from flask import Flask, Response, abort, request
 from dashboard import queries
 from dashboard.compare import CLASSES, COLOURS, classify
 from dashboard.fmt import MISSING, number
-from dashboard.i18n import t
+from dashboard.i18n import TEXT, t
 from dashboard.notes import PARTIES, Note, NotesStore, notes_path
 from dashboard.store import Store
 from etl.disclosure import PUBLIC_LEVELS_FOR_SENSITIVE, public_count
@@ -65,123 +65,6 @@ TOP_CATEGORIES = 8
 MAX_CHANGES = 8
 MAX_INITIATIVES = 8
 
-TEXTS: dict[str, dict[str, str]] = {
-    "briefing": {"nl": "Gebiedsbriefing", "en": "Area briefing"},
-    "public_role": {
-        "nl": "Openbare versie: kleine aantallen afgeschermd",
-        "en": "Public version: small counts protected",
-    },
-    "professional_role": {
-        "nl": "Vertrouwelijk, voor professionals: exacte aantallen, niet openbaar maken",
-        "en": "Confidential, for professionals: exact counts, do not publish",
-    },
-    "part_of": {"nl": "deel van", "en": "part of"},
-    "map_title": {
-        "nl": "Kaart van {name} en de aangrenzende gebieden",
-        "en": "Map of {name} and the neighbouring areas",
-    },
-    "previous": {"nl": "Vorige ({period})", "en": "Previous ({period})"},
-    "significant": {"nl": "significant", "en": "significant"},
-    "sig_note": {
-        "nl": "▲▼ significante verandering t.o.v. de vorige periode (na FDR-correctie).",
-        "en": "▲▼ significant change from the previous period (after FDR correction).",
-    },
-    "change": {"nl": "Verandering", "en": "Change"},
-    "q_value": {"nl": "q", "en": "q"},
-    "no_alerts": {"nl": "Geen signalen.", "en": "No alerts."},
-    "alert_line": {
-        "nl": "{area}, {category}, {month}: {observed} geregistreerd, verwacht {expected} "
-        "(band {lower}–{upper})",
-        "en": "{area}, {category}, {month}: {observed} registered, expected {expected} "
-        "(band {lower}–{upper})",
-    },
-    "category": {"nl": "Soort", "en": "Category"},
-    "count": {"nl": "Aantal", "en": "Count"},
-    "total": {"nl": "totaal", "en": "total"},
-    "no_incidents": {"nl": "Geen geregistreerde incidenten.", "en": "No registered incidents."},
-    "categories_period": {
-        "nl": "Geregistreerde incidenten per soort",
-        "en": "Registered incidents by category",
-    },
-    "sensitive_withheld": {
-        "nl": "Gevoelige soorten (zeden, huiselijk geweld) alleen op wijkniveau en hoger.",
-        "en": "Sensitive categories (sexual offences, domestic violence) at wijk level and "
-        "above only.",
-    },
-    "initiatives_active": {
-        "nl": "Actieve burgerinitiatieven",
-        "en": "Active citizen initiatives",
-    },
-    "no_initiatives": {
-        "nl": "Geen actieve initiatieven in of rond het gebied.",
-        "en": "No active initiatives in or around the area.",
-    },
-    "since": {"nl": "sinds", "en": "since"},
-    "more": {"nl": "en nog {n}", "en": "and {n} more"},
-    "until": {"nl": "tot", "en": "until"},
-    "name": {"nl": "Naam", "en": "Name"},
-    "form": {"nl": "Vorm", "en": "Form"},
-    "where": {"nl": "Waar", "en": "Where"},
-    "variable": {"nl": "Kenmerk", "en": "Characteristic"},
-    "city_mean": {"nl": "Gem. buurten", "en": "Mean of buurten"},
-    "context_note": {
-        "nl": "Context dient als vergelijking, niet als verklaring of risicoscore.",
-        "en": "Context serves as a benchmark, not as an explanation or risk score.",
-    },
-    "notes_title": {"nl": "Sociale diagnose en aanpak", "en": "Social diagnosis and approach"},
-    "no_note": {
-        "nl": "Nog geen diagnose vastgelegd voor dit gebied.",
-        "en": "No diagnosis recorded for this area yet.",
-    },
-    "diagnosis": {"nl": "Diagnose", "en": "Diagnosis"},
-    "action": {"nl": "Aanpak", "en": "Action"},
-    "who": {"nl": "Wie", "en": "Who"},
-    "by_when": {"nl": "Wanneer klaar", "en": "By when"},
-    "note_by": {
-        "nl": "Vastgelegd door {author} op {date} (periode {period})",
-        "en": "Recorded by {author} on {date} (period {period})",
-    },
-    "party_police": {"nl": "politie", "en": "police"},
-    "party_municipality": {"nl": "gemeente", "en": "municipality"},
-    "party_housing": {"nl": "woningcorporatie", "en": "housing association"},
-    "party_residents": {"nl": "bewoners", "en": "residents"},
-    "vintages": {"nl": "Peiljaren", "en": "Vintages"},
-    "vintage_line": {
-        "nl": "grenzen {boundaries}; {kinds}; database gebouwd {built}",
-        "en": "boundaries {boundaries}; {kinds}; database built {built}",
-    },
-    "kind_survey_responses": {"nl": "enquête", "en": "survey"},
-    "kind_incidents": {"nl": "incidenten", "en": "incidents"},
-    "kind_incident_counts": {"nl": "incidenten (aantallen)", "en": "incidents (counts)"},
-    "kind_context": {"nl": "kerncijfers", "en": "key figures"},
-    "kind_initiatives": {"nl": "initiatieven", "en": "initiatives"},
-    "kind_boundaries": {"nl": "grenzen", "en": "boundaries"},
-    "kind_indicator_table": {"nl": "gepubliceerde indicatoren", "en": "published indicators"},
-    "sources": {"nl": "Bronnen", "en": "Sources"},
-    "suppression": {"nl": "Onderdrukking", "en": "Suppression"},
-    "public_counts": {
-        "nl": "Aantallen van 1 tot 4 staan als <5, grotere afgerond op {round_to}.",
-        "en": "Counts of 1 to 4 show as <5, larger ones rounded to {round_to}.",
-    },
-    "exact_counts": {
-        "nl": "Exacte aantallen: alleen voor geautoriseerde gebruikers.",
-        "en": "Exact counts: for authorised users only.",
-    },
-    "withheld_here": {
-        "nl": "In deze briefing {n} cijfer(s) niet getoond.",
-        "en": "{n} figure(s) withheld in this briefing.",
-    },
-    "generated": {
-        "nl": "Gemaakt op {time} met de unease monitor",
-        "en": "Generated {time} by the unease monitor",
-    },
-    "scale": {"nl": "schaal", "en": "scale"},
-    "unknown_area": {"nl": "onbekend gebied: {area}", "en": "unknown area: {area}"},
-    "unknown_period": {
-        "nl": "geen cijfers voor periode {period} (beschikbaar: {periods})",
-        "en": "no figures for period {period} (available: {periods})",
-    },
-}
 
 CONTEXT_LABELS: dict[str, dict[str, str]] = {
     "inhabitants": {"nl": "inwoners", "en": "inhabitants"},
@@ -195,14 +78,6 @@ CONTEXT_LABELS: dict[str, dict[str, str]] = {
     "share_rental": {"nl": "aandeel huurwoningen (%)", "en": "share of rented dwellings (%)"},
     "mobility": {"nl": "verhuismobiliteit (%)", "en": "residential mobility (%)"},
 }
-
-
-def tx(key: str, lang: str, **kwargs: object) -> str:
-    """A briefing text; falls back to the dashboard's texts."""
-    if key not in TEXTS:
-        return t(key, lang, **kwargs)
-    text = TEXTS[key].get(lang) or TEXTS[key]["nl"]
-    return text.format(**kwargs) if kwargs else text
 
 
 class BriefingError(ValueError):
@@ -227,13 +102,13 @@ def check_request(
     """The area's record and the period (latest when None); BriefingError when unknown."""
     info = queries.area_info(store, area_code)
     if info is None:
-        raise BriefingError(tx("unknown_area", lang, area=area_code))
+        raise BriefingError(t("unknown_area", lang, area=area_code))
     found = area_periods(store, area_code)
     if period is None and found:
         return info, found[-1]
     if period not in found:
         listed = ", ".join(found) or MISSING
-        raise BriefingError(tx("unknown_period", lang, period=period, periods=listed))
+        raise BriefingError(t("unknown_period", lang, period=period, periods=listed))
     return info, period
 
 
@@ -395,7 +270,7 @@ def _sensitive_category(meta: dict, category: str) -> bool:
 
 def _category_label(meta: dict, category: str, lang: str) -> str:
     if category == "total":
-        return tx("total", lang)
+        return t("total", lang)
     entry = meta.get(f"incident_rate.{category}")
     if entry is None:
         try:
@@ -473,7 +348,7 @@ def map_svg(store: Store, area_code: str, name: str, lang: str, width: int = 300
         f'<text x="{bar_px + 4:.1f}" y="0">{bar_text}</text></g>'
         f'<text class="north" x="{width - 10}" y="14">N↑</text>'
     )
-    title = _e(tx("map_title", lang, name=name))
+    title = _e(t("map_title", lang, name=name))
     return (
         f'<svg class="map" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
@@ -553,7 +428,7 @@ def _key_rows(
         arrow = ""
         if ind in sig:
             arrow = "▲" if sig[ind] > 0 else "▼"
-            arrow = f' <span class="sig" title="{_e(tx("significant", lang))}">{arrow}</span>'
+            arrow = f' <span class="sig" title="{_e(t("significant", lang))}">{arrow}</span>'
         values = [float(v) if pd.notna(v) else float("nan") for v in series["value"]]
         prev_text = _num(prev["value"]) if prev is not None else MISSING
         rows.append(
@@ -604,14 +479,14 @@ def _changes_html(store: Store, info: dict, period: str, lang: str, role: str) -
         )
     if not rows:
         return f"<p>{_e(t('no_changes', lang))}</p>", withheld
-    head = [t("indicator", lang), t("period", lang), t("value", lang), tx("change", lang), "q"]
+    head = [t("indicator", lang), t("period", lang), t("value", lang), t("change", lang), "q"]
     return _table(head, rows, "changes"), withheld
 
 
 def _alerts_html(store: Store, info: dict, period: str, lang: str, role: str) -> str:
     frame = queries.alerts(store)
     if frame.empty:
-        return f"<p>{_e(tx('no_alerts', lang))}</p>"
+        return f"<p>{_e(t('no_alerts', lang))}</p>"
     meta = queries.indicator_meta(store)
     round_to = int(queries.setting(store, "public_round_to"))
     places = [c for c in (info["code"], info.get("parent_code")) if isinstance(c, str)]
@@ -631,7 +506,7 @@ def _alerts_html(store: Store, info: dict, period: str, lang: str, role: str) ->
         items.append(
             "<li>"
             + _e(
-                tx(
+                t(
                     "alert_line",
                     lang,
                     area=rec["name"],
@@ -646,7 +521,7 @@ def _alerts_html(store: Store, info: dict, period: str, lang: str, role: str) ->
             + "</li>"
         )
     if not items:
-        return f"<p>{_e(tx('no_alerts', lang))}</p>"
+        return f"<p>{_e(t('no_alerts', lang))}</p>"
     return f'<ul class="alerts">{"".join(items)}</ul>'
 
 
@@ -657,7 +532,7 @@ def _categories_html(
     round_to = int(queries.setting(store, "public_round_to"))
     frame = _categories(store, info["code"], period)
     if frame.empty:
-        return f"<p>{_e(tx('no_incidents', lang))}</p>", 0
+        return f"<p>{_e(t('no_incidents', lang))}</p>", 0
     hide_sensitive = role == "public" and info["level"] not in PUBLIC_LEVELS_FOR_SENSITIVE
 
     def show(n: object) -> str:
@@ -682,10 +557,10 @@ def _categories_html(
     prev = store.frame("select max(period) as p from incident_counts where period < ?", [period])[
         "p"
     ][0]
-    head = [tx("category", lang), period, str(prev) if pd.notna(prev) else MISSING]
+    head = [t("category", lang), period, str(prev) if pd.notna(prev) else MISSING]
     body = _table(head, rows, "categories")
     if withheld:
-        body += f'<p class="note">{_e(tx("sensitive_withheld", lang))}</p>'
+        body += f'<p class="note">{_e(t("sensitive_withheld", lang))}</p>'
     return body, withheld
 
 
@@ -700,7 +575,7 @@ def _initiatives_html(store: Store, area_code: str, period: str, lang: str) -> s
         )
         frame = frame[active.to_numpy()]
     if frame.empty:
-        return f"<p>{_e(tx('no_initiatives', lang))}</p>"
+        return f"<p>{_e(t('no_initiatives', lang))}</p>"
     rows = []
     for rec in frame.head(MAX_INITIATIVES).to_dict("records"):
         since = (
@@ -709,18 +584,18 @@ def _initiatives_html(store: Store, area_code: str, period: str, lang: str) -> s
             else MISSING
         )
         until = (
-            f" {tx('until', lang)} {pd.Timestamp(rec['end_date']).date().isoformat()}"
+            f" {t('until', lang)} {pd.Timestamp(rec['end_date']).date().isoformat()}"
             if pd.notna(rec["end_date"])
             else ""
         )
         rows.append(
             f"<tr><td>{_e(rec['name'])}</td><td>{_e(t('type_' + rec['type'], lang))}</td>"
             f"<td>{_e(t('where_' + rec['where'], lang))}</td>"
-            f"<td>{_e(tx('since', lang))} {since}{_e(until)}</td></tr>"
+            f"<td>{_e(t('since', lang))} {since}{_e(until)}</td></tr>"
         )
     more = len(frame) - MAX_INITIATIVES
-    tail = f'<p class="note">{_e(tx("more", lang, n=more))}</p>' if more > 0 else ""
-    head = [tx("name", lang), tx("form", lang), tx("where", lang), t("period", lang)]
+    tail = f'<p class="note">{_e(t("more", lang, n=more))}</p>' if more > 0 else ""
+    head = [t("name", lang), t("form", lang), t("where", lang), t("period", lang)]
     return _table(head, rows, "initiatives") + tail
 
 
@@ -738,24 +613,24 @@ def _context_html(store: Store, area_code: str, lang: str) -> str:
             f'<td class="num">{_e(number(rec["city_value"], digits))}</td></tr>'
         )
     period = str(frame["period"].iloc[0])
-    head = [f"{tx('variable', lang)} ({period})", t("value", lang), tx("city_mean", lang)]
-    return _table(head, rows, "context") + f'<p class="note">{_e(tx("context_note", lang))}</p>'
+    head = [f"{t('variable', lang)} ({period})", t("value", lang), t("city_mean", lang)]
+    return _table(head, rows, "context") + f'<p class="note">{_e(t("context_note", lang))}</p>'
 
 
 def _note_html(note: Note | None, lang: str) -> str:
     if note is None:
-        return f"<p>{_e(tx('no_note', lang))}</p>"
-    who = ", ".join(tx(f"party_{p}", lang) for p in note.action_who if p in PARTIES)
+        return f"<p>{_e(t('no_note', lang))}</p>"
+    who = ", ".join(t(f"party_{p}", lang) for p in note.action_who if p in PARTIES)
     parts = [
-        f'<p class="diagnosis"><strong>{_e(tx("diagnosis", lang))}:</strong> '
+        f'<p class="diagnosis"><strong>{_e(t("diagnosis", lang))}:</strong> '
         f"{_e(note.diagnosis)}</p>"
     ]
     if note.action_what:
         parts.append(
-            f'<p class="action"><strong>{_e(tx("action", lang))}:</strong> {_e(note.action_what)}'
-            + (f" · <strong>{_e(tx('who', lang))}:</strong> {_e(who)}" if who else "")
+            f'<p class="action"><strong>{_e(t("action", lang))}:</strong> {_e(note.action_what)}'
+            + (f" · <strong>{_e(t('who', lang))}:</strong> {_e(who)}" if who else "")
             + (
-                f" · <strong>{_e(tx('by_when', lang))}:</strong> {_e(note.action_by)}"
+                f" · <strong>{_e(t('by_when', lang))}:</strong> {_e(note.action_by)}"
                 if note.action_by
                 else ""
             )
@@ -763,7 +638,15 @@ def _note_html(note: Note | None, lang: str) -> str:
         )
     parts.append(
         '<p class="note">'
-        + _e(tx("note_by", lang, author=note.author, date=note.created_at[:10], period=note.period))
+        + _e(
+            t(
+                "note_recorded_by",
+                lang,
+                author=note.author,
+                date=note.created_at[:10],
+                period=note.period,
+            )
+        )
         + "</p>"
     )
     return "".join(parts)
@@ -778,7 +661,7 @@ def _sources_html(store: Store, lang: str, vintages: dict[str, str]) -> str:
             if pd.notna(rec.get("vintage"))
             else vintages.get(rec["kind"], vintages.get("incidents", ""))
         )
-        kind = tx(f"kind_{rec['kind']}", lang) if f"kind_{rec['kind']}" in TEXTS else rec["kind"]
+        kind = t(f"kind_{rec['kind']}", lang) if f"kind_{rec['kind']}" in TEXT else rec["kind"]
         publisher = rec.get("publisher") if pd.notna(rec.get("publisher")) else rec["source"]
         licence = rec.get("licence") if pd.notna(rec.get("licence")) else MISSING
         items.append(f"{kind}: {publisher}, {licence}, {year}")
@@ -861,7 +744,7 @@ def render_html(
     level = t(info["level"], lang)
     sub = [level]
     if parent:
-        sub.append(f"{tx('part_of', lang)} {parent['name']}")
+        sub.append(f"{t('part_of', lang)} {parent['name']}")
     if info["level"] != "gemeente" and (parent is None or parent["level"] != "gemeente"):
         sub.append(city_name)
     if pd.notna(info.get("inhabitants")):
@@ -873,7 +756,7 @@ def render_html(
         period,
         t("interval", lang),
         t("city", lang),
-        tx("previous", lang, period=prev_period or MISSING),
+        t("previous", lang, period=prev_period or MISSING),
         "n",
         t("legend_title", lang),
         t("trend", lang),
@@ -889,24 +772,22 @@ def render_html(
             path = notes_path(store.path)
             notes = NotesStore(path) if path.is_file() else None
         note_section = (
-            f'<section class="notes"><h2>{_e(tx("notes_title", lang))}</h2>'
+            f'<section class="notes"><h2>{_e(t("briefing_notes_title", lang))}</h2>'
             f"{_note_html(_latest_note(notes, area_code, period), lang)}</section>"
         )
 
     vintages = _vintages(store)
     kinds = "; ".join(
-        f"{tx('kind_' + k, lang)} {v}" for k, v in vintages.items() if f"kind_{k}" in TEXTS
+        f"{t('kind_' + k, lang)} {v}" for k, v in vintages.items() if f"kind_{k}" in TEXT
     )
     round_to = int(queries.setting(store, "public_round_to"))
     counts_rule = (
-        tx("public_counts", lang, round_to=round_to)
-        if role == "public"
-        else tx("exact_counts", lang)
+        t("public_counts", lang, round_to=round_to) if role == "public" else t("exact_counts", lang)
     )
-    withheld_text = f" {tx('withheld_here', lang, n=withheld)}" if withheld else ""
+    withheld_text = f" {t('withheld_here', lang, n=withheld)}" if withheld else ""
     generated = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
-    role_badge = f'<span class="role {role}">{_e(tx(role + "_role", lang))}</span>'
-    title = f"{tx('briefing', lang)}: {info['name']}, {period}"
+    role_badge = f'<span class="role {role}">{_e(t(role + "_role", lang))}</span>'
+    title = f"{t('briefing', lang)}: {info['name']}, {period}"
 
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
@@ -921,7 +802,7 @@ def render_html(
 <body>
 <header>
   <div>
-    <div class="sub">{_e(tx("briefing", lang))}</div>
+    <div class="sub">{_e(t("briefing", lang))}</div>
     <h1 id="area-name">{_e(info["name"])} <small>({_e(info["code"])})</small></h1>
     <p class="sub" id="area-level">{_e(" · ".join(sub))}</p>
   </div>
@@ -944,11 +825,11 @@ def render_html(
 <section>
   <h2>{_e(t("key_figures", lang))}</h2>
   {_table(key_head, key_rows, "keys")}
-  <p class="note">{_e(tx("sig_note", lang))}</p>
+  <p class="note">{_e(t("sig_note", lang))}</p>
 </section>
 <div class="cols">
   <section>
-    <h2>{_e(tx("categories_period", lang))}</h2>
+    <h2>{_e(t("categories_period", lang))}</h2>
     {categories}
   </section>
   <section>
@@ -957,14 +838,14 @@ def render_html(
   </section>
 </div>
 <section>
-  <h2>{_e(tx("initiatives_active", lang))} ({_e(period)})</h2>
+  <h2>{_e(t("initiatives_active", lang))} ({_e(period)})</h2>
   {_initiatives_html(store, area_code, period, lang)}
 </section>
 {note_section}
 <footer>
-  <p><strong>{_e(tx("vintages", lang))}:</strong> {
+  <p><strong>{_e(t("vintages", lang))}:</strong> {
         _e(
-            tx(
+            t(
                 "vintage_line",
                 lang,
                 boundaries=info.get("vintage") or MISSING,
@@ -973,13 +854,13 @@ def render_html(
             )
         )
     }.</p>
-  <p id="sources"><strong>{_e(tx("sources", lang))}:</strong> {
+  <p id="sources"><strong>{_e(t("sources", lang))}:</strong> {
         _e(_sources_html(store, lang, vintages))
     }.</p>
-  <p><strong>{_e(tx("suppression", lang))}:</strong> {_e(queries.rules_text(store, lang))} {
+  <p><strong>{_e(t("suppression", lang))}:</strong> {_e(queries.rules_text(store, lang))} {
         _e(counts_rule)
     }{_e(withheld_text)}</p>
-  <p>{_e(tx("generated", lang, time=generated))}.</p>
+  <p>{_e(t("generated", lang, time=generated))}.</p>
 </footer>
 </body>
 </html>

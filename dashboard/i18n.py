@@ -25,7 +25,7 @@ TEXT: dict[str, dict[str, str]] = {
     "no_notes": {"nl": "Nog geen notities.", "en": "No notes yet."},
     "party_police": {"nl": "politie", "en": "police"},
     "party_municipality": {"nl": "gemeente", "en": "municipality"},
-    "party_housing": {"nl": "woningcorporatie", "en": "housing"},
+    "party_housing": {"nl": "woningcorporatie", "en": "housing association"},
     "party_residents": {"nl": "bewoners", "en": "residents"},
     "briefing_pdf": {"nl": "Briefing (PDF)", "en": "Briefing (PDF)"},
     "briefing_html": {"nl": "Briefing (HTML)", "en": "Briefing (HTML)"},
@@ -181,6 +181,121 @@ TEXT: dict[str, dict[str, str]] = {
     "attribution": {
         "nl": "Grenzen: {publisher}. Bron: unease monitor.",
         "en": "Boundaries: {publisher}. Source: unease monitor.",
+    },
+    # the briefing (dashboard/briefing.py)
+    "briefing": {"nl": "Gebiedsbriefing", "en": "Area briefing"},
+    "public_role": {
+        "nl": "Openbare versie: kleine aantallen afgeschermd",
+        "en": "Public version: small counts protected",
+    },
+    "professional_role": {
+        "nl": "Vertrouwelijk, voor professionals: exacte aantallen, niet openbaar maken",
+        "en": "Confidential, for professionals: exact counts, do not publish",
+    },
+    "part_of": {"nl": "deel van", "en": "part of"},
+    "map_title": {
+        "nl": "Kaart van {name} en de aangrenzende gebieden",
+        "en": "Map of {name} and the neighbouring areas",
+    },
+    "previous": {"nl": "Vorige ({period})", "en": "Previous ({period})"},
+    "significant": {"nl": "significant", "en": "significant"},
+    "sig_note": {
+        "nl": "▲▼ significante verandering t.o.v. de vorige periode (na FDR-correctie).",
+        "en": "▲▼ significant change from the previous period (after FDR correction).",
+    },
+    "change": {"nl": "Verandering", "en": "Change"},
+    "q_value": {"nl": "q", "en": "q"},
+    "no_alerts": {"nl": "Geen signalen.", "en": "No alerts."},
+    "alert_line": {
+        "nl": "{area}, {category}, {month}: {observed} geregistreerd, verwacht {expected} "
+        "(band {lower}–{upper})",
+        "en": "{area}, {category}, {month}: {observed} registered, expected {expected} "
+        "(band {lower}–{upper})",
+    },
+    "category": {"nl": "Soort", "en": "Category"},
+    "count": {"nl": "Aantal", "en": "Count"},
+    "total": {"nl": "totaal", "en": "total"},
+    "no_incidents": {"nl": "Geen geregistreerde incidenten.", "en": "No registered incidents."},
+    "categories_period": {
+        "nl": "Geregistreerde incidenten per soort",
+        "en": "Registered incidents by category",
+    },
+    "sensitive_withheld": {
+        "nl": "Gevoelige soorten (zeden, huiselijk geweld) alleen op wijkniveau en hoger.",
+        "en": "Sensitive categories (sexual offences, domestic violence) at wijk level and "
+        "above only.",
+    },
+    "initiatives_active": {
+        "nl": "Actieve burgerinitiatieven",
+        "en": "Active citizen initiatives",
+    },
+    "no_initiatives": {
+        "nl": "Geen actieve initiatieven in of rond het gebied.",
+        "en": "No active initiatives in or around the area.",
+    },
+    "since": {"nl": "sinds", "en": "since"},
+    "more": {"nl": "en nog {n}", "en": "and {n} more"},
+    "until": {"nl": "tot", "en": "until"},
+    "name": {"nl": "Naam", "en": "Name"},
+    "form": {"nl": "Vorm", "en": "Form"},
+    "where": {"nl": "Waar", "en": "Where"},
+    "variable": {"nl": "Kenmerk", "en": "Characteristic"},
+    "city_mean": {"nl": "Gem. buurten", "en": "Mean of buurten"},
+    "context_note": {
+        "nl": "Context dient als vergelijking, niet als verklaring of risicoscore.",
+        "en": "Context serves as a benchmark, not as an explanation or risk score.",
+    },
+    "briefing_notes_title": {
+        "nl": "Sociale diagnose en aanpak",
+        "en": "Social diagnosis and approach",
+    },
+    "no_note": {
+        "nl": "Nog geen diagnose vastgelegd voor dit gebied.",
+        "en": "No diagnosis recorded for this area yet.",
+    },
+    "diagnosis": {"nl": "Diagnose", "en": "Diagnosis"},
+    "action": {"nl": "Aanpak", "en": "Action"},
+    "who": {"nl": "Wie", "en": "Who"},
+    "by_when": {"nl": "Wanneer klaar", "en": "By when"},
+    "note_recorded_by": {
+        "nl": "Vastgelegd door {author} op {date} (periode {period})",
+        "en": "Recorded by {author} on {date} (period {period})",
+    },
+    "vintages": {"nl": "Peiljaren", "en": "Vintages"},
+    "vintage_line": {
+        "nl": "grenzen {boundaries}; {kinds}; database gebouwd {built}",
+        "en": "boundaries {boundaries}; {kinds}; database built {built}",
+    },
+    "kind_survey_responses": {"nl": "enquête", "en": "survey"},
+    "kind_incidents": {"nl": "incidenten", "en": "incidents"},
+    "kind_incident_counts": {"nl": "incidenten (aantallen)", "en": "incidents (counts)"},
+    "kind_context": {"nl": "kerncijfers", "en": "key figures"},
+    "kind_initiatives": {"nl": "initiatieven", "en": "initiatives"},
+    "kind_boundaries": {"nl": "grenzen", "en": "boundaries"},
+    "kind_indicator_table": {"nl": "gepubliceerde indicatoren", "en": "published indicators"},
+    "sources": {"nl": "Bronnen", "en": "Sources"},
+    "suppression": {"nl": "Onderdrukking", "en": "Suppression"},
+    "public_counts": {
+        "nl": "Aantallen van 1 tot 4 staan als <5, grotere afgerond op {round_to}.",
+        "en": "Counts of 1 to 4 show as <5, larger ones rounded to {round_to}.",
+    },
+    "exact_counts": {
+        "nl": "Exacte aantallen: alleen voor geautoriseerde gebruikers.",
+        "en": "Exact counts: for authorised users only.",
+    },
+    "withheld_here": {
+        "nl": "In deze briefing {n} cijfer(s) niet getoond.",
+        "en": "{n} figure(s) withheld in this briefing.",
+    },
+    "generated": {
+        "nl": "Gemaakt op {time} met de unease monitor",
+        "en": "Generated {time} by the unease monitor",
+    },
+    "scale": {"nl": "schaal", "en": "scale"},
+    "unknown_area": {"nl": "onbekend gebied: {area}", "en": "unknown area: {area}"},
+    "unknown_period": {
+        "nl": "geen cijfers voor periode {period} (beschikbaar: {periods})",
+        "en": "no figures for period {period} (available: {periods})",
     },
 }
 
