@@ -5,10 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import threading
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from cachetools import LRUCache, cached
 
 from dashboard.fmt import number
 from dashboard.store import Store
@@ -83,7 +86,18 @@ def public_area_values(
     return _public_area_frame(store, store.version, indicator, level, period, role)
 
 
-@lru_cache(maxsize=256)
+#: Views (an indicator, level and period) kept in memory per process, counted in areas:
+#: a view of 518 buurten counts 518 (about 340 bytes each with its hover texts), so the
+#: default of 200,000 is about 70 MB per web worker, whatever the number of areas.
+VIEW_CACHE_AREAS = int(os.environ.get("UNEASE_VIEW_CACHE_AREAS", "200000"))
+
+
+def view_cache(size_of) -> Callable:
+    """A thread-safe least-recently-used cache of views, bounded by their areas."""
+    return cached(LRUCache(maxsize=VIEW_CACHE_AREAS, getsizeof=size_of), lock=threading.Lock())
+
+
+@view_cache(len)
 def _public_area_frame(
     store: Store, version: tuple[int, int], indicator: str, level: str, period: str, role: str
 ) -> pd.DataFrame:
@@ -98,7 +112,7 @@ def public_area_columns(
     return _public_area_columns(store, store.version, indicator, level, period, role)
 
 
-@lru_cache(maxsize=1024)
+@view_cache(lambda columns: len(columns["area_code"]))
 def _public_area_columns(
     store: Store, version: tuple[int, int], indicator: str, level: str, period: str, role: str
 ) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
 
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
@@ -207,7 +206,7 @@ class MapView(NamedTuple):
     hovertemplate: str
 
 
-@lru_cache(maxsize=1024)
+@queries.view_cache(lambda view: len(view.classes))
 def map_view(
     store: Store,
     version: tuple[int, int],
