@@ -141,11 +141,24 @@ def test_browser_tiles_from_a_tile_server_with_attribution(dash_duo, demo_db, mo
 
 
 @pytest.mark.browser
-def test_browser_offline_the_switch_goes_back_with_a_message(dash_duo, demo_db, monkeypatch):
-    closed = _free_port()  # nothing listens here
-    monkeypatch.setenv("UNEASE_BASEMAP", f"http://127.0.0.1:{closed}/{{z}}/{{x}}/{{y}}.png")
+@pytest.mark.parametrize("server", ["offline", "no cross-origin access"])
+def test_browser_unreachable_tiles_the_switch_goes_back_with_a_message(
+    dash_duo, demo_db, monkeypatch, server
+):
+    port = _free_port()
+    app = create_app(demo_db)
+    if server == "offline":  # nothing listens on the tile port
+        tiles = f"http://127.0.0.1:{_free_port()}/{{z}}/{{x}}/{{y}}.png"
+    else:  # tiles that a plain image would show, but the map may not read
+        tiles = f"http://127.0.0.1:{port}/tiles/{{z}}/{{x}}/{{y}}.png"
+        app.server.add_url_rule(
+            "/tiles/<int:z>/<int:x>/<int:y>.png",
+            "tiles",
+            lambda z, x, y: Response(_grey_png(), mimetype="image/png"),
+        )
+    monkeypatch.setenv("UNEASE_BASEMAP", tiles)
     dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(create_app(demo_db))
+    dash_duo.start_server(app, port=port)
     dash_duo.wait_for_element(SHAPES, timeout=20)
     buurten = len(queries.areas(Store(demo_db), "buurt"))
     dash_duo.find_element("#basemap-toggle input").click()

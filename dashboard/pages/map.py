@@ -66,8 +66,9 @@ def basemap_control(lang: str) -> list:
     return parts
 
 
-#: Switching the background on: the browser first loads one test tile; when that
-#: fails (offline, blocked) the switch goes back off with a message.
+#: Switching the background on: the browser first fetches one test tile; when that
+#: fails (offline, blocked, no cross-origin access) the switch goes back off with a
+#: message.
 BASEMAP_SWITCH = """
 async function(value, data) {
     const no = window.dash_clientside.no_update;
@@ -75,13 +76,18 @@ async function(value, data) {
     if (!on) {
         return data.on ? [Object.assign({}, data, {on: false}), "", no] : [no, "", no];
     }
-    const ok = await new Promise(function (resolve) {
-        const img = new Image();
-        const timer = setTimeout(function () { resolve(false); }, 5000);
-        img.onload = function () { clearTimeout(timer); resolve(true); };
-        img.onerror = function () { clearTimeout(timer); resolve(false); };
-        img.src = data.probe;
-    });
+    // fetched as the map fetches its tiles (cross-origin, so a server that does not allow
+    // that fails here too, not in the map), given up after 5 s
+    const abort = new AbortController();
+    const timer = setTimeout(function () { abort.abort(); }, 5000);
+    let ok = false;
+    try {
+        const answer = await fetch(data.probe, {mode: "cors", signal: abort.signal});
+        ok = answer.ok && (answer.headers.get("content-type") || "").startsWith("image/");
+    } catch (error) {
+        ok = false;
+    }
+    clearTimeout(timer);
     if (ok) {
         return [Object.assign({}, data, {on: true}), "", no];
     }
