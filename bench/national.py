@@ -47,6 +47,7 @@ import geopandas as gpd  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 
+from bench.run import best_of  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.store import Store  # noqa: E402
@@ -65,15 +66,6 @@ from tests.national import (  # noqa: E402
 
 GAP_WIDTH = 1e-4  # degrees: 7 m east-west, 11 m north-south in the Netherlands
 DECIMALS = re.compile(rb"\.(\d+)")
-
-
-def best_of(repeat: int, fn):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def replace_display(db: Path, target: Path, codes, geoms) -> Path:
