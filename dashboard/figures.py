@@ -55,14 +55,16 @@ def hover_template(unit: str, lang: str) -> str:
 
 def class_map(
     geojson_url: str,
-    values,
+    codes,
     classes,
-    unit: str,
+    custom: list[list[str]],
+    hovertemplate: str,
     lang: str,
     initiatives: pd.DataFrame | None = None,
     basemap: dict | None = None,
 ) -> go.Figure:
-    """One choropleth trace of every area, coloured by its class against the city.
+    """One choropleth trace of every area, coloured by its class against the city, with
+    hover texts ``custom`` (see :func:`map_custom` and :func:`hover_template`).
 
     The geometry is a URL (served once by /geo/<level>.geojson), so the figure is
     small and an indicator switch patches only ``z`` and ``customdata``.  Areas
@@ -73,15 +75,15 @@ def class_map(
     common = {
         "geojson": geojson_url,
         "featureidkey": "id",
-        "locations": list(values["area_code"]),
+        "locations": list(codes),
         "z": classes,
         "zmin": -0.5,
         "zmax": len(CLASSES) - 0.5,
         "colorscale": discrete_colorscale(),
         "marker_line_color": "#636363",
         "marker_line_width": 0.5,
-        "customdata": map_custom(values, classes, lang),
-        "hovertemplate": hover_template(unit, lang),
+        "customdata": custom,
+        "hovertemplate": hovertemplate,
         "colorbar": {
             "title": {"text": t("legend_title", lang)},
             "tickvals": list(range(len(CLASSES))),
@@ -207,14 +209,7 @@ def trend(
                 mode="lines+markers",
                 name=name,
                 line={"color": colour, "dash": "dot" if data is city_frame else "solid"},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (data["ci_high"] - data["value"]).fillna(0),
-                    "arrayminus": (data["value"] - data["ci_low"]).fillna(0),
-                    "color": colour,
-                    "thickness": 1.2,
-                },
+                error_y=interval_bars(data, color=colour, thickness=1.2),
                 hovertemplate="%{x}: %{y:.1f} " + unit + "<extra>" + name + "</extra>",
             )
         )
@@ -229,6 +224,17 @@ def trend(
     return fig
 
 
+def interval_bars(data: pd.DataFrame, **style: object) -> dict:
+    """Error bars from each value to its interval's ends (none where there is no interval)."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (data["ci_high"] - data["value"]).fillna(0),
+        "arrayminus": (data["value"] - data["ci_low"]).fillna(0),
+        **style,
+    }
+
+
 def several_areas(frame: pd.DataFrame, label: str, unit: str, lang: str) -> go.Figure:
     """Several areas over time on one chart, with interval bars."""
     fig = go.Figure()
@@ -239,13 +245,7 @@ def several_areas(frame: pd.DataFrame, label: str, unit: str, lang: str) -> go.F
                 y=data["value"],
                 mode="lines+markers",
                 name=name,
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (data["ci_high"] - data["value"]).fillna(0),
-                    "arrayminus": (data["value"] - data["ci_low"]).fillna(0),
-                    "thickness": 1,
-                },
+                error_y=interval_bars(data, thickness=1),
             )
         )
     fig.update_layout(

@@ -268,6 +268,11 @@ def areas(store: Store, level: str | None = None) -> pd.DataFrame:
     return store.frame(sql + " order by level, name")
 
 
+def geojson_url(store: Store, level: str) -> str:
+    """Address of a level's display geometries, new with every build (browser caching)."""
+    return f"/geo/{level}.geojson?v={store.version[0]}-{store.version[1]}"
+
+
 @lru_cache(maxsize=16)
 def _geojson(store: Store, version: tuple[int, int], level: str) -> dict:
     frame = store.frame(

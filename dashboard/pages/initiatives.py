@@ -45,7 +45,6 @@ def body(store: Store, level: str, lang: str) -> list:
         if len(points)
         else pd.DataFrame()
     )
-    url = f"/geo/{level}.geojson?v={store.version[0]}-{store.version[1]}"
     areas = queries.areas(store, level).rename(columns={"code": "area_code"})
     base = areas.assign(
         value=float("nan"),
@@ -54,7 +53,16 @@ def body(store: Store, level: str, lang: str) -> list:
         n=float("nan"),
         flag="no-data",
     )
-    fig = figures.class_map(url, base, [5] * len(base), "", lang, points if len(points) else None)
+    classes = [5] * len(base)
+    fig = figures.class_map(
+        queries.geojson_url(store, level),
+        base["area_code"],
+        classes,
+        figures.map_custom(base, classes, lang),
+        figures.hover_template("", lang),
+        lang,
+        points if len(points) else None,
+    )
     fig.update_traces(showscale=False, selector={"type": "choropleth"})
     sections = [
         html.H2(t("coverage_title", lang)),

@@ -308,35 +308,30 @@ def register_callbacks(app: Dash, store: Store) -> None:
             layers.remove("incidents")
         template = basemap.tiles()
         tiles = bool(template and (background or {}).get("on"))
-        drawn_key = {
-            "level": level,
-            "layers": layers,
-            "category": category,
-            "period": period,
-            "basemap": tiles,
-        }
-        same_points = "incidents" not in layers or (
-            drawn.get("category") == category and drawn.get("period") == period
-        )
-        same_map = drawn.get("basemap", False) == tiles
-        if (
-            drawn.get("level") == level
-            and drawn.get("layers") == layers
-            and same_points
-            and same_map
-        ):
+        # the shapes drawn stay when level, layers and background do (and, with incidents
+        # as points, their category and period)
+        drawn_key = {"level": level, "layers": layers, "basemap": tiles}
+        if "incidents" in layers:
+            drawn_key.update(category=category, period=period)
+        if drawn == drawn_key:
             figure = Patch()  # same shapes: only colours and hover texts change
             figure["data"][0]["z"] = view.classes
             figure["data"][0]["customdata"] = view.custom
             figure["data"][0]["hovertemplate"] = view.hovertemplate
         else:
             points = queries.initiative_points(store) if "initiatives" in layers else None
-            url = f"/geo/{level}.geojson?v={store.version[0]}-{store.version[1]}"
             background_map = (
                 basemap.layout(template, queries.level_bounds(store, level)) if tiles else None
             )
             figure = figures.class_map(
-                url, view.values, view.classes, entry.unit, lang, points, background_map
+                queries.geojson_url(store, level),
+                view.values["area_code"],
+                view.classes,
+                view.custom,
+                view.hovertemplate,
+                lang,
+                points,
+                background_map,
             )
             if "incidents" in layers:
                 figures.add_incident_points(
