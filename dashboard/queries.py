@@ -156,7 +156,7 @@ def _area_columns(store: Store, indicator: str, level: str, period: str) -> dict
     if held is None:
         frame = _area_values_sql(store, indicator, level, period)
         return {c: frame[c].to_numpy() for c in frame.columns}
-    areas = held.areas[level] if level in held.areas else _level_areas(store, level)
+    areas = held.areas.get(level, _NO_AREAS)
     size = len(areas["area_code"])
     columns = {"area_code": areas["area_code"], "name": areas["name"]}
     rows = held.rows.get((indicator, period, level))
@@ -176,6 +176,9 @@ def _area_columns(store: Store, indicator: str, level: str, period: str) -> dict
     return columns
 
 
+_NO_AREAS = {"area_code": np.array([], dtype=object), "name": np.array([], dtype=object)}
+
+
 class _Held:
     """indicator_values held as whole columns, with the row numbers of each view and
     each row's position in its level's list of areas (ordered by code)."""
@@ -185,10 +188,10 @@ class _Held:
         self.columns = {c: frame[c].to_numpy(dtype=float) for c in VALUE_COLUMNS}
         self.columns["flag"] = frame["flag"].to_numpy(dtype=object)
         self.position = np.zeros(len(frame), dtype=np.int64)
+        levels, codes = frame["level"].to_numpy(), frame["area_code"].to_numpy()
         for level, listed in areas.items():
-            rows = np.flatnonzero(frame["level"].to_numpy() == level)
-            index = pd.Index(listed["area_code"])
-            self.position[rows] = index.get_indexer(frame["area_code"].to_numpy()[rows])
+            rows = np.flatnonzero(levels == level)
+            self.position[rows] = pd.Index(listed["area_code"]).get_indexer(codes[rows])
         self.rows = frame.groupby(["indicator", "period", "level"], sort=False).indices
 
 
@@ -214,13 +217,6 @@ def _held_values(store: Store, version: tuple[int, int]) -> _Held | None:
         for level, rows in areas.groupby("level", sort=False)
     }
     return _Held(frame, by_level)
-
-
-def _level_areas(store: Store, level: str) -> dict:
-    frame = store.frame(
-        "select code as area_code, name from areas where level = ? order by code", [level]
-    )
-    return {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
 
 
 def _area_values_sql(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
