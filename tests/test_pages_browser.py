@@ -12,6 +12,8 @@ pytestmark = pytest.mark.browser
 def app_url(dash_duo, demo_db):
     dash_duo.driver.set_window_size(1400, 1000)
     dash_duo.start_server(create_app(demo_db))
+    # the first page is drawn before a test opens another address: no overlapping loads
+    dash_duo.wait_for_element("#map path.choroplethlocation", timeout=30)
     return dash_duo
 
 
