@@ -54,6 +54,13 @@ class Settings:
         default=999,
         metadata={"doc": "Permutations for the pseudo p-values of Getis-Ord Gi*."},
     )
+    hotspot_scale: str = field(
+        default="rank",
+        metadata={
+            "doc": "Scale of the values Gi* is computed on: rank (default; methods.md says "
+            "rate), log (log 1 + rate) or rate (the smoothed rates)."
+        },
+    )
     fdr_alpha: float = field(
         default=0.05,
         metadata={"doc": "False discovery rate for hotspots and lists of significant changes."},
@@ -103,6 +110,8 @@ class Settings:
                 f"rate_denominator must be inhabitants, addresses or dwellings, "
                 f"not {self.rate_denominator!r}"
             )
+        if self.hotspot_scale not in ("rank", "log", "rate"):
+            raise ValueError(f"hotspot_scale must be rank, log or rate, not {self.hotspot_scale!r}")
         if not 0.5 < self.confidence < 1:
             raise ValueError(f"confidence must lie between 0.5 and 1, not {self.confidence}")
         if self.indicative_survey_n < self.min_survey_n:

@@ -55,6 +55,35 @@ def test_gi_star_is_highest_at_a_high_corner_cluster():
     assert out["p_sim"].between(1 / 1000, 1).all()
 
 
+def test_gi_star_z_is_the_textbook_statistic_on_a_grid_by_hand():
+    """Getis & Ord (1995) Gi* with binary weights, the area itself included.
+
+    z_i = (sum_j w_ij x_j - xbar W_i) / (S sqrt((N W_i - W_i^2) / (N - 1)))
+
+    Values, row by row:   10  9  1
+                           9  8  1
+                           1  1  1
+    N = 9, sum x = 41, xbar = 41/9, sum x^2 = 331,
+    S^2 = 331/9 - (41/9)^2 = (2979 - 1681)/81 = 1298/81, so S = sqrt(1298)/9.
+
+    c00 (corner): itself, c01, c10, c11 -> W = 4, sum = 10 + 9 + 9 + 8 = 36;
+      numerator 36 - 4*41/9 = 160/9; denominator S sqrt((36 - 16)/8) = S sqrt(2.5);
+      z = 160 / sqrt(1298 * 2.5) = 160 / sqrt(3245) = 2.80875.
+    c01 (edge): itself, c00, c02, c10, c11, c12 -> W = 6, sum = 10+9+1+9+8+1 = 38;
+      numerator 38 - 6*41/9 = 96/9; denominator S sqrt((54 - 36)/8) = 1.5 S;
+      z = 96 / (1.5 sqrt(1298)) = 64 / sqrt(1298) = 1.77641.
+    Row-standardised weights (esda's transform='R') would give 2.80875 / sqrt(3*8/6)
+    = 1.404 for c00: too small by sqrt(k(N-1)/(N-k)).
+    """
+    values = [10, 9, 1, 9, 8, 1, 1, 1, 1]
+    out = getis_ord(values, grid_weights(), permutations=0, seed=1)
+    assert out.loc["c00", "gi_z"] == pytest.approx(160 / np.sqrt(3245))
+    assert out.loc["c00", "gi_z"] == pytest.approx(2.80875, abs=1e-5)
+    assert out.loc["c01", "gi_z"] == pytest.approx(64 / np.sqrt(1298))
+    # the centre's neighbourhood is the whole grid (W = N): variance 0, z undefined
+    assert np.isnan(out.loc["c11", "gi_z"])
+
+
 def test_gi_star_reproducible_and_skips_missing_and_islands():
     values = [10, 9, 1, 9, np.nan, 1, 1, 1, 1, 5]
     w = grid_weights(island=True)

@@ -14,10 +14,22 @@ Scale of the statistic
     other cluster.  A cluster at three times the city rate elsewhere is then
     invisible (the demo's planted geweld cluster: p_sim 0.27-0.41 on the rates,
     0.035-0.42 on their logarithm, against an FDR threshold near 0.01).  Gi* is
-    therefore computed on the *ranks* of the smoothed rates (:data:`SCALE` =
-    'rank'; 'log' and 'rate' are available): it then asks whether an area and
-    its neighbours rank high together, however extreme the centre is.  The
-    ``value`` column stays the smoothed rate.
+    therefore computed by default on the *ranks* of the smoothed rates (setting
+    ``hotspot_scale`` = 'rank'; 'log' and 'rate' are available): it then asks
+    whether an area and its neighbours rank high together, however extreme the
+    centre is.  This departs from methods.md §6 (Gi* on the smoothed rates); the
+    setting and the departure are shown on the Data page.  The ``value`` column
+    stays the smoothed rate.
+
+The z-score
+    ``gi_z`` is the standard Gi* z of Getis & Ord (1995) with binary weights and
+    the area itself included (w_ii = 1):
+    z_i = (Σ_j w_ij x_j − x̄ W_i) / (S √((N W_i − W_i²) / (N − 1))), with W_i the
+    number of areas in the neighbourhood including i, x̄ and S the mean and
+    (population) standard deviation of the N values.  esda computes exactly this
+    with ``transform='B'``; with row-standardised weights its moments take every
+    W_i as 1 and the z comes out √(k(N − 1)/(N − k)) too small.  The permutation
+    p-value does not depend on the transform.
 
 Hot and cold
     A buurt is 'hot' when its p_sim passes the FDR threshold of the map, its Gi*
@@ -86,9 +98,6 @@ from etl.stats.rates import LEVELS, rate_inputs, smooth_frame
 #: A wijk level with fewer areas with a rate than this gets the descriptive check.
 MIN_AREAS_FOR_TEST = 30
 
-#: The scale on which Gi* is computed: 'rank', 'log' (log(1 + rate)) or 'rate'.
-SCALE = "rank"
-
 #: The period label of counts and populations summed over all years.
 ALL_PERIODS = "all"
 
@@ -135,9 +144,10 @@ def subset_weights(weights, keep: Sequence[str]):
 def getis_ord(values, weights, permutations: int, seed: int) -> pd.DataFrame:
     """Gi* z-scores and permutation pseudo p-values.
 
-    Runs ``esda.G_Local(star=True)`` on binary weights with self-weight 1,
-    row-standardised.  Areas with a missing value, and islands among the others,
-    are left out of the computation and get NaN.
+    Runs ``esda.G_Local(star=True, transform='B')``: binary weights with
+    self-weight 1, so ``gi_z`` is the textbook Gi* z (module docstring).  Areas
+    with a missing value, and islands among the others, are left out of the
+    computation and get NaN.
 
     ``p_sim`` is one-sided in the direction of ``gi_z``: (number of permuted
     statistics at least as extreme as the observed one + 1) / (permutations + 1),
@@ -179,7 +189,7 @@ def getis_ord(values, weights, permutations: int, seed: int) -> pd.DataFrame:
         g = esda.G_Local(
             y[tested].to_numpy(),
             w,
-            transform="R",
+            transform="B",
             star=True,
             permutations=permutations,
             seed=seed,
@@ -216,7 +226,7 @@ def directional_p(observed, simulated, z) -> np.ndarray:
     return np.where(z > 0, upper, np.where(z < 0, lower, np.minimum(upper, lower)))
 
 
-def gi_scale(values, scale: str = SCALE) -> np.ndarray:
+def gi_scale(values, scale: str) -> np.ndarray:
     """The values on the scale of the statistic; NaN stays NaN.
 
     Parameters
@@ -363,7 +373,6 @@ def hotspot_map(
     pooled: float,
     settings: Settings,
     formal: bool,
-    scale: str = SCALE,
 ) -> pd.DataFrame:
     """Gi*, p_sim, significance and kind of one map.
 
@@ -376,11 +385,9 @@ def hotspot_map(
     pooled : float
         Pooled rate of the map, for the descriptive check.
     settings : Settings
-        Permutations, seed and FDR level.
+        Permutations, seed, FDR level and ``hotspot_scale`` (see :func:`gi_scale`).
     formal : bool
         See :func:`classify`.
-    scale : str
-        See :func:`gi_scale`.
 
     Returns
     -------
@@ -389,7 +396,7 @@ def hotspot_map(
     """
     values = values.reindex(weights.id_order)
     gi = getis_ord(
-        gi_scale(values.to_numpy(), scale),
+        gi_scale(values.to_numpy(), settings.hotspot_scale),
         weights,
         settings.hotspot_permutations,
         settings.random_seed,
