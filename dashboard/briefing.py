@@ -142,10 +142,11 @@ def _key_series(
             c.value as city_value
         from indicator_values v join areas a on a.code = v.area_code
         left join indicator_values c on c.indicator = v.indicator and c.period = v.period
+            and c.method = 'direct'
             and c.area_code = (
                 select code from areas where level = 'gemeente' order by code limit 1
             )
-        where v.area_code = ? and v.indicator in ({marks})
+        where v.area_code = ? and v.indicator in ({marks}) and v.method = 'direct'
         order by v.indicator, v.period
         """,
         [area_code, *indicators],

@@ -19,6 +19,9 @@ from etl.disclosure import public_values
 from etl.registry import Indicator, read_meta
 
 LEVELS = ("buurt", "wijk", "stadsdeel", "gemeente")
+#: How a value was estimated (indicator_values.method): from the area's own data, or by a
+#: small-area model; every query reads 'direct' unless it is asked for 'model'.
+METHODS = ("direct", "model")
 #: Indicators listed first, in this order, when present.
 HEADLINE = ("survey_share.unsafe_own_buurt", "incident_rate.total", "survey_share.unsafe_ever")
 
@@ -73,7 +76,12 @@ def _settings(store: Store, version: tuple[int, int]) -> dict[str, str]:
 
 
 def public_area_values(
-    store: Store, indicator: str, level: str, period: str, role: str = "public"
+    store: Store,
+    indicator: str,
+    level: str,
+    period: str,
+    role: str = "public",
+    method: str = "direct",
 ) -> pd.DataFrame:
     """area_values as ``role`` may see them: for the public with disclosure control
     (counts of incidents 1-4 as '<5', rounded; sensitive categories only from wijk up),
@@ -83,7 +91,7 @@ def public_area_values(
     asked for again (the common case with many users) costs no query.  Do not modify
     the frame returned.
     """
-    return _public_area_frame(store, store.version, indicator, level, period, role)
+    return _public_area_frame(store, store.version, indicator, level, period, role, method)
 
 
 #: Views (an indicator, level and period) kept in memory per process, counted in areas:
@@ -99,24 +107,41 @@ def view_cache(size_of) -> Callable:
 
 @view_cache(len)
 def _public_area_frame(
-    store: Store, version: tuple[int, int], indicator: str, level: str, period: str, role: str
+    store: Store,
+    version: tuple[int, int],
+    indicator: str,
+    level: str,
+    period: str,
+    role: str,
+    method: str,
 ) -> pd.DataFrame:
-    return pd.DataFrame(public_area_columns(store, indicator, level, period, role))
+    return pd.DataFrame(public_area_columns(store, indicator, level, period, role, method))
 
 
 def public_area_columns(
-    store: Store, indicator: str, level: str, period: str, role: str = "public"
+    store: Store,
+    indicator: str,
+    level: str,
+    period: str,
+    role: str = "public",
+    method: str = "direct",
 ) -> dict:
     """:func:`public_area_values` as plain columns (numpy arrays and lists), without
     building a data frame: the map's colours and hover texts need nothing more."""
-    return _public_area_columns(store, store.version, indicator, level, period, role)
+    return _public_area_columns(store, store.version, indicator, level, period, role, method)
 
 
 @view_cache(lambda columns: len(columns["area_code"]))
 def _public_area_columns(
-    store: Store, version: tuple[int, int], indicator: str, level: str, period: str, role: str
+    store: Store,
+    version: tuple[int, int],
+    indicator: str,
+    level: str,
+    period: str,
+    role: str,
+    method: str,
 ) -> dict:
-    columns = _area_columns(store, indicator, level, period)
+    columns = _area_columns(store, indicator, level, period, method)
     return disclose(store, columns, indicator, level, role)
 
 
@@ -144,22 +169,28 @@ PRELOAD_ROWS = int(os.environ.get("UNEASE_PRELOAD_ROWS", "2000000"))
 VALUE_COLUMNS = ["value", "ci_low", "ci_high", "n"]
 
 
-def area_values(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
+def area_values(
+    store: Store, indicator: str, level: str, period: str, method: str = "direct"
+) -> pd.DataFrame:
     """Every area of a level with its value, interval, n and flag (missing rows included),
-    and the city's value of the same indicator and period."""
-    return pd.DataFrame(_area_columns(store, indicator, level, period))
+    and the city's (direct) value of the same indicator and period."""
+    return pd.DataFrame(_area_columns(store, indicator, level, period, method))
 
 
-def _area_columns(store: Store, indicator: str, level: str, period: str) -> dict:
+def _area_columns(
+    store: Store, indicator: str, level: str, period: str, method: str = "direct"
+) -> dict:
     """area_values as a dict of columns: from memory when the file is held, else by SQL."""
+    if method not in METHODS:
+        raise ValueError(f"method {method!r} is not one of {', '.join(METHODS)}")
     held = _held_values(store, store.version)
     if held is None:
-        frame = _area_values_sql(store, indicator, level, period)
+        frame = _area_values_sql(store, indicator, level, period, method)
         return {c: frame[c].to_numpy() for c in frame.columns}
     areas = held.areas.get(level, _NO_AREAS)
     size = len(areas["area_code"])
     columns = {"area_code": areas["area_code"], "name": areas["name"]}
-    rows = held.rows.get((indicator, period, level))
+    rows = held.rows.get((indicator, period, level, method))
     at = held.position[rows] if rows is not None else None
     for col in VALUE_COLUMNS:
         full = np.full(size, np.nan)
@@ -170,7 +201,7 @@ def _area_columns(store: Store, indicator: str, level: str, period: str) -> dict
     if rows is not None:
         flag[at] = held.columns["flag"][rows]
     columns["flag"] = flag
-    city = held.rows.get((indicator, period, "gemeente"))
+    city = held.rows.get((indicator, period, "gemeente", "direct"))
     city_value = float(held.columns["value"][city[0]]) if city is not None else np.nan
     columns["city_value"] = np.full(size, city_value)
     return columns
@@ -192,7 +223,7 @@ class _Held:
         for level, listed in areas.items():
             rows = np.flatnonzero(levels == level)
             self.position[rows] = pd.Index(listed["area_code"]).get_indexer(codes[rows])
-        self.rows = frame.groupby(["indicator", "period", "level"], sort=False).indices
+        self.rows = frame.groupby(["indicator", "period", "level", "method"], sort=False).indices
 
 
 @lru_cache(maxsize=2)
@@ -203,8 +234,8 @@ def _held_values(store: Store, version: tuple[int, int]) -> _Held | None:
         return None
     frame = store.frame(
         """
-        select v.indicator, v.period, a.level, v.area_code, v.value, v.ci_low, v.ci_high,
-            v.n, coalesce(v.flag, 'no-data') as flag
+        select v.indicator, v.period, a.level, v.method, v.area_code, v.value, v.ci_low,
+            v.ci_high, v.n, coalesce(v.flag, 'no-data') as flag
         from indicator_values v join areas a on a.code = v.area_code
         """
     )
@@ -219,21 +250,24 @@ def _held_values(store: Store, version: tuple[int, int]) -> _Held | None:
     return _Held(frame, by_level)
 
 
-def _area_values_sql(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
+def _area_values_sql(
+    store: Store, indicator: str, level: str, period: str, method: str = "direct"
+) -> pd.DataFrame:
     return store.frame(
         """
         select a.code as area_code, a.name, v.value, v.ci_low, v.ci_high, v.n,
             coalesce(v.flag, 'no-data') as flag,
             (select c.value from indicator_values c join areas g on g.code = c.area_code
-             where g.level = 'gemeente' and c.indicator = ? and c.period = ? limit 1)
+             where g.level = 'gemeente' and c.indicator = ? and c.period = ?
+                and c.method = 'direct' limit 1)
                 as city_value
         from areas a
         left join indicator_values v
-            on v.area_code = a.code and v.indicator = ? and v.period = ?
+            on v.area_code = a.code and v.indicator = ? and v.period = ? and v.method = ?
         where a.level = ?
         order by a.code
         """,
-        [indicator, period, indicator, period, level],
+        [indicator, period, indicator, period, method, level],
     )
 
 
@@ -242,16 +276,18 @@ def area_name(store: Store, code: str) -> str:
     return frame["name"][0] if len(frame) else code
 
 
-def area_trend(store: Store, indicator: str, area_code: str, role: str = "public") -> pd.DataFrame:
+def area_trend(
+    store: Store, indicator: str, area_code: str, role: str = "public", method: str = "direct"
+) -> pd.DataFrame:
     """The indicator over all periods for one area, disclosure control applied for the public."""
     frame = store.frame(
         """
         select v.period, v.value, v.ci_low, v.ci_high, v.n, v.flag, a.level
         from indicator_values v join areas a on a.code = v.area_code
-        where v.indicator = ? and v.area_code = ?
+        where v.indicator = ? and v.area_code = ? and v.method = ?
         order by v.period
         """,
-        [indicator, area_code],
+        [indicator, area_code, method],
     )
     level = frame["level"].iloc[0] if len(frame) else "buurt"
     return disclose(store, frame, indicator, level, role)
@@ -440,25 +476,28 @@ def area_info(store: Store, code: str) -> dict | None:
     return frame.iloc[0].to_dict() if len(frame) else None
 
 
-def latest_values(store: Store, area_code: str, indicators: list[str]) -> pd.DataFrame:
-    """Latest period's value of each indicator for an area, beside the city's."""
+def latest_values(
+    store: Store, area_code: str, indicators: list[str], method: str = "direct"
+) -> pd.DataFrame:
+    """Latest period's value of each indicator for an area, beside the city's (direct)."""
     marks = ",".join("?" * len(indicators))
     return store.frame(
         f"""
         with latest as (
             select indicator, max(period) as period from indicator_values
-            where area_code = ? and indicator in ({marks}) group by indicator
+            where area_code = ? and indicator in ({marks}) and method = ? group by indicator
         )
         select v.indicator, v.period, v.value, v.ci_low, v.ci_high, v.n, v.flag,
             c.value as city_value
         from latest l
         join indicator_values v on v.indicator = l.indicator and v.period = l.period
-            and v.area_code = ?
+            and v.area_code = ? and v.method = ?
         left join indicator_values c on c.indicator = l.indicator and c.period = l.period
             and c.area_code = (select code from areas where level = 'gemeente' limit 1)
+            and c.method = 'direct'
         order by v.indicator
         """,
-        [area_code, *indicators, area_code],
+        [area_code, *indicators, method, area_code, method],
     )
 
 
@@ -470,12 +509,13 @@ def similar_areas(store: Store, area_code: str, k: int = 5) -> pd.DataFrame:
             select v.value, a.level, v.period from indicator_values v
             join areas a on a.code = v.area_code
             where v.indicator = 'context_index.composite' and v.area_code = ?
+                and v.method = 'direct'
             order by v.period desc limit 1
         )
         select a.code, a.name, v.value as context_index
         from indicator_values v join areas a on a.code = v.area_code, me
         where v.indicator = 'context_index.composite' and v.period = me.period
-            and a.level = me.level and a.code <> ? and v.value is not null
+            and v.method = 'direct' and a.level = me.level and a.code <> ? and v.value is not null
         order by abs(v.value - me.value), a.code
         limit ?
         """,
@@ -574,16 +614,18 @@ def alerts(store: Store) -> pd.DataFrame:
     )
 
 
-def trend_series(store: Store, indicator: str, codes: list[str]) -> pd.DataFrame:
+def trend_series(
+    store: Store, indicator: str, codes: list[str], method: str = "direct"
+) -> pd.DataFrame:
     marks = ",".join("?" * len(codes)) or "''"
     return store.frame(
         f"""
         select v.area_code, a.name, v.period, v.value, v.ci_low, v.ci_high, v.flag
         from indicator_values v join areas a on a.code = v.area_code
-        where v.indicator = ? and v.area_code in ({marks})
+        where v.indicator = ? and v.area_code in ({marks}) and v.method = ?
         order by a.name, v.period
         """,
-        [indicator, *codes],
+        [indicator, *codes, method],
     )
 
 

@@ -2,6 +2,11 @@
 -- interval, its n and a flag (ok / indicative / suppressed / no-denominator).
 -- se is the standard error on the value's own scale (for significance tests);
 -- n is the unweighted number of respondents, or the count of incidents.
+-- method says how a value was estimated: 'direct' (from the area's own data; every
+-- mart below) or 'model' (a small-area model, etl/stats/small_area.py, written after
+-- every other analysis step).  Readers that do not ask for a method read 'direct'.
+-- model_share is the share of a model value that comes from the regression part
+-- (1 - gamma); flag 'synthetic' marks a model value for an area without respondents.
 create table indicator_values (
     indicator text not null,
     area_code text not null,
@@ -12,10 +17,13 @@ create table indicator_values (
     ci_high double,
     se double,
     n double,
-    flag text not null check (flag in ('ok', 'indicative', 'suppressed', 'no-denominator')),
+    flag text not null
+        check (flag in ('ok', 'indicative', 'suppressed', 'no-denominator', 'synthetic')),
     source text not null,
     -- how a value from another boundary vintage was mapped to these areas:
     -- overlay, table or name (null: native to the loaded boundaries)
     harmonised text,
-    primary key (indicator, area_code, period)
+    method text not null default 'direct' check (method in ('direct', 'model')),
+    model_share double,
+    primary key (indicator, area_code, period, method)
 );
