@@ -98,6 +98,7 @@ def _generate(directory: Path, seed: int) -> Path:
 
 
 def _build(config: Path, db: Path) -> int:
+    from etl.build_lock import BuildLocked, TargetNotWritable
     from etl.config import ConfigError
     from etl.extract import SourceError
     from etl.load import BuildError, build
@@ -107,6 +108,9 @@ def _build(config: Path, db: Path) -> int:
 
     try:
         summary = build(config, db)
+    except (BuildLocked, TargetNotWritable) as exc:  # one line: nothing was started
+        print(f"unease build: {exc}", file=sys.stderr)
+        return 2
     except (ConfigError, SourceError, MappingError, BuildError, BoundaryError, CRSError) as exc:
         print(f"unease build: {exc}", file=sys.stderr)
         print(f"unease build: nothing changed; {db} is as it was", file=sys.stderr)

@@ -2,7 +2,9 @@
 
 The build writes a new database file beside the target and moves it into place
 with an atomic rename only when every step has succeeded, so a failed or killed
-build leaves the previous database exactly as it was.
+build leaves the previous database exactly as it was.  A lock file beside the
+target (etl/build_lock.py) keeps a second build of the same file from running at
+the same time.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import shapely
 
 from etl import sqlfiles
 from etl.analysis import run_analyses
+from etl.build_lock import build_lock
 from etl.config import Config, Source, load_config
 from etl.db import connect
 from etl.extract import SPATIAL_SUFFIXES, checksum, read_source
@@ -102,21 +105,21 @@ def build(
     config = load_config(config_path)
     settings = settings or Settings.from_env(config.settings)
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(db_path)
-    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
-    _remove(tmp)
-    con = connect(tmp)
-    try:
-        results, timings = _build_into(con, config, settings)
-        con.execute("checkpoint")
-        indicator_rows = con.execute("select count(*) from indicator_values").fetchone()[0]
-        con.close()
-        os.replace(tmp, db_path)
-    except BaseException:
-        con.close()
+    with build_lock(db_path, settings.build_lock_timeout):  # one build of db_path at a time
+        remove_stale_temporaries(db_path)
+        tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
         _remove(tmp)
-        raise
+        con = connect(tmp)
+        try:
+            results, timings = _build_into(con, config, settings)
+            con.execute("checkpoint")
+            indicator_rows = con.execute("select count(*) from indicator_values").fetchone()[0]
+            con.close()
+            os.replace(tmp, db_path)
+        except BaseException:
+            con.close()
+            _remove(tmp)
+            raise
     return BuildSummary(db_path, results, time.perf_counter() - started, indicator_rows, timings)
 
 

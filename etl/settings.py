@@ -85,6 +85,13 @@ class Settings:
     )
     port: int = field(default=8050, metadata={"doc": "Port of `unease serve`."})
     host: str = field(default="127.0.0.1", metadata={"doc": "Host of `unease serve`."})
+    build_lock_timeout: float = field(
+        default=0.0,
+        metadata={
+            "doc": "Seconds a build waits for another build of the same database; "
+            "0 = stop at once, naming the lock file and the other build's pid."
+        },
+    )
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Settings:
@@ -116,6 +123,8 @@ class Settings:
             raise ValueError(f"confidence must lie between 0.5 and 1, not {self.confidence}")
         if self.indicative_survey_n < self.min_survey_n:
             raise ValueError("indicative_survey_n must not be below min_survey_n")
+        if self.build_lock_timeout < 0:
+            raise ValueError(f"build_lock_timeout must be 0 or more, not {self.build_lock_timeout}")
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(name, value, description) for every setting, for the build_settings table."""
