@@ -36,7 +36,7 @@ from flask import Flask, Response, abort, request
 
 from dashboard import queries
 from dashboard.compare import CLASSES, COLOURS, classify
-from dashboard.fmt import MISSING, number
+from dashboard.fmt import MISSING, number, p_value
 from dashboard.i18n import TEXT, t
 from dashboard.notes import PARTIES, Note, NotesStore, notes_path
 from dashboard.store import Store
@@ -185,12 +185,20 @@ def _significant_cached(
 ) -> pd.DataFrame:
     if not _has(store, "changes"):
         return pd.DataFrame(
-            columns=["indicator", "period_from", "period_to", "value_from", "value_to", "diff"]
+            columns=[
+                "indicator",
+                "period_from",
+                "period_to",
+                "value_from",
+                "value_to",
+                "diff",
+                "family_size",
+            ]
         )
     return store.frame(
         """
         select c.indicator, c.period_from, c.period_to, c.value_from, c.value_to, c.diff,
-            c.p_value, c.q_value
+            c.p_value, c.q_value, c.family_size
         from changes c
         where c.significant and c.blocked_by is null and c.area_code = ? and c.period_to = ?
         order by c.q_value, c.p_value, c.indicator
@@ -402,7 +410,7 @@ def _key_rows(
 ) -> tuple[list[str], str | None, int]:
     meta = queries.indicator_meta(store)
     changes = _significant(store, area_code, period)
-    sig = {r["indicator"]: r["diff"] for r in changes.to_dict("records")}
+    sig = {r["indicator"]: (r["diff"], r["family_size"]) for r in changes.to_dict("records")}
     rows, prev_period, withheld = [], None, 0
     present = [i for i in KEY_INDICATORS if i in meta]
     all_series = _key_series(store, area_code, present, role)
@@ -428,8 +436,10 @@ def _key_rows(
         )
         arrow = ""
         if ind in sig:
-            arrow = "▲" if sig[ind] > 0 else "▼"
-            arrow = f' <span class="sig" title="{_e(t("significant", lang))}">{arrow}</span>'
+            diff, family = sig[ind]
+            arrow = "▲" if diff > 0 else "▼"
+            words = t("significant_after", lang, n=int(family))
+            arrow = f' <span class="sig" title="{_e(words)}">{arrow}</span>'
         values = [float(v) if pd.notna(v) else float("nan") for v in series["value"]]
         prev_text = _num(prev["value"]) if prev is not None else MISSING
         rows.append(
@@ -476,11 +486,19 @@ def _changes_html(store: Store, info: dict, period: str, lang: str, role: str) -
             f"<td>{_e(rec['period_from'])} → {_e(rec['period_to'])}</td>"
             f'<td class="num">{_num(rec["value_from"])} → {_num(rec["value_to"])}</td>'
             f'<td class="num">{sign}{_num(diff)}</td>'
-            f'<td class="num">{rec["q_value"]:.3f}</td></tr>'
+            f'<td class="num">{p_value(rec["q_value"])}</td>'
+            f"<td>{_e(t('significant_after', lang, n=int(rec['family_size'])))}</td></tr>"
         )
     if not rows:
         return f"<p>{_e(t('no_changes', lang))}</p>", withheld
-    head = [t("indicator", lang), t("period", lang), t("value", lang), t("change", lang), "q"]
+    head = [
+        t("indicator", lang),
+        t("period", lang),
+        t("value", lang),
+        t("change", lang),
+        "q",
+        t("significant", lang),
+    ]
     return _table(head, rows, "changes"), withheld
 
 

@@ -33,3 +33,17 @@ def intervals(low: pd.Series, high: pd.Series, digits: int = 1) -> list[str]:
     return [
         MISSING if math.isnan(a) else f"{a:,.{digits}f} – {b:,.{digits}f}" for a, b in zip(lo, hi)
     ]
+
+
+#: Columns that hold p- or q-values (printed by :func:`p_value`, never rounded to 0.0).
+P_COLUMNS = frozenset({"p_value", "q_value", "p_sim", "mk_p", "mk_q"})
+
+
+def p_value(value: object) -> str:
+    """A p- or q-value as text: '< 0.001' below 0.001, else three decimals; '–' for missing."""
+    if value is None or value is pd.NA:
+        return MISSING
+    v = float(value)
+    if math.isnan(v):
+        return MISSING
+    return "< 0.001" if v < 0.001 else f"{v:.3f}"

@@ -200,9 +200,26 @@ TEXT: dict[str, dict[str, str]] = {
     "previous": {"nl": "Vorige ({period})", "en": "Previous ({period})"},
     "significant": {"nl": "significant", "en": "significant"},
     "sig_note": {
-        "nl": "▲▼ significante verandering t.o.v. de vorige periode (na FDR-correctie).",
-        "en": "▲▼ significant change from the previous period (after FDR correction).",
+        "nl": "▲▼ verandering t.o.v. de vorige periode, significant na correctie voor het "
+        "aantal vergelijkingen (alle gebieden van die indicator; Benjamini–Hochberg).",
+        "en": "▲▼ change from the previous period, significant after correction for the "
+        "number of comparisons (all areas of that indicator; Benjamini–Hochberg).",
     },
+    "significant_after": {
+        "nl": "significant na correctie voor {n} vergelijkingen",
+        "en": "significant after correction for {n} comparisons",
+    },
+    "fdr_note": {
+        "nl": "Significant betekent: na correctie voor het aantal vergelijkingen "
+        "(Benjamini–Hochberg, false discovery rate fdr_alpha) binnen de lijst van alle "
+        "gebieden van één indicator, niveau en periodepaar. Een ongecorrigeerde p-waarde "
+        "is hooguit indicatief. p en q: '< 0.001' of drie decimalen.",
+        "en": "Significant means: after correction for the number of comparisons "
+        "(Benjamini–Hochberg, false discovery rate fdr_alpha) within the list of all areas "
+        "of one indicator, level and pair of periods. An unadjusted p-value is indicative "
+        "at most. p and q: '< 0.001' or three decimals.",
+    },
+    "comparisons": {"nl": "Vergelijkingen", "en": "Comparisons"},
     "change": {"nl": "Verandering", "en": "Change"},
     "q_value": {"nl": "q", "en": "q"},
     "no_alerts": {"nl": "Geen signalen.", "en": "No alerts."},

@@ -591,7 +591,7 @@ def significant_changes(
     return store.frame(
         f"""
         select c.indicator, c.area_code, a.name, c.level, c.period_from, c.period_to,
-            c.value_from, c.value_to, c.diff, c.p_value, c.q_value
+            c.value_from, c.value_to, c.diff, c.p_value, c.q_value, c.family_size
         from changes c join areas a on a.code = c.area_code
         where {where}
         order by c.q_value, c.p_value
@@ -607,7 +607,8 @@ def alerts(store: Store) -> pd.DataFrame:
     return store.frame(
         """
         select al.area_code, a.name, al.level, al.category, al.month, al.observed,
-            round(al.expected, 1) as expected, round(al.lower) as lower, round(al.upper) as upper
+            round(al.expected, 1) as expected, round(al.lower) as lower, round(al.upper) as upper,
+            al.q_value, al.family_size
         from alerts al join areas a on a.code = al.area_code
         where al.alert order by al.q_value
         """

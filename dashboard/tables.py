@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dash_table
 
-from dashboard.fmt import intervals, number, numbers
+from dashboard.fmt import P_COLUMNS, intervals, number, numbers, p_value
 from dashboard.i18n import t
 
 
@@ -62,7 +62,9 @@ def frame_table(frame: pd.DataFrame, table_id: str, labels: dict[str, str] | Non
     labels = labels or {}
     shown = frame.copy()
     for col in shown.columns:
-        if pd.api.types.is_float_dtype(shown[col]):
+        if col in P_COLUMNS:
+            shown[col] = [p_value(v) for v in shown[col]]
+        elif pd.api.types.is_float_dtype(shown[col]):
             shown[col] = [_cell(v) for v in shown[col]]
         else:
             shown[col] = shown[col].map(lambda v: "–" if v is None or v is pd.NaT else str(v))

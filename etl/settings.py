@@ -63,7 +63,10 @@ class Settings:
     )
     fdr_alpha: float = field(
         default=0.05,
-        metadata={"doc": "False discovery rate for hotspots and lists of significant changes."},
+        metadata={
+            "doc": "False discovery rate (Benjamini-Hochberg) of every significant list: "
+            "changes, trends, alerts, hotspots."
+        },
     )
     random_seed: int = field(
         default=20240601,

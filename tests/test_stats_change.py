@@ -189,7 +189,7 @@ def test_demo_changes_cover_both_families(demo_changes):
     )
     assert families["survey_share"] > 0 and families["incident_rate"] > 0
     bad = demo_changes.execute(
-        "select count(*) from changes where significant and not p_value < 0.05"
+        "select count(*) from changes where significant and not q_value < 0.05"
     ).fetchone()[0]
     assert bad == 0
 

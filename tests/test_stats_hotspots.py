@@ -10,10 +10,10 @@ import pytest
 from shapely.geometry import box
 
 from etl.db import connect
+from etl.stats.fdr import bh
 from etl.stats.hotspots import (
     classify,
     directional_p,
-    fdr_significant,
     getis_ord,
     gi_scale,
     mark_stable,
@@ -108,9 +108,13 @@ def test_directional_p_counts_ties_on_both_sides():
 
 def test_fdr_by_hand():
     p = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, np.nan]
-    # Benjamini-Hochberg at 0.05 over 8 tests: p_(k) <= k * 0.05 / 8 holds up to k = 2
-    assert fdr_significant(p, 0.05).tolist() == [True, True] + [False] * 7
-    assert not fdr_significant([np.nan, np.nan], 0.05).any()
+    # Benjamini-Hochberg at 0.05 over 8 tests: p_(k) <= k * 0.05 / 8 holds up to k = 2;
+    # q_(k) = min over j >= k of p_(j) * 8 / j: q_(1) = 0.008, q_(2) = 0.032, q_(3) = 0.0672
+    q = bh(pd.Series(p))
+    assert q[:3].tolist() == pytest.approx([0.008, 0.032, 0.042 * 8 / 5])
+    assert (q < 0.05).tolist() == [True, True] + [False] * 7
+    assert np.isnan(q[8])
+    assert not (bh(pd.Series([np.nan, np.nan])) < 0.05).any()
 
 
 def test_gi_scale():

@@ -11,6 +11,7 @@ from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown
 from dashboard.i18n import t
 from dashboard.pages import notes_panel
+from dashboard.significance import significance_list
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import frame_table
@@ -181,7 +182,9 @@ def body(store: Store, area_code: str, lang: str) -> list:
         html.H3(t("nav_initiatives", lang)),
         frame_table(initiatives, "profile-initiatives") if len(initiatives) else html.P("–"),
         html.H3(t("changes_title", lang)),
-        frame_table(changes, "profile-changes") if len(changes) else html.P(t("no_changes", lang)),
+        significance_list(changes, "profile-changes", lang)
+        if len(changes)
+        else html.P(t("no_changes", lang)),
         *notes_panel.panel(store, area_code, _latest_period(store), lang),
     ]
 

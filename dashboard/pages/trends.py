@@ -9,6 +9,7 @@ from dashboard import figures, queries
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
 from dashboard.pages.map import indicator_options, level_options, resolve
+from dashboard.significance import significance_list
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import frame_table
@@ -149,6 +150,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
             gap_table,
             funnel_fig,
             note,
-            frame_table(changes, "changes-table") if len(changes) else t("no_changes", lang),
-            frame_table(alerts, "alerts-table") if len(alerts) else "–",
+            significance_list(changes, "changes-table", lang)
+            if len(changes)
+            else t("no_changes", lang),
+            significance_list(alerts, "alerts-table", lang) if len(alerts) else "–",
         )

@@ -12,15 +12,18 @@ Two tests, one per indicator family (methods §2 and §3):
   the score test's answer, so the score test is used there.  The ``method`` column
   says which.
 
-A change is *significant* when p < 1 − confidence (|z| > 1.96 at 95%).  A change of
-a survey indicator is never tested across a declared series break: such a row keeps
-its values and difference, has no z or p-value, is not significant and names the
-break in ``blocked_by``.  Series breaks are method changes of the survey, so they
-do not block incident rates.
+A list of changes is a family of tests (methods §2): a change is *significant* only
+when its Benjamini–Hochberg q-value (``statsmodels.stats.multitest.multipletests``,
+method ``fdr_bh``) is below the setting ``fdr_alpha``.  The family is one list of
+areas: indicator × level × pair of periods, the list a map or a list of changes
+shows; ``family_size`` holds its number of tests, for the wording "significant after
+correction for N comparisons".  The unadjusted ``p_value`` is kept for reference only.
 
-``q_value`` is the Benjamini–Hochberg adjusted p-value within one list of areas
-(indicator × level × pair of periods), for whoever shows a list of significant
-changes under false discovery rate control (setting ``fdr_alpha``).
+No change is tested across a declared series break (``[periods] series_breaks``):
+such a row keeps its values and difference, has no z, p or q, is not significant
+and names the break in ``blocked_by``.  A break applies to every series, survey and
+registered incidents alike (a break in the police registration is declared the
+same way).
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.rates import test_poisson_2indep
 
 from etl.settings import Settings
+from etl.stats.fdr import bh, family_size
 
 #: Above this total count (both periods) the score test replaces the E-test.
 ETEST_MAX_COUNT = 1000
@@ -55,6 +58,7 @@ CHANGE_COLUMNS = [
     "z",
     "p_value",
     "q_value",
+    "family_size",
     "significant",
     "blocked_by",
     "method",
@@ -143,7 +147,7 @@ def consecutive_pairs(periods: Iterable[str]) -> list[tuple[str, str]]:
     return list(zip(ordered[:-1], ordered[1:]))
 
 
-def survey_changes(values: pd.DataFrame, breaks: list[str], confidence: float) -> pd.DataFrame:
+def survey_changes(values: pd.DataFrame, breaks: list[str]) -> pd.DataFrame:
     """Changes of survey shares between consecutive periods.
 
     Parameters
@@ -152,8 +156,6 @@ def survey_changes(values: pd.DataFrame, breaks: list[str], confidence: float) -
         Columns indicator, area_code, level, period, value, se (missing when withheld).
     breaks : list of str
         Series break periods.
-    confidence : float
-        A change is significant when p < 1 − confidence.
     """
     rows = []
     for r in _pairs(values).itertuples(index=False):
@@ -162,11 +164,11 @@ def survey_changes(values: pd.DataFrame, breaks: list[str], confidence: float) -
         if blocked is not None:
             z = p = math.nan
         ratio = r.value_to / r.value_from if r.value_from > 0 else math.nan
-        rows.append(_row(r, diff, ratio, z, p, confidence, blocked, "share-z"))
-    return pd.DataFrame(rows, columns=[c for c in CHANGE_COLUMNS if c != "q_value"])
+        rows.append(_row(r, diff, ratio, z, p, blocked, "share-z"))
+    return pd.DataFrame(rows, columns=_UNADJUSTED)
 
 
-def rate_changes(values: pd.DataFrame, confidence: float) -> pd.DataFrame:
+def rate_changes(values: pd.DataFrame, breaks: list[str]) -> pd.DataFrame:
     """Changes of incident rates between consecutive periods (Poisson ratio tests).
 
     Parameters
@@ -174,18 +176,23 @@ def rate_changes(values: pd.DataFrame, confidence: float) -> pd.DataFrame:
     values : DataFrame
         Columns indicator, area_code, level, period, value, n (count) and exposure
         (value missing where there is no rate).
-    confidence : float
-        A change is significant when p < 1 − confidence.
+    breaks : list of str
+        Series break periods.
     """
     rows = []
     for r in _pairs(values).itertuples(index=False):
+        blocked = crosses_break(r.period_from, r.period_to, breaks)
         ratio, z, p, method = poisson_rate_change(r.n_from, r.exposure_from, r.n_to, r.exposure_to)
+        if blocked is not None:
+            z = p = math.nan
         diff = r.value_to - r.value_from
-        rows.append(_row(r, diff, ratio, z, p, confidence, None, method))
-    return pd.DataFrame(rows, columns=[c for c in CHANGE_COLUMNS if c != "q_value"])
+        rows.append(_row(r, diff, ratio, z, p, blocked, method))
+    return pd.DataFrame(rows, columns=_UNADJUSTED)
 
 
 _KEYS = ("indicator", "area_code", "level")
+#: The columns before the family's correction.
+_UNADJUSTED = [c for c in CHANGE_COLUMNS if c not in ("q_value", "family_size", "significant")]
 
 
 def _pairs(values: pd.DataFrame) -> pd.DataFrame:
@@ -211,8 +218,7 @@ def _pairs(values: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _row(r, diff, ratio, z, p, confidence, blocked, method) -> tuple:
-    significant = bool(blocked is None and np.isfinite(p) and p < 1 - confidence)
+def _row(r, diff, ratio, z, p, blocked, method) -> tuple:
     return (
         r.indicator,
         r.area_code,
@@ -225,22 +231,24 @@ def _row(r, diff, ratio, z, p, confidence, blocked, method) -> tuple:
         ratio if np.isfinite(ratio) else math.nan,
         z,
         p,
-        significant,
         blocked,
         method,
     )
 
 
-def add_q_values(changes: pd.DataFrame) -> pd.DataFrame:
-    """Benjamini–Hochberg q-values within each indicator × level × pair of periods."""
+#: One family of tests: the list of areas of one indicator, level and pair of periods.
+FAMILY = ["indicator", "level", "period_from", "period_to"]
+
+
+def add_q_values(changes: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """q-values, family size and ``significant`` (q < ``alpha``) per family (:data:`FAMILY`)."""
     q = pd.Series(np.nan, index=changes.index)
-    keys = ["indicator", "level", "period_from", "period_to"]
-    for _, group in changes.groupby(keys, sort=False):
-        p = group["p_value"]
-        tested = p[np.isfinite(p)]
-        if len(tested):
-            q[tested.index] = multipletests(tested.to_numpy(), method="fdr_bh")[1]
-    return changes.assign(q_value=q)[CHANGE_COLUMNS]
+    size = pd.Series(0, index=changes.index)
+    for _, group in changes.groupby(FAMILY, sort=False):
+        q[group.index] = bh(group["p_value"])
+        size[group.index] = family_size(group["p_value"])
+    significant = (q < alpha) & changes["blocked_by"].isna()
+    return changes.assign(q_value=q, family_size=size, significant=significant)[CHANGE_COLUMNS]
 
 
 def write_changes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -252,7 +260,7 @@ def write_changes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         The build connection, with ``indicator_values``, ``area_population`` and
         ``series_breaks``.
     settings : Settings
-        ``confidence`` (significance level) and ``rate_denominator`` (exposure).
+        ``fdr_alpha`` (false discovery rate of a family) and ``rate_denominator``.
     """
     breaks = [r[0] for r in con.execute("select period from series_breaks").fetchall()]
     shares = con.execute(
@@ -278,15 +286,15 @@ def write_changes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         [
             frame
             for frame in (
-                survey_changes(shares, breaks, settings.confidence),
-                rate_changes(rates, settings.confidence),
+                survey_changes(shares, breaks),
+                rate_changes(rates, breaks),
             )
             if not frame.empty
         ]
-        or [pd.DataFrame(columns=[c for c in CHANGE_COLUMNS if c != "q_value"])],
+        or [pd.DataFrame(columns=_UNADJUSTED)],
         ignore_index=True,
     )
-    changes = add_q_values(changes)
+    changes = add_q_values(changes, settings.fdr_alpha)
     con.execute(
         """
         create or replace table changes (
@@ -302,6 +310,7 @@ def write_changes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
             z double,
             p_value double,
             q_value double,
+            family_size integer not null,
             significant boolean not null,
             blocked_by text,
             method text not null,

@@ -2,7 +2,8 @@
 
 Methods.md §6: Gi* (``esda.G_Local(star=True)``) on the empirical Bayes rates of
 :mod:`etl.stats.rates`, pseudo p-values from 999 conditional permutations, the
-false discovery rate controlled with ``esda.fdr`` over the areas of one map (one
+false discovery rate controlled with Benjamini–Hochberg (:mod:`etl.stats.fdr`,
+q < ``fdr_alpha``, the rule of every significant list) over the areas of one map (one
 indicator, level and period), and a hotspot reported only when it holds at both
 buurt and wijk level (the modifiable areal unit problem).
 
@@ -93,6 +94,7 @@ import shapely
 from scipy import stats
 
 from etl.settings import Settings
+from etl.stats.fdr import bh
 from etl.stats.rates import LEVELS, rate_inputs, smooth_frame
 
 #: A wijk level with fewer areas with a rate than this gets the descriptive check.
@@ -102,7 +104,7 @@ MIN_AREAS_FOR_TEST = 30
 ALL_PERIODS = "all"
 
 HOTSPOT_COLUMNS = (
-    "indicator, area_code, level, period, value, gi_z, p_sim, significant, kind, stable"
+    "indicator, area_code, level, period, value, gi_z, p_sim, q_value, significant, kind, stable"
 )
 
 
@@ -250,17 +252,6 @@ def gi_scale(values, scale: str) -> np.ndarray:
     raise ValueError(f"scale must be rank, log or rate, not {scale!r}")
 
 
-def fdr_significant(p_values, alpha: float) -> np.ndarray:
-    """Benjamini–Hochberg over the non-missing p-values (``esda.fdr``); NaN is never significant."""
-    p = np.asarray(p_values, dtype=float)
-    ok = np.isfinite(p)
-    out = np.zeros(p.shape, dtype=bool)
-    if ok.any():
-        threshold = esda.fdr(p[ok], alpha)
-        out[ok] = p[ok] <= threshold
-    return out
-
-
 def classify(gi: pd.DataFrame, values, pooled: float, alpha: float, formal: bool) -> pd.DataFrame:
     """``significant`` and ``kind`` of the areas of one map.
 
@@ -283,12 +274,13 @@ def classify(gi: pd.DataFrame, values, pooled: float, alpha: float, formal: bool
     Returns
     -------
     pandas.DataFrame
-        ``significant`` (p_sim at or below the FDR threshold of the map) and
-        ``kind`` ('hot', 'cold' or None), indexed like ``gi``.
+        ``q_value`` (Benjamini–Hochberg over the map), ``significant``
+        (q_value < ``alpha``) and ``kind`` ('hot', 'cold' or None), indexed like ``gi``.
     """
     values = np.asarray(values, dtype=float)
     z = gi["gi_z"].to_numpy()
-    significant = fdr_significant(gi["p_sim"], alpha)
+    q = bh(gi["p_sim"])
+    significant = (q < alpha).to_numpy()
     above, below = values > pooled, values < pooled
     if formal:
         hot, cold = significant & (z > 0) & above, significant & (z < 0) & below
@@ -296,7 +288,9 @@ def classify(gi: pd.DataFrame, values, pooled: float, alpha: float, formal: bool
         tested = np.isfinite(z)
         hot, cold = tested & above, tested & below
     kind = np.where(hot, "hot", np.where(cold, "cold", None))
-    return pd.DataFrame({"significant": significant, "kind": kind}, index=gi.index)
+    return pd.DataFrame(
+        {"q_value": q.to_numpy(), "significant": significant, "kind": kind}, index=gi.index
+    )
 
 
 def hotspot_inputs(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
@@ -392,7 +386,7 @@ def hotspot_map(
     Returns
     -------
     pandas.DataFrame
-        ``value, gi_z, p_sim, significant, kind`` indexed by ``weights.id_order``.
+        ``value, gi_z, p_sim, q_value, significant, kind`` indexed by ``weights.id_order``.
     """
     values = values.reindex(weights.id_order)
     gi = getis_ord(
@@ -425,7 +419,7 @@ def write_hotspots(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Build step: the ``hotspots`` table.
 
     ``hotspots(indicator, area_code, level, period, value, gi_z, p_sim,
-    significant, kind, stable)``: for every ``incident_rate_eb.<category>``,
+    q_value, significant, kind, stable)``: for every ``incident_rate_eb.<category>``,
     level (buurt, wijk) and period (each year and 'all'), one row per area of
     the level, ``value`` the smoothed rate per 1,000 (NULL without a rate).
     Needs the rows of :func:`etl.stats.rates.write_smoothed_rates`.  Significance
@@ -460,7 +454,7 @@ def write_hotspots(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         create or replace table hotspots (
             indicator text not null, area_code text not null, level text not null,
             period text not null, value double, gi_z double, p_sim double,
-            significant boolean not null, kind text check (kind in ('hot', 'cold')),
+            q_value double, significant boolean not null, kind text check (kind in ('hot', 'cold')),
             stable boolean not null, primary key (indicator, area_code, period)
         )
         """

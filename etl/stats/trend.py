@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.seasonal import STL
 
 from etl.settings import Settings
+from etl.stats.fdr import bh, family_size
 
 #: Pearson chi2 / df above which the alert model is a negative binomial.
 OVERDISPERSION = 1.5
@@ -284,15 +284,6 @@ def alert_for_last_month(
     )
 
 
-def bh(p: pd.Series) -> pd.Series:
-    """Benjamini–Hochberg q-values; NaN where p is NaN."""
-    q = pd.Series(np.nan, index=p.index)
-    ok = p[np.isfinite(p)]
-    if len(ok):
-        q[ok.index] = multipletests(ok.to_numpy(), method="fdr_bh")[1]
-    return q
-
-
 def _categories(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute("select distinct category from incidents order by 1").fetchall()
     return [r[0] for r in rows] + ["total"]
@@ -408,18 +399,21 @@ def _write_alerts(con: duckdb.DuckDBPyConnection, rows: list[dict], settings: Se
         "upper",
         "p_value",
         "q_value",
+        "family_size",
         "alert",
         "model",
     ]
-    frame = pd.DataFrame(rows, columns=[c for c in columns if c != "q_value"])
+    frame = pd.DataFrame(rows, columns=[c for c in columns if c not in ("q_value", "family_size")])
     frame["q_value"] = bh(frame["p_value"].astype(float))
+    frame["family_size"] = family_size(frame["p_value"])
     frame["alert"] = frame["alert"].astype(bool) & (frame["q_value"] < settings.fdr_alpha)
     con.execute(
         """
         create or replace table alerts (
             area_code text not null, level text not null, category text not null,
             month text not null, observed integer, expected double, lower double,
-            upper double, p_value double, q_value double, alert boolean not null,
+            upper double, p_value double, q_value double, family_size integer not null,
+            alert boolean not null,
             model text not null,
             primary key (area_code, category, month)
         )

@@ -1,0 +1,37 @@
+"""How the dashboard words significance: one rule, one wording, on every list.
+
+A change, trend or alert is "significant after correction for N comparisons":
+Benjamini–Hochberg at ``fdr_alpha`` within its family (for changes: one indicator,
+level and pair of periods over all areas), N the size of that family.  p and q
+print as '< 0.001' or with three decimals (:func:`dashboard.fmt.p_value`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from dashboard.i18n import t
+from dashboard.tables import frame_table
+
+
+def significance_words(family_sizes, lang: str) -> list[str]:
+    """'significant after correction for N comparisons' per row."""
+    return [t("significant_after", lang, n=int(n)) for n in family_sizes]
+
+
+def significance_list(frame: pd.DataFrame, table_id: str, lang: str):
+    """A list of significant rows (changes or alerts) with its wording and correction note.
+
+    ``frame`` holds ``family_size``; it becomes the column 'significance' in words.
+    """
+    shown = frame.copy()
+    if "family_size" in shown:
+        shown.insert(
+            len(shown.columns) - 1,
+            "significance",
+            significance_words(shown.pop("family_size"), lang),
+        )
+    return html.Div(
+        [frame_table(shown, table_id), html.P(t("fdr_note", lang), className="definition")]
+    )
