@@ -57,6 +57,9 @@ KEY_INDICATORS = (
     "survey_share.satisfied_police",
     "incident_rate.total",
     "incident_rate_eb.total",
+    "index_part.perceived",
+    "index_part.incidents",
+    "index_part.nuisance",
     "unease_index.overall",
     "unease_gap.perceived_minus_registered",
     "context_index.composite",
@@ -462,7 +465,13 @@ def _key_rows(
     return rows, prev_period, withheld
 
 
-_FLAGS = {"flag_indicative", "flag_suppressed", "flag_no-denominator", "flag_no-data"}
+_FLAGS = {
+    "flag_indicative",
+    "flag_suppressed",
+    "flag_no-denominator",
+    "flag_no-data",
+    "flag_incomplete",
+}
 
 
 def _changes_html(store: Store, info: dict, period: str, lang: str, role: str) -> tuple[str, int]:

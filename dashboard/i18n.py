@@ -101,9 +101,13 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "weinig angst, weinig incidenten",
         "en": "low fear, few incidents",
     },
+    "quadrant_not_distinguishable": {
+        "nl": "niet te onderscheiden van de gemeente",
+        "en": "not distinguishable from the city",
+    },
     "quadrant_title": {
-        "nl": "Beleefd tegenover geregistreerd (gemeente basisjaar = 100)",
-        "en": "Perceived against registered (city base year = 100)",
+        "nl": "Beleefd tegenover geregistreerd (mediane buurt basisjaar = 100)",
+        "en": "Perceived against registered (median buurt of the base year = 100)",
     },
     "incident_index": {"nl": "index geregistreerde incidenten", "en": "registered-incident index"},
     "perceived_index": {"nl": "index beleefde onveiligheid", "en": "perceived-unease index"},
@@ -170,6 +174,17 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "no rate: too few inhabitants",
     },
     "flag_no-data": {"nl": "geen gegevens", "en": "no data"},
+    "flag_incomplete_parts": {
+        "nl": "onvolledig: ontbreekt {parts}",
+        "en": "incomplete: missing {parts}",
+    },
+    "part_perceived": {"nl": "beleefde onveiligheid", "en": "perceived unease"},
+    "part_incidents": {"nl": "geregistreerde incidenten", "en": "registered incidents"},
+    "part_nuisance": {"nl": "overlast", "en": "nuisance"},
+    "flag_incomplete": {
+        "nl": "onvolledig: niet alle delen aanwezig",
+        "en": "incomplete: not all parts present",
+    },
     "missing_note": {
         "nl": "Grijs: {n} gebieden ({level}) zonder cijfer",
         "en": "Grey: {n} areas ({level}) without a figure",

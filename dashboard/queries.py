@@ -501,6 +501,19 @@ def latest_values(
     )
 
 
+def index_parts_missing(store: Store, area_code: str) -> dict[str, list[str]]:
+    """Per period, the parts of the unease index an area lacks (empty list: complete)."""
+    if not has_table(store, "unease_index_parts"):
+        return {}
+    frame = store.frame(
+        "select period, parts_missing from unease_index_parts where area_code = ?", [area_code]
+    )
+    return {
+        str(p): [m for m in str(missing or "").split(",") if m]
+        for p, missing in zip(frame["period"], frame["parts_missing"])
+    }
+
+
 def similar_areas(store: Store, area_code: str, k: int = 5) -> pd.DataFrame:
     """The k areas of the same level closest in context index (latest year)."""
     return store.frame(

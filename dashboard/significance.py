@@ -1,4 +1,4 @@
-"""How the dashboard words significance: one rule, one wording, on every list.
+"""How the dashboard words significance and completeness: one rule, one wording, everywhere.
 
 A change, trend or alert is "significant after correction for N comparisons":
 Benjamini–Hochberg at ``fdr_alpha`` within its family (for changes: one indicator,
@@ -13,6 +13,14 @@ from dash import html
 
 from dashboard.i18n import t
 from dashboard.tables import frame_table
+
+
+def flag_words(flag: str, missing_parts: list[str] | None, lang: str) -> str:
+    """A flag in words; 'incomplete' names the missing parts of the unease index."""
+    if flag == "incomplete" and missing_parts:
+        parts = ", ".join(t(f"part_{p}", lang) for p in missing_parts)
+        return t("flag_incomplete_parts", lang, parts=parts)
+    return t(f"flag_{flag}", lang)
 
 
 def significance_words(family_sizes, lang: str) -> list[str]:

@@ -105,6 +105,24 @@ def test_sources_carry_their_attribution(amsterdam):
     assert rows["wijken"] == "Kadaster / CBS | CC BY 4.0"
 
 
+def test_amsterdam_has_an_incident_index_and_nothing_called_an_unease_index(amsterdam):
+    """No survey for Amsterdam: the incident part alone is an incident index (methods §5)."""
+    called_unease = amsterdam.execute(
+        """
+        select indicator from indicator_meta
+        where lower(name_en) like '%unease index%' or lower(name_nl) like '%onbehagenindex%'
+            or indicator like 'unease_index.%'
+        """
+    ).fetchall()
+    assert called_unease == []
+    name = amsterdam.execute(
+        "select name_en from indicator_meta where indicator = 'index_part.incidents'"
+    ).fetchone()[0]
+    assert "incident index" in name
+    missing = amsterdam.execute("select distinct parts_missing from unease_index_parts").fetchall()
+    assert missing == [("nuisance,perceived",)]
+
+
 def test_another_municipality_needs_only_a_config(tmp_path, monkeypatch):
     """Rotterdam with examples/rotterdam.toml: its boundaries as `unease fetch` writes them
     (here a grid of the real Rotterdam buurt codes, as no boundary file is at hand offline),

@@ -11,7 +11,7 @@ from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown
 from dashboard.i18n import t
 from dashboard.pages import notes_panel
-from dashboard.significance import significance_list
+from dashboard.significance import flag_words, significance_list
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import frame_table
@@ -25,6 +25,9 @@ KEY_INDICATORS = (
     "survey_scale.cohesion",
     "incident_rate.total",
     "incident_rate_eb.total",
+    "index_part.perceived",
+    "index_part.incidents",
+    "index_part.nuisance",
     "unease_index.overall",
     "unease_gap.perceived_minus_registered",
     "context_index.composite",
@@ -64,6 +67,7 @@ def body(store: Store, area_code: str, lang: str) -> list:
     present = [i for i in KEY_INDICATORS if i in meta]
     key = queries.latest_values(store, area_code, present)
     similar = queries.similar_areas(store, area_code)
+    missing_parts = queries.index_parts_missing(store, area_code)
     rows = []
     for rec in key.to_dict("records"):
         entry = meta[rec["indicator"]]
@@ -77,7 +81,7 @@ def body(store: Store, area_code: str, lang: str) -> list:
                 "interval": f"{_num(rec['ci_low'])} – {_num(rec['ci_high'])}"
                 if pd.notna(rec["ci_low"])
                 else "–",
-                "status": t(f"flag_{rec['flag']}", lang),
+                "status": flag_words(rec["flag"], missing_parts.get(str(rec["period"])), lang),
                 "city": _num(rec["city_value"]),
                 "similar": _num(sim),
                 "comparison": t(f"class_{CLASSES[cls]}", lang),

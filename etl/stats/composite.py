@@ -6,12 +6,31 @@ means more disadvantage, averaged with equal weights; the first principal
 component of the same z-scores is reported as a check.  A benchmark, never a
 label for an area.
 
-Unease index (methods §5): each part indexed to the city's value in the part's
-base year (= 100), oriented so that higher means more unease; the overall index
-is the mean of the parts present, and which parts are missing is stored.  The
-gap is the perceived-unease index minus the registered-incident index, with an
-interval from the parts' standard errors (treated as independent), and a
-quadrant: high/low fear (perceived index above/below 100) x high/low incidents.
+Unease index (methods §5), kept as its parts side by side:
+
+- each part (perceived unsafety, registered incidents, nuisance) is indexed to
+  the **median of the city's buurten** in the part's base year (= 100), oriented so
+  that higher means more unease.  The median, not the city value: a centre with
+  many incidents and few residents drags the city rate far above the typical
+  buurt (Demostad: city 101 per 1,000, median buurt 55), and every buurt would
+  then read as having "more fear than the figures suggest".  The base year is
+  the first period with values *within the series* of the period: a declared
+  series break starts a new base, so no index compares across a break.
+  Ids ``index_part.<part>``; the incident part alone is the *incident index*.
+- the overall index ``unease_index.overall`` is the unweighted mean of the parts
+  only where **all** parts are present; elsewhere it has no value, the flag
+  ``incomplete`` and ``unease_index_parts`` names the missing parts.  When a part
+  is absent from the whole build (no survey, as for Amsterdam) there is no overall
+  index at all: a figure made of incidents alone is an incident index, never an
+  unease index.
+- n and flag of every composite come from its parts: the flag of the weakest part
+  (:data:`FLAG_ORDER`) and the n of the part with the smallest n.
+
+The gap is the perceived index minus the incident index, with an interval from
+the parts' standard errors (treated as independent), and a quadrant (high/low
+fear x high/low incidents) only where each part's interval excludes the city
+value of that part (the median of the areas of the same level and period, a
+robust city value); otherwise the quadrant is ``not_distinguishable``.
 """
 
 from __future__ import annotations
@@ -23,7 +42,12 @@ from scipy import stats
 
 from etl.registry import context_orientation
 from etl.settings import Settings
+from etl.stats.change import period_key
 
+#: The family of the index parts ('index_part.perceived', ...).
+PART_FAMILY = "index_part"
+#: Flags from most to least confident: a composite takes the last of its parts'.
+FLAG_ORDER = ("ok", "indicative", "synthetic", "incomplete", "suppressed", "no-denominator")
 #: The parts of the unease index: part name -> indicator.
 UNEASE_PARTS = {
     "perceived": "survey_share.unsafe_own_buurt",
@@ -84,12 +108,37 @@ def index_to_base(values: pd.DataFrame, base_value: float) -> pd.DataFrame:
     return out
 
 
-def quadrant(perceived: float, incidents: float) -> str | None:
-    if pd.isna(perceived) or pd.isna(incidents):
+def side(low: float, high: float, reference: float) -> str | None:
+    """'high' when the interval lies above ``reference``, 'low' below it, else None."""
+    if pd.isna(low) or pd.isna(high) or pd.isna(reference):
         return None
-    fear = "high_fear" if perceived > 100 else "low_fear"
-    crime = "high_incidents" if incidents > 100 else "low_incidents"
-    return f"{fear}_{crime}"
+    if low > reference:
+        return "high"
+    if high < reference:
+        return "low"
+    return None
+
+
+def quadrant(
+    perceived_low: float,
+    perceived_high: float,
+    perceived_reference: float,
+    incidents_low: float,
+    incidents_high: float,
+    incidents_reference: float,
+) -> str | None:
+    """High/low fear x high/low incidents where both intervals exclude their city value.
+
+    None when a part has no interval; ``not_distinguishable`` when an interval
+    contains its city value.
+    """
+    if any(pd.isna(v) for v in (perceived_low, perceived_high, incidents_low, incidents_high)):
+        return None
+    fear = side(perceived_low, perceived_high, perceived_reference)
+    crime = side(incidents_low, incidents_high, incidents_reference)
+    if fear is None or crime is None:
+        return "not_distinguishable"
+    return f"{fear}_fear_{crime}_incidents"
 
 
 def write_context_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -151,9 +200,9 @@ def write_context_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
 
 
 def write_unease_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """Index parts, the overall index, the gap and quadrants.
+    """Index parts, the overall index, the gap and quadrants (see the module docstring).
 
-    Writes indicator_values rows 'unease_index.<part>', 'unease_index.overall' and
+    Writes indicator_values rows 'index_part.<part>', 'unease_index.overall' and
     'unease_gap.perceived_minus_registered', and the tables unease_index_parts and
     perception_gap.
     """
@@ -163,19 +212,25 @@ def write_unease_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
         select indicator, area_code, level, period, value, ci_low, ci_high, se, n, flag
         from indicator_values
         where indicator in ({",".join("?" * len(UNEASE_PARTS))})
+            and coalesce(method, 'direct') = 'direct'
         """,
         list(UNEASE_PARTS.values()),
     ).df()
-    city = con.execute("select code from areas where level = 'gemeente' order by code").df()
+    breaks = [r[0] for r in con.execute("select period from series_breaks").fetchall()]
     parts = []
     for part, indicator in UNEASE_PARTS.items():
         rows = values[values["indicator"] == indicator]
-        at_city = rows[rows["area_code"].isin(city["code"]) & rows["value"].notna()]
-        if at_city.empty:
+        bases = median_bases(rows, breaks)
+        if not bases:
             continue
-        base = at_city.sort_values("period").iloc[0]["value"]
-        indexed = index_to_base(rows, base).assign(indicator=f"unease_index.{part}", part=part)
-        parts.append(indexed)
+        rows = rows[rows["period"].isin(bases)]
+        indexed = pd.concat(
+            [
+                index_to_base(group, bases[period])
+                for period, group in rows.groupby("period", sort=False)
+            ]
+        )
+        parts.append(indexed.assign(indicator=f"{PART_FAMILY}.{part}", part=part))
     con.execute(
         "create or replace table unease_index_parts (area_code text, level text, period text, "
         "parts_present text, parts_missing text)"
@@ -183,92 +238,153 @@ def write_unease_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
     con.execute(
         "create or replace table perception_gap (area_code text, level text, period text, "
         "perceived_index double, incident_index double, gap double, ci_low double, "
-        "ci_high double, quadrant text)"
+        "ci_high double, perceived_reference double, incident_reference double, "
+        "quadrant text, n double, flag text)"
     )
     if not parts:
         return
     indexed = pd.concat(parts, ignore_index=True)
-    shown = indexed[indexed["value"].notna()]
-    overall = (
-        shown.groupby(["area_code", "level", "period"])
-        .agg(
-            value=("value", "mean"),
-            se=("se", lambda s: np.sqrt((s**2).sum()) / len(s)),
-            n=("value", "size"),
-            worst=("flag", lambda f: "indicative" if (f != "ok").any() else "ok"),
-            present=("part", lambda p: ",".join(sorted(p))),
-        )
-        .reset_index()
-    )
-    names = sorted(UNEASE_PARTS)
-    overall["missing"] = [
-        ",".join(p for p in names if p not in present.split(",")) for present in overall["present"]
-    ]
-    overall_rows = overall.assign(
-        indicator="unease_index.overall",
-        ci_low=overall["value"] - z * overall["se"],
-        ci_high=overall["value"] + z * overall["se"],
-        flag=np.where(overall["missing"] != "", "indicative", overall["worst"]),
-        source="composite",
-    )
     _insert_values(con, indexed.assign(source="composite"))
-    _insert_values(con, overall_rows)
+    shown = indexed[indexed["value"].notna()]
+    overall = overall_index(shown, z)
     con.register("parts_rows", overall[["area_code", "level", "period", "present", "missing"]])
     con.execute("insert into unease_index_parts select * from parts_rows")
     con.unregister("parts_rows")
-
-    wide = shown.pivot_table(
-        index=["area_code", "level", "period"], columns="part", values=["value", "se"]
-    )
-    if ("value", "perceived") not in wide or ("value", "incidents") not in wide:
+    if set(shown["part"]) == set(UNEASE_PARTS):
+        _insert_values(con, overall.assign(indicator="unease_index.overall", source="composite"))
+    gap = perception_gap(shown, z)
+    if gap.empty:
         return
-    # pivot_table drops a column that is missing everywhere (no interval of that part)
-    se = {p: wide[("se", p)] if ("se", p) in wide else np.nan for p in ("perceived", "incidents")}
-    gap = (
-        pd.DataFrame(
-            {
-                "perceived_index": wide[("value", "perceived")],
-                "incident_index": wide[("value", "incidents")],
-                "gap": wide[("value", "perceived")] - wide[("value", "incidents")],
-                "se": np.sqrt(se["perceived"] ** 2 + se["incidents"] ** 2),
-            }
-        )
-        .dropna(subset=["gap"])
-        .reset_index()
-    )
-    gap["ci_low"] = gap["gap"] - z * gap["se"]
-    gap["ci_high"] = gap["gap"] + z * gap["se"]
-    gap["quadrant"] = [
-        quadrant(p, i) for p, i in zip(gap["perceived_index"], gap["incident_index"])
-    ]
-    con.register(
-        "gap_rows",
-        gap[
-            [
-                "area_code",
-                "level",
-                "period",
-                "perceived_index",
-                "incident_index",
-                "gap",
-                "ci_low",
-                "ci_high",
-                "quadrant",
-            ]
-        ],
-    )
+    con.register("gap_rows", gap[GAP_COLUMNS])
     con.execute("insert into perception_gap select * from gap_rows")
     con.unregister("gap_rows")
     _insert_values(
         con,
         gap.assign(
-            indicator="unease_gap.perceived_minus_registered",
-            value=gap["gap"],
-            n=2,
-            flag="ok",
-            source="composite",
+            indicator="unease_gap.perceived_minus_registered", value=gap["gap"], source="composite"
         ),
     )
+
+
+def weakest_flag(flags) -> str:
+    """The least confident of the flags (:data:`FLAG_ORDER`; an unknown flag is weakest)."""
+    rank = {f: i for i, f in enumerate(FLAG_ORDER)}
+    return max(flags, key=lambda f: rank.get(f, len(FLAG_ORDER)))
+
+
+def series_base_periods(periods, breaks) -> dict[str, str]:
+    """The base period of each period: the first period of its series.
+
+    A series runs from one declared break (inclusive) to the next; periods before
+    the first break form the first series.
+    """
+    ordered = sorted(set(map(str, periods)), key=period_key)
+    out, base, segment = {}, None, None
+    for period in ordered:
+        seg = sum(period_key(b) <= period_key(period) for b in map(str, breaks))
+        if seg != segment:
+            base, segment = period, seg
+        out[period] = base
+    return out
+
+
+def median_bases(rows: pd.DataFrame, breaks) -> dict[str, float]:
+    """Base value per period: the median of the finest level's areas in the series' base period.
+
+    Only areas with a shown value count; a period whose base has no such values
+    gets no base (and no index).
+    """
+    shown = rows[rows["value"].notna()]
+    if shown.empty:
+        return {}
+    finest = next(
+        lv for lv in ("buurt", "wijk", "stadsdeel", "gemeente") if lv in set(shown["level"])
+    )
+    medians = shown[shown["level"] == finest].groupby("period")["value"].median()
+    base_of = series_base_periods(medians.index, breaks)
+    return {
+        period: float(medians[base])
+        for period, base in base_of.items()
+        if np.isfinite(medians[base]) and medians[base] > 0
+    }
+
+
+def overall_index(shown: pd.DataFrame, z: float) -> pd.DataFrame:
+    """Per area and period: parts present and missing; the mean only where all are present.
+
+    n is the smallest n of the parts, the flag the weakest part's flag, or
+    ``incomplete`` (and no value) when a part is missing.
+    """
+    names = sorted(UNEASE_PARTS)
+    out = (
+        shown.groupby(["area_code", "level", "period"])
+        .agg(
+            mean=("value", "mean"),
+            se=("se", lambda s: np.sqrt((s**2).sum(min_count=1)) / len(s)),
+            n=("n", "min"),
+            flag=("flag", weakest_flag),
+            present=("part", lambda p: ",".join(sorted(p))),
+        )
+        .reset_index()
+    )
+    out["missing"] = [
+        ",".join(p for p in names if p not in present.split(",")) for present in out["present"]
+    ]
+    complete = out["missing"] == ""
+    out["value"] = out["mean"].where(complete)
+    out["se"] = out["se"].where(complete)
+    out["n"] = out["n"].where(complete)
+    out["flag"] = out["flag"].where(complete, "incomplete")
+    out["ci_low"] = out["value"] - z * out["se"]
+    out["ci_high"] = out["value"] + z * out["se"]
+    return out
+
+
+#: Columns of the perception_gap table, in order.
+GAP_COLUMNS = (
+    "area_code level period perceived_index incident_index gap ci_low ci_high "
+    "perceived_reference incident_reference quadrant n flag"
+).split()
+
+
+def perception_gap(shown: pd.DataFrame, z: float) -> pd.DataFrame:
+    """The gap perceived − incidents with its interval, n, flag and quadrant per area."""
+    both = shown[shown["part"].isin(["perceived", "incidents"])]
+    keys = ["area_code", "level", "period"]
+    reference = both.groupby(["level", "period", "part"])["value"].median()
+    perceived = both[both["part"] == "perceived"].set_index(keys)
+    incidents = both[both["part"] == "incidents"].set_index(keys)
+    common = perceived.index.intersection(incidents.index)
+    if common.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    p, i = perceived.loc[common], incidents.loc[common]
+    gap = pd.DataFrame(index=common)
+    gap["perceived_index"], gap["incident_index"] = p["value"], i["value"]
+    gap["gap"] = p["value"] - i["value"]
+    se = np.sqrt(p["se"] ** 2 + i["se"] ** 2)
+    gap["ci_low"], gap["ci_high"] = gap["gap"] - z * se, gap["gap"] + z * se
+    levels = common.get_level_values("level")
+    periods = common.get_level_values("period")
+    gap["perceived_reference"] = reference.reindex(
+        list(zip(levels, periods, ["perceived"] * len(common)))
+    ).to_numpy()
+    gap["incident_reference"] = reference.reindex(
+        list(zip(levels, periods, ["incidents"] * len(common)))
+    ).to_numpy()
+    gap["quadrant"] = [
+        quadrant(pl, ph, pr, il, ih, ir)
+        for pl, ph, pr, il, ih, ir in zip(
+            p["ci_low"],
+            p["ci_high"],
+            gap["perceived_reference"],
+            i["ci_low"],
+            i["ci_high"],
+            gap["incident_reference"],
+        )
+    ]
+    gap["n"] = np.fmin(p["n"].to_numpy(dtype=float), i["n"].to_numpy(dtype=float))
+    gap["flag"] = [weakest_flag([a, b]) for a, b in zip(p["flag"], i["flag"])]
+    return gap.reset_index()[GAP_COLUMNS]
 
 
 def _insert_values(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:

@@ -1,5 +1,5 @@
 -- The indicator mart: one row per indicator x area x period, always with its
--- interval, its n and a flag (ok / indicative / suppressed / no-denominator).
+-- interval, its n and a flag (ok / indicative / suppressed / no-denominator / incomplete).
 -- se is the standard error on the value's own scale (for significance tests);
 -- n is the unweighted number of respondents, or the count of incidents.
 -- method says how a value was estimated: 'direct' (from the area's own data; every
@@ -18,7 +18,7 @@ create table indicator_values (
     se double,
     n double,
     flag text not null
-        check (flag in ('ok', 'indicative', 'suppressed', 'no-denominator', 'synthetic')),
+        check (flag in ('ok', 'indicative', 'suppressed', 'no-denominator', 'synthetic', 'incomplete')),
     source text not null,
     -- how a value from another boundary vintage was mapped to these areas:
     -- overlay, table or name (null: native to the loaded boundaries)
