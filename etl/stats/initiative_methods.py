@@ -104,6 +104,15 @@ def share_from_sums(sw, swy, sw2) -> tuple[np.ndarray, np.ndarray]:
     return 100.0 * p, 100.0 * np.sqrt(p * (1 - p) / n_eff)
 
 
+def survey_sums(survey: pd.DataFrame, item: str) -> pd.DataFrame:
+    """Sums of w, w*y, w^2 and n of a 0/1 item per area and wave (answers only)."""
+    s = survey.dropna(subset=[item])
+    s = s.assign(swy=s["weight"] * s[item], sw2=s["weight"] ** 2)
+    return s.groupby(["area_code", "period"]).agg(
+        sw=("weight", "sum"), swy=("swy", "sum"), sw2=("sw2", "sum"), n=("weight", "size")
+    )
+
+
 def weighted_share(y, w) -> tuple[float, float, int]:
     """Weighted share (%) of ``y == 1``, its SE (:func:`share_from_sums`) and the n.
 
