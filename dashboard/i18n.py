@@ -78,6 +78,33 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Totalen tegenover de som van de gebieden",
         "en": "Totals against the sum of the areas",
     },
+    "skips_title": {
+        "nl": "Overgeslagen analyses",
+        "en": "Skipped analyses",
+    },
+    "skips_note": {
+        "nl": "Delen van de analyse die de gegevens niet toelieten, met de reden.",
+        "en": "Parts of the analysis that the data did not allow, with the reason.",
+    },
+    "skips_none": {
+        "nl": "Geen: elke analyse is uitgevoerd.",
+        "en": "None: every analysis ran.",
+    },
+    "hierarchy_title": {
+        "nl": "Indeling getoetst aan de geometrie",
+        "en": "Hierarchy checked against geometry",
+    },
+    "hierarchy_note": {
+        "nl": "Gebieden waarvan de opgegeven bovenliggende code niet bestaat of niet past bij "
+        "de ligging (minder dan de helft van het gebied erin): ze vallen onder het gebied "
+        "waarmee ze het meest overlappen.",
+        "en": "Areas whose coded parent does not exist or does not fit their location (less "
+        "than half of the area inside it): they go to the area they overlap most.",
+    },
+    "hierarchy_none": {
+        "nl": "Geen afwijkingen: elke opgegeven indeling klopt met de geometrie.",
+        "en": "No mismatches: every coded parent agrees with the geometry.",
+    },
     "type_surveillance": {"nl": "burgertoezicht", "en": "citizen surveillance"},
     "type_investigation": {"nl": "opsporing", "en": "investigation"},
     "type_public_space": {"nl": "zorg voor de openbare ruimte", "en": "care for public space"},

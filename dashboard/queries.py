@@ -687,6 +687,8 @@ DATA_TABLES = (
     "indicator_meta",
     "build_settings",
     "count_reconciliation",
+    "analysis_skips",
+    "area_parent_checks",
     "initiative_effects",
     "initiative_displacement",
     "initiative_reach",

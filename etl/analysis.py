@@ -2,7 +2,10 @@
 
 Runs after ``sql/marts`` and before the data checks.  Each step reads tables
 of the build's connection and writes its own tables (or rows of
-``indicator_values``); steps run in the order listed.
+``indicator_values``); steps run in the order listed.  A step records the parts
+its input does not allow in ``analysis_skips`` (:mod:`etl.stats.skips`); a
+failure its guards did not foresee stops the build with an :class:`AnalysisError`
+naming the step and the sources it read, never a bare traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +18,22 @@ import duckdb
 from etl.settings import Settings
 
 Step = Callable[[duckdb.DuckDBPyConnection, Settings], None]
+
+#: The kinds of source each step reads, named when a step fails.
+STEP_INPUTS = {
+    "smoothed rates and funnel": ("incidents", "incident_counts", "context", "boundaries"),
+    "hotspots": ("incidents", "incident_counts", "boundaries"),
+    "changes": ("survey_responses", "incidents", "incident_counts"),
+    "trends and alerts": ("incidents",),
+    "context index": ("context",),
+    "unease index": ("survey_responses", "incidents", "incident_counts"),
+    "initiatives": ("initiatives", "incidents", "survey_responses", "context"),
+    "indicator registry": ("indicator_table",),
+}
+
+
+class AnalysisError(RuntimeError):
+    """A step failed on input its guards did not foresee; names the step and its sources."""
 
 
 def steps() -> list[tuple[str, Step]]:
@@ -47,6 +66,18 @@ def run_analyses(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[tup
         try:
             step(con, settings)
         except Exception as exc:
-            raise RuntimeError(f"analysis step {name!r} failed: {exc}") from exc
+            raise AnalysisError(
+                f"analysis step {name!r} failed on {_inputs(con, name)}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
         timings.append((name, time.perf_counter() - started))
     return timings
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, step: str) -> str:
+    """The sources a step reads, as 'name (path)', for an error message."""
+    kinds = list(STEP_INPUTS.get(step, ()))
+    rows = con.execute(
+        "select source, path from sources where list_contains(?, kind) order by source", [kinds]
+    ).fetchall()
+    return ", ".join(f"source '{n}' ({p})" for n, p in rows) or "the loaded areas"

@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 
 from etl import sqlfiles
-from etl.analysis import run_analyses
+from etl.analysis import AnalysisError, run_analyses
 from etl.build_lock import build_lock
 from etl.config import Config, Source, load_config
 from etl.db import connect
@@ -215,7 +215,10 @@ def _build_into(
         started = time.perf_counter()
         sqlfiles.run_layer(con, layer)
         timings.append((f"sql {layer}", time.perf_counter() - started))
-    timings += run_analyses(con, settings)
+    try:
+        timings += run_analyses(con, settings)
+    except AnalysisError as exc:
+        raise BuildError(str(exc)) from exc
     violations = sqlfiles.run_checks(con)
     if violations:
         listed = "; ".join(f"{c}: {d}" for _, c, d in violations[:10])
@@ -324,6 +327,7 @@ def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> Ar
     con.register("area_rows", frame)
     con.execute("insert into load_areas select * from area_rows")
     con.unregister("area_rows")
+    _insert(con, "area_parent_checks", areas.attrs["parent_checks"])
     levels = set(areas["level"])
     finest = next(lv for lv in LEVEL_ORDER if lv in levels)
     fine = areas[areas["level"] == finest]
@@ -426,6 +430,8 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
         good = pd.concat([good[~old[good.index]], moved], ignore_index=True)
         notes.append(f"{int(old.sum())} rows of an older vintage mapped by overlay")
     _insert_rows(con, source, good)
+    if source.kind == "incidents":
+        _insert_point_levels(con, good, index)
     if source.kind == "indicator_table":
         _declare_indicators(con, source, sorted(good["indicator"].dropna().unique()))
     result = SourceResult(
@@ -481,6 +487,22 @@ def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaI
     typed.loc[located.index, "area_code"] = located.where(
         located.notna(), typed.loc[located.index, "area_code"]
     )
+
+
+def _insert_point_levels(con, good: pd.DataFrame, index: AreaIndex) -> None:
+    """Point incidents placed in the polygons of every level between the finest and the gemeente."""
+    points = good[good["x_rd"].notna()] if "x_rd" in good else good.iloc[:0]
+    if points.empty:
+        return
+    x, y = points["x_rd"].to_numpy(), points["y_rd"].to_numpy()
+    for level, (codes, geoms) in index.by_level.items():
+        if level in (index.finest_level, "gemeente"):
+            continue
+        found = assign_areas(x, y, geoms, codes)
+        placed = pd.DataFrame(
+            {"incident_id": points["incident_id"].to_numpy(), "level": level, "area_code": found}
+        ).dropna(subset=["area_code"])
+        _insert(con, "load_incident_levels", placed)
 
 
 def _record_mapping(con, source: Source, raw: pd.Series, mapped: pd.Series, how: pd.Series):

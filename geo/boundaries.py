@@ -119,6 +119,9 @@ def assemble_areas(
     if len(dupes):
         raise BoundaryError(f"area codes occur twice: {', '.join(sorted(dupes)[:10])}")
     _fill_parents(areas, skip={lv for lv, o in options.items() if "parent_level" in o})
+    checks = [
+        check_parents(areas, "buurt", "wijk", trust_code="geometry_from" in options.get("wijk", {}))
+    ]
     dropped = {}
     for level, opts in options.items():
         if "geometry_from" in opts:
@@ -141,17 +144,139 @@ def assemble_areas(
     if len(top_code) == 1:
         areas.loc[orphan & (areas["level"] == "stadsdeel"), "parent_code"] = top_code.iloc[0]
     areas.loc[areas["level"] == "gemeente", "parent_code"] = None
-    known = set(areas["code"])
-    orphans = areas[(areas["level"] != "gemeente") & ~areas["parent_code"].isin(known)]
-    if len(orphans):
-        sample = ", ".join(
-            f"{c} (parent {p})" for c, p in zip(orphans.code[:5], orphans.parent_code[:5])
-        )
-        raise BoundaryError(f"{len(orphans)} areas have a parent that is not loaded: {sample}")
+    checks.append(_adopt_orphans(areas, top_code))
     areas["gemeente_code"] = _gemeente_of(areas)
     result = gpd.GeoDataFrame(areas, geometry="geometry", crs=RD)
     result.attrs["dropped"] = dropped
+    result.attrs["parent_checks"] = pd.concat(checks, ignore_index=True)
     return result
+
+
+#: Columns of the table ``area_parent_checks``: areas whose coded parent was replaced.
+PARENT_CHECK_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "coded_parent",
+    "parent_code",
+    "share_in_coded",
+    "share_in_parent",
+    "reason",
+)
+#: A child lying less than this share of its area inside its coded parent takes the
+#: parent it overlaps most.
+MIN_SHARE_IN_PARENT = 0.5
+
+
+def check_parents(
+    areas: pd.DataFrame, level: str, parent_level: str, trust_code: bool = False
+) -> pd.DataFrame:
+    """Coded parents of one level checked against the geometry of the parent level (in place).
+
+    A child whose coded parent is not loaded, or that lies less than
+    ``MIN_SHARE_IN_PARENT`` of its area inside it (codes of another vintage, or a
+    code CBS reused for another place), takes the parent with the largest overlap:
+    for a land area the land parents first (a beach is not part of the sea).
+    ``trust_code``: the parent level's shapes are made from the coded children
+    (``geometry_from``), so only parents that are not loaded are replaced.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replaced parent, with ``PARENT_CHECK_COLUMNS``.
+    """
+    parents = areas[areas["level"] == parent_level]
+    rows = areas.index[areas["level"] == level]
+    if parents.empty or rows.empty:
+        return pd.DataFrame(columns=list(PARENT_CHECK_COLUMNS))
+    shares = _overlap_shares(areas.loc[rows], parents)
+    known = set(parents["code"])
+    found = []
+    for i in rows:
+        coded = areas.at[i, "parent_code"]
+        share = shares[i]
+        in_coded = share.get(coded, 0.0)
+        if coded in known and (trust_code or in_coded >= MIN_SHARE_IN_PARENT):
+            continue
+        best = _largest_land_overlap(share, parents, land=not bool(areas.at[i, "is_water"]))
+        if best == coded:
+            continue
+        if coded not in known:
+            reason = f"coded parent {coded} is not a loaded {parent_level}"
+        else:
+            reason = f"{in_coded:.0%} of the area lies inside its coded parent"
+        if best is None:
+            reason += f"; no {parent_level} overlaps it"
+        found.append(
+            (
+                areas.at[i, "code"],
+                areas.at[i, "name"],
+                level,
+                coded,
+                best,
+                in_coded,
+                share.get(best, np.nan),
+                reason,
+            )
+        )
+        areas.at[i, "parent_code"] = best
+    return pd.DataFrame(found, columns=list(PARENT_CHECK_COLUMNS))
+
+
+def _overlap_shares(children: pd.DataFrame, parents: pd.DataFrame) -> dict:
+    """Per child index: {parent code: share of the child's area inside that parent}."""
+    geoms = np.asarray(children["geometry"].values, dtype=object)
+    tree = shapely.STRtree(parents["geometry"].values)
+    child_idx, parent_idx = tree.query(geoms, predicate="intersects")
+    overlap = shapely.area(
+        shapely.intersection(geoms[child_idx], parents["geometry"].values[parent_idx])
+    )
+    area = shapely.area(geoms)
+    shares = {i: {} for i in children.index}
+    codes = parents["code"].to_numpy()
+    for c, p, a in zip(child_idx, parent_idx, overlap):
+        if area[c] > 0 and a > 0:
+            shares[children.index[c]][codes[p]] = a / area[c]
+    return shares
+
+
+def _largest_land_overlap(share: dict, parents: pd.DataFrame, land: bool) -> str | None:
+    """The parent code with the largest share; for a land child, land parents first."""
+    if not share:
+        return None
+    water = set(parents.loc[parents["is_water"].astype(bool), "code"])
+    candidates = {c: v for c, v in share.items() if c not in water and v > 0} if land else {}
+    candidates = candidates or share
+    return max(sorted(candidates), key=candidates.get)
+
+
+def _adopt_orphans(areas: pd.DataFrame, top_code: pd.Series) -> pd.DataFrame:
+    """Areas whose parent is still not loaded go directly under the gemeente (recorded)."""
+    known = set(areas["code"])
+    orphan = (areas["level"] != "gemeente") & ~areas["parent_code"].isin(known)
+    if not orphan.any() or len(top_code) != 1:
+        if orphan.any():
+            sample = ", ".join(areas.loc[orphan, "code"][:5])
+            raise BoundaryError(f"{int(orphan.sum())} areas have no parent: {sample}")
+        return pd.DataFrame(columns=list(PARENT_CHECK_COLUMNS))
+    rows = areas[orphan]
+    found = pd.DataFrame(
+        {
+            "code": rows["code"],
+            "name": rows["name"],
+            "level": rows["level"],
+            "coded_parent": rows["parent_code"],
+            "parent_code": top_code.iloc[0],
+            "share_in_coded": np.nan,
+            "share_in_parent": np.nan,
+            "reason": [
+                f"parent {p} is not loaded and no area above overlaps it: placed under the gemeente"
+                for p in rows["parent_code"]
+            ],
+        }
+    )
+    areas.loc[orphan, "parent_code"] = top_code.iloc[0]
+    return found
 
 
 def _fill_parents(areas: pd.DataFrame, skip: set[str]) -> None:
@@ -190,13 +315,14 @@ def _parents_by_overlap(areas: pd.DataFrame, level: str, parent_level: str) -> N
     tree = shapely.STRtree(parents["geometry"].values)
     rows = areas.index[areas["level"] == level]
     chosen = []
-    for geom in areas.loc[rows, "geometry"]:
+    for geom, is_water in zip(areas.loc[rows, "geometry"], areas.loc[rows, "is_water"]):
         candidates = tree.query(geom, predicate="intersects")
         if len(candidates) == 0:
             chosen.append(None)
             continue
         overlap = shapely.area(shapely.intersection(parents["geometry"].values[candidates], geom))
-        chosen.append(parents["code"].values[candidates[int(np.argmax(overlap))]])
+        share = dict(zip(parents["code"].values[candidates], overlap))
+        chosen.append(_largest_land_overlap(share, parents, land=not is_water))
     areas.loc[rows, "parent_code"] = chosen
 
 

@@ -1,4 +1,5 @@
-"""The Data page: sources, rows loaded and rejected, definitions, settings, downloads."""
+"""The Data page: sources, rows loaded and rejected, hierarchy checks, skipped analyses,
+definitions, settings, downloads."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ def layout(store: Store, state: ViewState) -> html.Div:
     quarantine = queries.quarantine_summary(store)
     settings = queries.table_rows(store, "build_settings")
     reconciliation = queries.table_rows(store, "count_reconciliation")
+    skips = queries.table_rows(store, "analysis_skips")
+    parents = queries.table_rows(store, "area_parent_checks")
     return html.Div(
         [
             html.H2(t("sources_title", lang)),
@@ -54,6 +57,8 @@ def layout(store: Store, state: ViewState) -> html.Div:
             frame_table(reconciliation, "reconciliation-table")
             if len(reconciliation)
             else html.P("–"),
+            *_checked_table(parents, "hierarchy", "area-parent-table", lang),
+            *_checked_table(skips, "skips", "skips-table", lang),
             html.H2(t("definitions_title", lang)),
             frame_table(definitions, "definitions-table"),
             html.H2(t("settings_title", lang)),
@@ -61,6 +66,15 @@ def layout(store: Store, state: ViewState) -> html.Div:
             html.P(t("downloads_note", lang), className="definition"),
         ]
     )
+
+
+def _checked_table(frame, key: str, table_id: str, lang: str) -> list:
+    """Title, note and the rows of a check of the build, or a line saying there are none."""
+    return [
+        html.H2(t(f"{key}_title", lang)),
+        html.P(t(f"{key}_note", lang), className="definition"),
+        frame_table(frame, table_id) if len(frame) else html.P(t(f"{key}_none", lang)),
+    ]
 
 
 def register_callbacks(app: Dash, store: Store) -> None:

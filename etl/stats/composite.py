@@ -43,6 +43,7 @@ from scipy import stats
 from etl.registry import context_orientation
 from etl.settings import Settings
 from etl.stats.change import period_key
+from etl.stats.skips import record_skip
 
 #: The family of the index parts ('index_part.perceived', ...).
 PART_FAMILY = "index_part"
@@ -157,16 +158,23 @@ def write_context_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
     )
     frame = frame[frame["variable"].isin(orientation)]
     if frame.empty:
+        record_skip(con, "context index", "no context variables of land buurten", level="buurt")
         return
     wide = frame.pivot_table(index=["area_code", "period"], columns="variable", values="value")
     base_period = min(wide.index.get_level_values("period"))
     base = wide.xs(base_period, level="period")
+    for variable in base.columns[base.std(ddof=1).fillna(0).eq(0)]:
+        reason = f"{variable}: the same value in every buurt (or one buurt): left out of the index"
+        record_skip(con, "context index", reason, level="buurt", period=base_period)
     z = oriented_z_scores(wide, base, orientation)
     index = composite_index(z).rename("value").to_frame()
     index["n"] = z.notna().sum(axis=1)
     index = index.reset_index()
     loadings, explained, n_areas = first_component(z.xs(base_period, level="period"))
-    if len(loadings):
+    if not len(loadings):
+        reason = f"principal component needs 3 buurten and 2 variables; {n_areas} complete"
+        record_skip(con, "context index", reason, level="buurt", period=base_period)
+    else:
         con.executemany(
             "insert into context_pca values (?, ?, ?, ?, ?)",
             [(base_period, v, float(w), explained, n_areas) for v, w in loadings.items()],
@@ -222,6 +230,8 @@ def write_unease_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
         rows = values[values["indicator"] == indicator]
         bases = median_bases(rows, breaks)
         if not bases:
+            reason = f"no city value of {indicator} to index against: part {part} left out"
+            record_skip(con, "unease index", reason, indicator=f"{PART_FAMILY}.{part}")
             continue
         rows = rows[rows["period"].isin(bases)]
         indexed = pd.concat(
@@ -254,6 +264,8 @@ def write_unease_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
         _insert_values(con, overall.assign(indicator="unease_index.overall", source="composite"))
     gap = perception_gap(shown, z)
     if gap.empty:
+        reason = "the perception gap needs both the perceived and the incidents part"
+        record_skip(con, "unease index", reason, indicator="unease_gap.perceived_minus_registered")
         return
     con.register("gap_rows", gap[GAP_COLUMNS])
     con.execute("insert into perception_gap select * from gap_rows")

@@ -96,12 +96,16 @@ from scipy import stats
 from etl.settings import Settings
 from etl.stats.fdr import bh
 from etl.stats.rates import LEVELS, rate_inputs, smooth_frame
+from etl.stats.skips import record_skips
 
 #: A wijk level with fewer areas with a rate than this gets the descriptive check.
 MIN_AREAS_FOR_TEST = 30
 
 #: The period label of counts and populations summed over all years.
 ALL_PERIODS = "all"
+
+#: Name of this step in ``analysis_skips``.
+STEP = "hotspots"
 
 HOTSPOT_COLUMNS = (
     "indicator, area_code, level, period, value, gi_z, p_sim, q_value, significant, kind, stable"
@@ -415,6 +419,22 @@ def mark_stable(table: pd.DataFrame, wijk_of: dict[str, str]) -> pd.Series:
     return hot & (buurt_ok | wijk_ok)
 
 
+def _count_areas(con: duckdb.DuckDBPyConnection, level: str) -> int:
+    return con.execute("select count(*) from areas where level = ?", [level]).fetchone()[0]
+
+
+def _untested_reason(values: pd.Series) -> str:
+    """Why a map has no Gi* value at all (see :func:`getis_ord`)."""
+    present = values.dropna()
+    if len(present) < 3:
+        return f"{len(present)} areas with a rate: Gi* needs at least 3 with a neighbour"
+    if present.sum() <= 0:
+        return "no incidents in any area"
+    if present.nunique() == 1:
+        return "the same rate in every area"
+    return "fewer than 3 areas with a rate have a neighbour with a rate"
+
+
 def write_hotspots(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Build step: the ``hotspots`` table.
 
@@ -426,7 +446,14 @@ def write_hotspots(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     is FDR-controlled per map; see the module docstring for the wijk level.
     """
     data = hotspot_inputs(con, settings)
-    weights = {level: area_weights(con, level) for level in LEVELS}
+    weights, skipped = {}, []
+    for level in LEVELS:
+        w = area_weights(con, level) if _count_areas(con, level) >= 2 else None
+        if w is None or w.s0 == 0:
+            reason = f"fewer than 2 {level} areas" if w is None else f"no {level} has a neighbour"
+            skipped.append(dict(step=STEP, level=level, reason=reason + ": no Gi* map"))
+        else:
+            weights[level] = w
     wijk_of = dict(
         con.execute(
             """
@@ -437,10 +464,22 @@ def write_hotspots(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     )
     parts = []
     for (category, level, period), group in data.groupby(["category", "level", "period"]):
+        if level not in weights:
+            continue
         values = group.set_index("area_code")["value"]
         with_rate = int(values.notna().sum())
         formal = level == "buurt" or with_rate >= MIN_AREAS_FOR_TEST
         result = hotspot_map(values, weights[level], group["pooled"].iloc[0], settings, formal)
+        if not result["gi_z"].notna().any():
+            skipped.append(
+                dict(
+                    step=STEP,
+                    indicator=f"incident_rate_eb.{category}",
+                    level=level,
+                    period=period,
+                    reason=_untested_reason(values.reindex(weights[level].id_order)),
+                )
+            )
         result = result.rename_axis("area_code").reset_index()
         result[["indicator", "level", "period"]] = (
             f"incident_rate_eb.{category}",
@@ -448,6 +487,7 @@ def write_hotspots(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
             period,
         )
         parts.append(result)
+    record_skips(con, skipped)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     con.execute(
         """

@@ -38,6 +38,7 @@ from etl.stats.initiative_effects import (
     EFFECT_COLUMNS,
     comparisons,
 )
+from etl.stats.skips import record_skip
 
 TYPES = (
     "surveillance",
@@ -70,6 +71,14 @@ REACH_COLUMNS = {
     "population_profile": "text",
 }
 
+#: Name of this step in ``analysis_skips``.
+STEP = "initiatives"
+_TABLES = {
+    "initiative_effects": EFFECT_COLUMNS,
+    "initiative_displacement": DISPLACEMENT_COLUMNS,
+    "initiative_reach": REACH_COLUMNS,
+}
+
 
 @dataclass
 class Inputs:
@@ -91,11 +100,17 @@ def write_initiatives(con: duckdb.DuckDBPyConnection, settings: Settings) -> Non
     k = int(getattr(settings, "initiative_controls", CONTROLS))
     buffer_m = getattr(settings, "initiative_ring_buffer_m", None)
     buffer_m = float(buffer_m) if buffer_m not in (None, "", 0, 0.0) else None
-    data = load_inputs(con, settings, buffer_m)
     names = "', '".join(FAMILIES)
     con.execute(f"delete from indicator_values where split_part(indicator, '.', 1) in ('{names}')")
-    _insert_values(con, coverage_rows(data, settings))
+    data = load_inputs(con, settings, buffer_m)
     _insert_values(con, resilience_rows(data, settings))
+    if not con.execute("select count(*) from sources where kind = 'initiatives'").fetchone()[0]:
+        # no register loaded: no counts of 0 and no comparisons, only the reason
+        record_skip(con, STEP, "no initiatives source: no initiative counts, coverage or effects")
+        for name, columns in _TABLES.items():
+            _write_table(con, name, columns, pd.DataFrame())
+        return
+    _insert_values(con, coverage_rows(data, settings))
     effects, displacement = comparisons(data, settings, k)
     _write_table(con, "initiative_effects", EFFECT_COLUMNS, effects)
     _write_table(con, "initiative_displacement", DISPLACEMENT_COLUMNS, displacement)
@@ -146,7 +161,7 @@ def load_inputs(
         "and geom is not null order by code"
     ).fetchall()
     codes = [r[0] for r in geoms]
-    ring = m.rings(codes, shapely.from_wkb([bytes(r[1]) for r in geoms]), buffer_m)
+    ring = m.rings(codes, shapely.from_wkb([bytes(r[1]) for r in geoms]), buffer_m) if codes else {}
     water = set(areas.loc[areas["is_water"].fillna(False).astype(bool), "code"])
     ring = {c: [n for n in r if n not in water] for c, r in ring.items()}
     return Inputs(

@@ -37,6 +37,7 @@ from statsmodels.tsa.seasonal import STL
 
 from etl.settings import Settings
 from etl.stats.fdr import bh, family_size
+from etl.stats.skips import record_skips
 
 #: Pearson chi2 / df above which the alert model is a negative binomial.
 OVERDISPERSION = 1.5
@@ -45,6 +46,10 @@ DETAIL_LEVELS = ("wijk", "gemeente")
 TREND_LEVELS = ("buurt", "wijk", "gemeente")
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(21)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
+#: Name of this step in ``analysis_skips``.
+STEP = "trends and alerts"
+#: Numerical failures of a model on a degenerate series (e.g. a single incident).
+_MODEL_ERRORS = (ArithmeticError, ValueError, np.linalg.LinAlgError)
 
 
 def month_range(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -68,7 +73,7 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, category: str) ->
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
-        A connection with ``incidents``, ``areas`` and ``area_ancestors``.
+        A connection with ``incidents``, ``areas`` and ``incident_areas``.
     level : str
         'buurt', 'wijk', 'gemeente', ...
     category : str
@@ -89,9 +94,9 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, category: str) ->
     ]
     counted = con.execute(
         """
-        select anc.ancestor_code as area_code, i.month, count(*) as n
+        select ia.area_code, i.month, count(*) as n
         from incidents i
-        join area_ancestors anc on anc.code = i.area_code and anc.ancestor_level = $level
+        join incident_areas ia on ia.incident_id = i.incident_id and ia.level = $level
         where $category = 'total' or i.category = $category
         group by all
         """,
@@ -300,7 +305,7 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         ``trend_min_months``, ``alert_level``, ``fdr_alpha``.
     """
     months = month_range(con)
-    trend_rows, component_frames, alert_rows = [], [], []
+    trend_rows, component_frames, alert_rows, skipped = [], [], [], []
     first_moy = int(months[0][5:7]) if months else 1
     for level in TREND_LEVELS:
         for category in _categories(con) if months else []:
@@ -313,11 +318,20 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                 )
                 if level not in DETAIL_LEVELS or len(y) < settings.trend_min_months:
                     continue
-                parts = stl_components(counts[code])
+                part = dict(step=STEP, indicator=f"incident_rate.{category}", level=level)
+                try:
+                    parts = stl_components(counts[code])
+                    alert = alert_for_last_month(y, settings.alert_level, first_moy)
+                except _MODEL_ERRORS:
+                    history = f"{int(y[:-1].sum())} incidents in {len(y) - 1} months"
+                    reason = f"no components or alert: the model cannot be fitted on {history}"
+                    skipped.append(
+                        {**part, "area_code": code, "period": months[-1], "reason": reason}
+                    )
+                    continue
                 component_frames.append(
                     parts.reset_index().assign(area_code=code, category=category)
                 )
-                alert = alert_for_last_month(y, settings.alert_level, first_moy)
                 alert_rows.append(
                     {
                         "area_code": code,
@@ -327,6 +341,15 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                         **alert,
                     }
                 )
+    if not months:
+        skipped.append(dict(step=STEP, reason="no point incidents: no monthly series"))
+    elif len(months) < settings.trend_min_months:
+        reason = (
+            f"{len(months)} months of incidents: trend tests, components and alerts need "
+            f"trend_min_months = {settings.trend_min_months}"
+        )
+        skipped.append(dict(step=STEP, period=f"{months[0]}..{months[-1]}", reason=reason))
+    record_skips(con, skipped)
     _write_trends_table(con, trend_rows, settings)
     _write_components(con, component_frames)
     _write_alerts(con, alert_rows, settings)

@@ -67,3 +67,29 @@ create table crosswalk (
     weight_to double,
     method text not null check (method in ('overlay', 'table', 'name'))
 );
+
+-- Parts of the analysis that could not run on this build's data, and why: a step
+-- skips what its input does not allow (one incident, one area, no neighbours, no
+-- survey) instead of failing; the Data page lists every row.
+create table analysis_skips (
+    step text not null,
+    indicator text,
+    level text,
+    area_code text,
+    period text,
+    reason text not null
+);
+
+-- Areas whose coded parent was not used: not loaded, or less than half of the area
+-- inside it (another vintage, a reused code). They take the parent they overlap
+-- most (land first); shares are of the child's area.
+create table area_parent_checks (
+    code text not null,
+    name text,
+    level text not null,
+    coded_parent text,
+    parent_code text,
+    share_in_coded double,
+    share_in_parent double,
+    reason text not null
+);

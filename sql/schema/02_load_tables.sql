@@ -25,6 +25,15 @@ create table load_incidents (
     area_code text not null
 );
 
+-- Point incidents placed by point-in-polygon on the polygons of every level above
+-- the finest (not only rolled up from their buurt), so counts per wijk agree with
+-- the wijk shapes even where a buurt straddles two wijken.
+create table load_incident_levels (
+    incident_id text not null,
+    level text not null,
+    area_code text not null
+);
+
 create table load_survey (
     source text not null,
     row_number integer not null,

@@ -1,5 +1,6 @@
 drop table load_areas;
 drop table load_incidents;
+drop table load_incident_levels;
 drop table load_survey;
 drop table load_initiatives;
 drop table load_context;
