@@ -104,7 +104,11 @@ def write_initiatives(con: duckdb.DuckDBPyConnection, settings: Settings) -> Non
     con.execute(f"delete from indicator_values where split_part(indicator, '.', 1) in ('{names}')")
     data = load_inputs(con, settings, buffer_m)
     _insert_values(con, resilience_rows(data, settings))
-    if not con.execute("select count(*) from sources where kind = 'initiatives'").fetchone()[0]:
+    registered = con.execute(
+        "select (select count(*) from sources where kind = 'initiatives') "
+        "+ (select count(*) from initiatives)"
+    ).fetchone()[0]
+    if not registered:
         # no register loaded: no counts of 0 and no comparisons, only the reason
         record_skip(con, STEP, "no initiatives source: no initiative counts, coverage or effects")
         for name, columns in _TABLES.items():
