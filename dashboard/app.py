@@ -96,7 +96,15 @@ def account() -> html.Div:
     return html.Div(
         [
             f"{t('signed_in_as', 'nl')} {auth.user_name()} ({auth.role()}) · ",
-            html.A(t("logout", "nl"), href="/logout"),
+            html.Form(  # sign-out by POST with the session's CSRF token (dashboard.auth)
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=auth.form_token()),
+                    html.Button(t("logout", "nl"), type="submit", id="logout"),
+                ],
+                method="post",
+                action="/logout",
+                className="logout",
+            ),
         ],
         className="account",
         id="account",

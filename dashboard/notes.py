@@ -7,8 +7,14 @@ residents) and by when, with its author and the time it was written.
 Notes live in their own SQLite file, never in the analytic DuckDB file: every build
 writes a new database and renames it over the old one, so anything stored inside it
 would be lost.  The file is ``UNEASE_NOTES`` when set, otherwise ``<db>.notes.sqlite``
-beside the database.  Each call opens its own short connection, so the store can be
-shared between the threads of the web server.
+beside the database, created readable by its owner only (so is an export).  Each call
+opens its own short connection, so the store can be shared between the threads of the
+web server.
+
+Exports are read in spreadsheets, where a cell starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return is taken for a formula: such cells get a leading
+apostrophe, in the CSV and in the JSON (which people convert to CSV or load into a
+spreadsheet as well).
 """
 
 from __future__ import annotations
@@ -17,11 +23,13 @@ import csv
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from dashboard.private_file import create_private, open_private
 
 #: Who may carry out an action.
 PARTIES = ("police", "municipality", "housing", "residents")
@@ -56,8 +64,20 @@ _COLUMNS = (
 )
 
 
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 class NoteError(ValueError):
     """A note that cannot be stored as given."""
+
+
+class UnknownArea(NoteError):
+    """A note for an area code the database does not have."""
+
+    def __init__(self, code: str):
+        super().__init__(f"unknown area code {code!r}")
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,7 @@ class NotesStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(self.path)
         with closing(self._connect()) as con, con:
             con.executescript(_SCHEMA)
             con.execute(f"pragma user_version = {SCHEMA_VERSION}")
@@ -113,12 +134,19 @@ class NotesStore:
         action_who: Iterable[str] | str = (),
         action_by: str | date | None = None,
         created_at: datetime | None = None,
+        known_areas: Container[str] | None = None,
     ) -> Note:
-        """Store a note and return it with its id; the values are checked first."""
+        """Store a note and return it with its id; the values are checked first.
+
+        ``known_areas``: the area codes of the served database; a note for any other
+        code is refused (:class:`UnknownArea`).
+        """
         area_code, period, author = (str(v).strip() for v in (area_code, period, author))
         diagnosis, action_what = diagnosis.strip(), action_what.strip()
         if not area_code or not period:
             raise NoteError("a note needs an area code and a period")
+        if known_areas is not None and area_code not in known_areas:
+            raise UnknownArea(area_code)
         if not diagnosis:
             raise NoteError("a note needs a diagnosis")
         if not author:
@@ -166,15 +194,23 @@ class NotesStore:
         if fmt not in FORMATS:
             raise NoteError(f"unknown export format {fmt!r}: use csv or json")
         path = Path(path)
-        records = [n.record() for n in self.all()]
+        records = [{k: spreadsheet_safe(v) for k, v in n.record().items()} for n in self.all()]
         if fmt == "json":
-            path.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+            with open_private(path, encoding="utf-8") as fh:
+                fh.write(json.dumps(records, ensure_ascii=False, indent=1))
             return path
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        with open_private(path, encoding="utf-8-sig", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS))
             writer.writeheader()
             writer.writerows(records)
         return path
+
+
+def spreadsheet_safe(value):
+    """``value`` with a leading apostrophe when a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _parties(value: Iterable[str] | str) -> tuple[str, ...]:

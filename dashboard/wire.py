@@ -42,10 +42,12 @@ def request(dep: dict, values: dict[str, object], changed: str) -> dict:
         value = values.get(key(component, entry["property"]), [])
         return {"id": component, "property": entry["property"], "value": value}
 
-    outputs = [part.rsplit(".", 1) for part in dep["output"].strip(".").split("...")]
+    parts = [part.rsplit(".", 1) for part in dep["output"].strip(".").split("...")]
+    outputs = [{"id": _parse(i), "property": p} for i, p in parts]
+    multi = dep["output"].startswith("..")  # Dash's mark of a callback with several outputs
     return {
         "output": dep["output"],
-        "outputs": [{"id": _parse(i), "property": p} for i, p in outputs],
+        "outputs": outputs if multi else outputs[0],
         "inputs": [item(entry) for entry in dep["inputs"]],
         "state": [item(entry) for entry in dep.get("state", [])],
         "changedPropIds": [changed],
@@ -74,3 +76,28 @@ def map_request(
         "page-lang.data": lang,
     }
     return request(callback_for(dependencies, "map.figure"), values, changed)
+
+
+def note_request(
+    dependencies: list[dict],
+    area: str,
+    period: str,
+    diagnosis: str,
+    token: str | None,
+    what: str = "",
+    who: list[str] | None = None,
+    by: str | None = None,
+    lang: str = "nl",
+) -> dict:
+    """The profile's "save note" callback, with the form's CSRF token."""
+    values = {
+        "note-save.n_clicks": 1,
+        "note-area.data": {"area": area, "period": period},
+        "note-diagnosis.value": diagnosis,
+        "note-what.value": what,
+        "note-who.value": who or [],
+        "note-by.value": by,
+        "note-token.data": token,
+        "page-lang.data": lang,
+    }
+    return request(callback_for(dependencies, "notes-list.children"), values, "note-save.n_clicks")

@@ -88,6 +88,29 @@ class Settings:
     )
     port: int = field(default=8050, metadata={"doc": "Port of `unease serve`."})
     host: str = field(default="127.0.0.1", metadata={"doc": "Host of `unease serve`."})
+    session_cookie_secure: bool = field(
+        default=False,
+        metadata={"doc": "Send the sign-in cookie over https only; set true behind https."},
+    )
+    session_cookie_samesite: str = field(
+        default="Lax",
+        metadata={"doc": "SameSite of the sign-in cookie: Strict, Lax, or None (needs Secure)."},
+    )
+    login_limit_account: str = field(
+        default="5 per 15 minutes",
+        metadata={"doc": "Failed sign-ins allowed per account name (flask-limiter syntax)."},
+    )
+    login_limit_address: str = field(
+        default="20 per 15 minutes",
+        metadata={"doc": "Failed sign-ins allowed per client address (flask-limiter syntax)."},
+    )
+    rate_limit_storage_uri: str = field(
+        default="memory://",
+        metadata={
+            "doc": "Where failed sign-ins are counted: memory:// (per process) or a shared "
+            "store such as redis://host:6379 for several workers."
+        },
+    )
     build_lock_timeout: float = field(
         default=0.0,
         metadata={
@@ -126,6 +149,13 @@ class Settings:
             raise ValueError(f"confidence must lie between 0.5 and 1, not {self.confidence}")
         if self.indicative_survey_n < self.min_survey_n:
             raise ValueError("indicative_survey_n must not be below min_survey_n")
+        if self.session_cookie_samesite not in ("Strict", "Lax", "None"):
+            raise ValueError(
+                f"session_cookie_samesite must be Strict, Lax or None, "
+                f"not {self.session_cookie_samesite!r}"
+            )
+        if self.session_cookie_samesite == "None" and not self.session_cookie_secure:
+            raise ValueError("session_cookie_samesite None needs session_cookie_secure true")
         if self.build_lock_timeout < 0:
             raise ValueError(f"build_lock_timeout must be 0 or more, not {self.build_lock_timeout}")
 
@@ -135,8 +165,21 @@ class Settings:
 
 
 def _coerce(type_name: Any, value: Any, where: str) -> Any:
-    kind = {"int": int, "float": float, "str": str}[str(type_name)]
+    kind = {"int": int, "float": float, "str": str, "bool": _boolean}[str(type_name)]
     try:
         return kind(value)
     except (TypeError, ValueError):
-        raise ValueError(f"setting {where}: {value!r} is not a {kind.__name__}") from None
+        label = "true or false" if kind is _boolean else f"a {kind.__name__}"
+        raise ValueError(f"setting {where}: {value!r} is not {label}") from None
+
+
+def _boolean(value: Any) -> bool:
+    """true/false, yes/no, on/off or 1/0 (as an environment variable or TOML value)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(value)

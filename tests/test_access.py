@@ -15,6 +15,7 @@ import pytest
 from dashboard import wire
 from dashboard.app import create_app
 from dashboard.auth import Users, users_path
+from tests.signin import form_token, sign_in
 
 PASSWORD = "correct horse battery"
 
@@ -33,7 +34,7 @@ def served(demo_db, tmp_path, monkeypatch):
 
 
 def _login(client):
-    response = client.post("/login", data={"name": "wijkagent", "password": PASSWORD})
+    response = sign_in(client, "wijkagent", PASSWORD)
     assert response.status_code == 302
 
 
@@ -120,7 +121,7 @@ def test_downloads_disclose_small_counts_to_the_public_only(served, demo_con):
 
 def test_wrong_password_stays_public(served):
     client = served.server.test_client()
-    response = client.post("/login", data={"name": "wijkagent", "password": "guess"})
+    response = sign_in(client, "wijkagent", "guess")
     assert "onjuist" in response.get_data(as_text=True)
     assert _point_traces(client) == []
 
@@ -147,27 +148,18 @@ def test_trusted_header_only_from_the_proxy(served, monkeypatch):
     assert not any(t["type"] == "scattergeo" for t in figure["data"])
 
 
-def _note_request(app, area, diagnosis):
-    key = next(k for k in app.callback_map if k.startswith("..notes-list.children"))
-    outputs = [
-        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-        for part in key.strip(".").split("...")
-    ]
-    state = [
-        ("note-area", "data", {"area": area, "period": "2024"}),
-        ("note-diagnosis", "value", diagnosis),
-        ("note-what", "value", "Extra surveillance in de avond"),
-        ("note-who", "value", ["police", "residents"]),
-        ("note-by", "value", "2025-03-01"),
-        ("page-lang", "data", "nl"),
-    ]
-    return {
-        "output": key,
-        "outputs": outputs,
-        "inputs": [{"id": "note-save", "property": "n_clicks", "value": 1}],
-        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
-        "changedPropIds": ["note-save.n_clicks"],
-    }
+def _note_request(client, area, diagnosis):
+    deps = client.get("/_dash-dependencies").get_json()
+    return wire.note_request(
+        deps,
+        area,
+        "2024",
+        diagnosis,
+        form_token(client),
+        what="Extra surveillance in de avond",
+        who=["police", "residents"],
+        by="2025-03-01",
+    )
 
 
 def test_only_professionals_write_and_read_notes(served, demo_db, tmp_path, monkeypatch):
@@ -176,14 +168,16 @@ def test_only_professionals_write_and_read_notes(served, demo_db, tmp_path, monk
     monkeypatch.setenv("UNEASE_NOTES", str(tmp_path / "notes.sqlite"))
     public = served.server.test_client()
     response = public.post(
-        "/_dash-update-component", json=_note_request(served, "BU99990307", "Onrust")
+        "/_dash-update-component",
+        json=_note_request(public, "BU99990307", "Onrust"),
     )
     assert "Alleen voor professionals" in response.get_data(as_text=True)
     assert NotesStore(notes_path(demo_db)).notes_for("BU99990307") == []
     pro = served.server.test_client()
     _login(pro)
     response = pro.post(
-        "/_dash-update-component", json=_note_request(served, "BU99990307", "Jongeren op plein")
+        "/_dash-update-component",
+        json=_note_request(pro, "BU99990307", "Jongeren op plein"),
     )
     assert "Notitie opgeslagen" in response.get_data(as_text=True)
     notes = NotesStore(notes_path(demo_db)).notes_for("BU99990307")

@@ -2,7 +2,9 @@
 
 The notes live in their own store (dashboard.notes), never in the analytic
 database, so a rebuild never loses them.  The server checks the role on every
-read and write, whatever the browser sends.
+read and write, whatever the browser sends; a save also needs the form's CSRF token
+(Dash's callback endpoint is exempt from the form check, see dashboard.auth) and an
+area code of the served database.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from dashboard import auth
+from dashboard import auth, queries
 from dashboard.i18n import t
-from dashboard.notes import PARTIES, NoteError, NotesStore, notes_path
+from dashboard.notes import PARTIES, NoteError, NotesStore, UnknownArea, notes_path
+from dashboard.state import LANGS
 from dashboard.store import Store
 from dashboard.tables import frame_table
+
+#: Longest text a note field may hold.
+MAX_TEXT = 10_000
 
 
 def panel(store: Store, area_code: str, period: str, lang: str) -> list:
@@ -27,6 +33,7 @@ def panel(store: Store, area_code: str, period: str, lang: str) -> list:
         html.Form(
             [
                 dcc.Store(id="note-area", data={"area": area_code, "period": period}),
+                dcc.Store(id="note-token", data=auth.form_token()),
                 html.Label(t("note_diagnosis", lang), htmlFor="note-diagnosis"),
                 dcc.Textarea(id="note-diagnosis", style={"width": "100%", "height": "5rem"}),
                 html.Label(t("note_what", lang), htmlFor="note-what"),
@@ -73,14 +80,18 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State("note-what", "value"),
         State("note-who", "value"),
         State("note-by", "value"),
+        State("note-token", "data"),
         State("page-lang", "data"),
         prevent_initial_call=True,
     )
-    def save(clicks, where, diagnosis, what, who, by, lang):
-        if not clicks:
+    def save(clicks, where, diagnosis, what, who, by, token, lang):
+        lang = lang if lang in LANGS else "nl"
+        if not clicks or not _well_formed(where, diagnosis, what, who, by):
             return no_update, no_update, no_update
         if not auth.at_least("professional"):
             return no_update, t("note_forbidden", lang), no_update
+        if not auth.valid_form_token(token):
+            return no_update, t("form_expired", lang), no_update
         try:
             NotesStore(notes_path(store.path)).add_note(
                 where["area"],
@@ -90,7 +101,21 @@ def register_callbacks(app: Dash, store: Store) -> None:
                 action_what=what or "",
                 action_who=who or [],
                 action_by=by or None,
+                known_areas=set(queries.areas(store)["code"]),
             )
+        except UnknownArea as exc:
+            return no_update, t("note_unknown_area", lang, code=exc.code), no_update
         except NoteError as exc:
             return no_update, str(exc), no_update
         return notes_table(store, where["area"], lang), t("note_saved", lang), ""
+
+
+def _well_formed(where, diagnosis, what, who, by) -> bool:
+    """The shapes the form sends: anything else is not from this form and changes nothing."""
+    texts = (diagnosis, what, by)
+    return (
+        isinstance(where, dict)
+        and all(isinstance(where.get(k), str) and len(where[k]) <= 64 for k in ("area", "period"))
+        and all(v is None or (isinstance(v, str) and len(v) <= MAX_TEXT) for v in texts)
+        and (who is None or (isinstance(who, list) and all(isinstance(p, str) for p in who)))
+    )
