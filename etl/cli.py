@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("config", type=Path)
     p.add_argument("--db", type=Path, required=True)
 
+    p = sub.add_parser("fields", help="the fields and options of each kind of source")
+    p.add_argument("kind", nargs="?", help="one kind (default: every kind)")
+
     p = sub.add_parser("serve", help="serve the dashboard on a database (read-only)")
     p.add_argument("--db", type=Path, required=True)
     p.add_argument("--port", type=int)
@@ -63,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "build":
             return _build(args.config, args.db)
+        if args.command == "fields":
+            return _fields(args.kind)
         if args.command == "briefing":
             from dashboard.briefing import briefing_command
 
@@ -97,6 +102,21 @@ def _generate(directory: Path, seed: int) -> Path:
     return generate_demo(directory, seed=seed)
 
 
+def _fields(kind: str | None) -> int:
+    from etl.config import did_you_mean
+    from etl.schema import KIND_DOCS, describe
+
+    if kind is not None and kind not in KIND_DOCS:
+        print(
+            f"unease fields: unknown kind {kind!r}{did_you_mean(kind, KIND_DOCS)} "
+            f"(kinds: {', '.join(KIND_DOCS)})",
+            file=sys.stderr,
+        )
+        return 2
+    print(describe(kind))
+    return 0
+
+
 def _build(config: Path, db: Path) -> int:
     from etl.build_lock import BuildLocked, TargetNotWritable
     from etl.config import ConfigError
@@ -115,12 +135,24 @@ def _build(config: Path, db: Path) -> int:
         print(f"unease build: {exc}", file=sys.stderr)
         print(f"unease build: nothing changed; {db} is as it was", file=sys.stderr)
         return 2
+    except Exception as exc:  # a fault of the program, not of the input: still one message
+        if os.environ.get("UNEASE_DEBUG"):
+            raise
+        print(
+            f"unease build: the build stopped on an unexpected {type(exc).__name__}: {exc} "
+            "(set UNEASE_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        print(f"unease build: nothing changed; {db} is as it was", file=sys.stderr)
+        return 1
     print(f"{'source':<16} {'kind':<17} {'read':>8} {'loaded':>8} {'quarantined':>12}")
     for s in summary.sources:
         counts = f"{s.rows_read:>8} {s.rows_loaded:>8} {s.rows_quarantined:>12}"
         print(f"{s.name:<16} {s.kind:<17} {counts}")
         for reason, count in s.reasons.items():
             print(f"{'':<16}   quarantined {count} x {reason}")
+        for reason, count in s.noted_reasons.items():
+            print(f"{'':<16}   loaded with a note {count} x {reason}")
         for note in s.notes:  # includes rows of other municipalities skipped
             print(f"{'':<16}   note: {note}")
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.timings)

@@ -8,6 +8,7 @@ municipality or a new supplier means writing a config, not code.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -15,16 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = (
-    "boundaries",
-    "incidents",
-    "survey_responses",
-    "indicator_table",
-    "context",
-    "initiatives",
-    "incident_counts",
+from etl.schema import (
+    DIRECTIONS,
+    FIELDS,
+    INDICATOR_OPTIONS,
+    KIND_DOCS,
+    LOCATED,
+    options_of,
+    source_keys_of,
 )
+
+KINDS = tuple(KIND_DOCS)
 LEVELS = ("gemeente", "stadsdeel", "wijk", "buurt")
+#: Files read as spatial data (with their own geometry and CRS).
+SPATIAL_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".zip"}
+#: The value column of each kind, filled by the unpivot of options wide / wide_indicators.
+WIDE_VALUE = {"incident_counts": "count", "indicator_table": "value"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -67,22 +74,17 @@ class Config:
         return [s for s in self.sources if s.kind == kind]
 
 
-_SOURCE_KEYS = {
-    "name",
-    "kind",
-    "path",
-    "columns",
-    "layer",
-    "level",
-    "vintage",
-    "crs",
-    "publisher",
-    "licence",
-    "year",
-    "date_format",
-    "variables",
-    "options",
-}
+def did_you_mean(name: str, known) -> str:
+    """``; did you mean 'date'?`` when a known name is close to ``name``, else ''."""
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _unknown(where: str, what: str, name: str, known, hint: str = "") -> ConfigError:
+    listed = ", ".join(known) if known else "none"
+    return ConfigError(
+        f"{where}: {what} {name!r} is not known{did_you_mean(name, known)} (valid: {listed}){hint}"
+    )
 
 
 def load_config(path: str | Path) -> Config:
@@ -150,9 +152,6 @@ def _source(path: Path, index: int, entry: Any) -> Source:
         raise ConfigError(f"{where}: must be a table")
     if "name" in entry:
         where = f"{path}: source {entry['name']!r}"
-    unknown = set(entry) - _SOURCE_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     for key in ("name", "kind", "path"):
         if key not in entry:
             raise ConfigError(f"{where}: '{key}' is required")
@@ -161,31 +160,36 @@ def _source(path: Path, index: int, entry: Any) -> Source:
         raise ConfigError(f"{where}: name must be lowercase letters, digits and _")
     kind = entry["kind"]
     if kind not in KINDS:
-        raise ConfigError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        raise ConfigError(
+            f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}{did_you_mean(kind, KINDS)}"
+        )
+    keys = source_keys_of(kind)
+    for key in entry:
+        if key not in keys:
+            raise _unknown(where, f"key of a {kind} source", key, list(keys))
     level = entry.get("level")
     if kind == "boundaries":
         if level not in LEVELS:
             raise ConfigError(f"{where}: boundaries need a level, one of {', '.join(LEVELS)}")
         if "vintage" not in entry:
             raise ConfigError(f"{where}: boundaries need a vintage (the boundary year)")
-    if kind == "indicator_table":
-        direction = entry.get("options", {}).get("direction")
-        if direction not in ("higher_worse", "higher_better"):
-            raise ConfigError(
-                f"{where}: published indicators must declare [sources.options] direction = "
-                "'higher_worse' or 'higher_better'"
-            )
     file = Path(expand_path(str(entry["path"]), where))
     if not file.is_absolute():
         file = (path.parent / file).resolve()
     columns = entry.get("columns", {})
     if not isinstance(columns, dict):
         raise ConfigError(f"{where}: [sources.columns] must map canonical names to columns")
+    options = entry.get("options", {})
+    if not isinstance(options, dict):
+        raise ConfigError(f"{where}: [sources.options] must be a table of options")
+    columns = {str(k): str(v) for k, v in columns.items()}
+    _check_options(where, kind, options)
+    columns = _check_columns(where, kind, file, columns, options)
     return Source(
         name=name,
         kind=kind,
         path=file,
-        columns={str(k): str(v) for k, v in columns.items()},
+        columns=columns,
         layer=entry.get("layer"),
         level=level,
         vintage=int(entry["vintage"]) if "vintage" in entry else None,
@@ -195,5 +199,100 @@ def _source(path: Path, index: int, entry: Any) -> Source:
         year=int(entry["year"]) if "year" in entry else None,
         date_format=entry.get("date_format"),
         variables={str(k): str(v) for k, v in entry.get("variables", {}).items()},
-        options=dict(entry.get("options", {})),
+        options=dict(options),
     )
+
+
+def _check_options(where: str, kind: str, options: dict) -> None:
+    """Every option known for the kind, with a value it can use."""
+    known = options_of(kind)
+    hint = f"; `unease fields {kind}` explains those of {kind}"
+    for key in options:
+        if key not in known:
+            raise _unknown(where, "[sources.options] option", key, list(known), hint)
+    for key in ("wide", "wide_indicators"):
+        if isinstance(options.get(key), str):
+            try:
+                re.compile(options[key])
+            except re.error as exc:
+                raise ConfigError(f"{where}: option {key} is not a valid regex ({exc})") from None
+    if "wide" in options and "period" not in re.compile(str(options["wide"])).groupindex:
+        raise ConfigError(f"{where}: option wide needs a named group (?P<period>...)")
+    if kind != "indicator_table":
+        return
+    per_indicator = options.get("indicators", {})
+    if not isinstance(per_indicator, dict) or not all(
+        isinstance(v, dict) for v in per_indicator.values()
+    ):
+        raise ConfigError(
+            f"{where}: option indicators must hold one table per indicator, "
+            "[sources.options.indicators.<id>]"
+        )
+    for indicator, own in per_indicator.items():
+        for key in own:
+            if key not in INDICATOR_OPTIONS:
+                raise _unknown(
+                    f"{where}: indicators.{indicator}",
+                    "indicator option",
+                    key,
+                    list(INDICATOR_OPTIONS),
+                )
+    declared = [("direction", options.get("direction"))] + [
+        (f"indicators.{i}.direction", o["direction"])
+        for i, o in per_indicator.items()
+        if "direction" in o
+    ]
+    for key, value in declared:
+        if value is not None and value not in DIRECTIONS:
+            raise ConfigError(f"{where}: option {key} must be 'higher_worse' or 'higher_better'")
+    if options.get("direction") is None and not per_indicator:
+        raise ConfigError(
+            f"{where}: published indicators must declare [sources.options] direction = "
+            "'higher_worse' or 'higher_better' (or one per indicator under "
+            "[sources.options.indicators.<id>])"
+        )
+
+
+def _check_columns(where: str, kind: str, file: Path, columns: dict, options: dict) -> dict:
+    """Known canonical fields only; the required ones mapped or supplied by an option.
+
+    The unpivot options supply fields themselves: ``wide`` the period and the value,
+    ``wide_indicators`` the indicator, the value and (with a period group) the period.
+    """
+    fields = {f.name: f for f in FIELDS[kind]}
+    hint = f"; `unease fields {kind}` explains those of {kind}"
+    for name in columns:
+        if name not in fields:
+            raise _unknown(where, "[sources.columns] field", name, list(fields), hint)
+    columns = dict(columns)
+    supplied = {"period"} if "period" in options else set()
+    if "wide" in options:
+        supplied |= {"period", WIDE_VALUE.get(kind, "value")}
+        columns.setdefault("period", "period")
+        columns.setdefault(WIDE_VALUE.get(kind, "value"), "value")
+    if "wide_indicators" in options:
+        supplied |= {"indicator", "value"}
+        columns.setdefault("indicator", "indicator")
+        columns.setdefault("value", "value")
+        pattern = options["wide_indicators"]
+        if isinstance(pattern, str) and "period" in re.compile(pattern).groupindex:
+            supplied.add("period")
+            columns.setdefault("period", "period")
+    missing = [f for f in fields.values() if f.required and f.name not in set(columns) | supplied]
+    if missing:
+        first = missing[0]
+        raise ConfigError(
+            f"{where}: required field{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(f.name for f in missing)} not mapped in [sources.columns] "
+            f'(e.g. {first.name} = "<column in the file>"; {first.name}: {first.doc}){hint}'
+        )
+    if kind in LOCATED:
+        has_point = file.suffix.lower() in SPATIAL_SUFFIXES or {"x", "y"} <= set(columns)
+        if ("x" in columns) != ("y" in columns):
+            raise ConfigError(f"{where}: x and y must both be mapped in [sources.columns]")
+        if not has_point and "area_code" not in columns:
+            raise ConfigError(
+                f"{where}: a {kind} source needs a location: map x and y (with crs) "
+                "or area_code in [sources.columns]"
+            )
+    return columns

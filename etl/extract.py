@@ -17,9 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from etl.config import Source
-
-SPATIAL_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".zip"}
+from etl.config import SPATIAL_SUFFIXES, Source
 
 
 class SourceError(Exception):

@@ -33,17 +33,70 @@ def melt_wide(frame: pd.DataFrame, pattern: str, where: str) -> pd.DataFrame:
     regex = re.compile(pattern)
     if "period" not in regex.groupindex:
         raise ConfigError(f"{where}: option wide needs a named group (?P<period>...)")
-    matched = {c: regex.fullmatch(str(c)) for c in frame.columns}
-    value_columns = [c for c, m in matched.items() if m]
-    if not value_columns:
+    parts = {}
+    for column in frame.columns:
+        found = regex.fullmatch(str(column))
+        if found:
+            parts[column] = {"period": found.group("period")}
+    if not parts:
         raise ConfigError(f"{where}: no column matches wide = {pattern!r}")
+    return _melt(frame, parts, where)
+
+
+def melt_indicators(frame: pd.DataFrame, spec: str | list, where: str) -> pd.DataFrame:
+    """One column per indicator into rows: indicator, value (option ``wide_indicators``).
+
+    ``spec`` is a list of columns (each column's name is the indicator) or a regex that
+    columns match whole; its named groups ``indicator`` and ``period``, when present,
+    give the indicator id and the period, otherwise the column's name is the indicator.
+    """
+    parts = {}
+    if isinstance(spec, list):
+        absent = [str(c) for c in spec if str(c) not in frame.columns]
+        if absent:
+            raise ConfigError(
+                f"{where}: wide_indicators names columns not in the file: {', '.join(absent)}; "
+                f"its columns are: {', '.join(str(c) for c in frame.columns)}"
+            )
+        parts = {str(c): {"indicator": str(c)} for c in spec}
+    else:
+        regex = re.compile(str(spec))
+        for column in frame.columns:
+            found = regex.fullmatch(str(column))
+            if found:
+                groups = {k: v for k, v in found.groupdict().items() if v is not None}
+                parts[column] = {"indicator": str(column), **groups}
+    if not parts:
+        raise ConfigError(
+            f"{where}: no column matches wide_indicators = {spec!r}; "
+            f"its columns are: {', '.join(str(c) for c in frame.columns)}"
+        )
+    return _melt(frame, parts, where)
+
+
+def _melt(frame: pd.DataFrame, parts: dict[str, dict[str, str]], where: str) -> pd.DataFrame:
+    """The columns of ``parts`` into rows with a ``value`` and a column per part name.
+
+    ``_row`` keeps the row's position in the file; rows come in file order.
+    """
+    value_columns = list(parts)
     ids = [c for c in frame.columns if c not in value_columns]
+    names = sorted({k for p in parts.values() for k in p} | {"value"})
+    clash = [n for n in names if n in ids]
+    if clash:
+        raise ConfigError(
+            f"{where}: the file already has a column {clash[0]!r}, which the unpivot would "
+            "write; rename that column or leave it out of [sources.columns]"
+        )
     long = frame.reset_index(names="_row").melt(
         id_vars=["_row", *ids], value_vars=value_columns, var_name="_column", value_name="value"
     )
-    long["period"] = [matched[c].group("period") for c in long["_column"]]
-    long = long.sort_values(["_row", "_column"], kind="stable").reset_index(drop=True)
-    return long.drop(columns=["_column"])
+    for name in names:
+        if name != "value":
+            long[name] = [parts[c].get(name) for c in long["_column"]]
+    long["_order"] = long["_column"].map({c: i for i, c in enumerate(value_columns)})
+    long = long.sort_values(["_row", "_order"], kind="stable").reset_index(drop=True)
+    return long.drop(columns=["_column", "_order"])
 
 
 def keep_rows(frame: pd.DataFrame, keep: dict) -> pd.Series:
@@ -58,6 +111,8 @@ def keep_rows(frame: pd.DataFrame, keep: dict) -> pd.Series:
 
 def gemeente_of_code(code: str) -> str | None:
     """GM code of a CBS area code (GM0363, WK0363AA, BU0363AA01 -> GM0363); None otherwise."""
+    if not isinstance(code, str):  # a missing cell
+        return None
     if len(code) >= 6 and code[:2] in ("GM", "WK", "BU") and code[2:6].isdigit():
         return "GM" + code[2:6]
     return None

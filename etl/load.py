@@ -25,19 +25,29 @@ import shapely
 from etl import sqlfiles
 from etl.analysis import AnalysisError, run_analyses
 from etl.build_lock import build_lock
-from etl.config import Config, Source, load_config
+from etl.config import SPATIAL_SUFFIXES, Config, ConfigError, Source, load_config
 from etl.db import connect
-from etl.extract import SPATIAL_SUFFIXES, checksum, read_source
+from etl.extract import checksum, read_source
 from etl.harmonise import (
     categories,
     keep_rows,
     map_area_codes,
+    melt_indicators,
     melt_wide,
     other_municipality,
 )
 from etl.schema import LOCATED
 from etl.settings import Settings
-from etl.validate import LINE, MAPPED_CODES, Problems, rejected_frame, row_numbers, validate_table
+from etl.source_checks import coordinate_cause, reason_counts, source_failure
+from etl.validate import (
+    LINE,
+    MAPPED_CODES,
+    Problems,
+    noted_frame,
+    rejected_frame,
+    row_numbers,
+    validate_table,
+)
 from geo.assign import assign_areas
 from geo.boundaries import LEVEL_ORDER, assemble_areas, display_geometries
 from geo.crosswalk import carry_values, overlay_crosswalk, split_counts
@@ -66,6 +76,10 @@ class SourceResult:
     notes: list[str] = field(default_factory=list)
     reasons: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
+    noted: int = 0  # rows kept with a note (an optional value left empty); among the loaded
+    noted_reasons: dict[str, int] = field(default_factory=dict)
+    causes: list[str] = field(default_factory=list)  # likely causes of rejections
+    rejected: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 @dataclass
@@ -103,7 +117,10 @@ def build(
     """Build the database at ``db_path`` from a source config; swap it in atomically."""
     started = time.perf_counter()
     config = load_config(config_path)
-    settings = settings or Settings.from_env(config.settings)
+    try:
+        settings = settings or Settings.from_env(config.settings)
+    except ValueError as exc:
+        raise ConfigError(f"{config.path}: [settings]: {exc}") from None
     db_path = Path(db_path)
     with build_lock(db_path, settings.build_lock_timeout):  # one build of db_path at a time
         remove_stale_temporaries(db_path)
@@ -180,13 +197,17 @@ def _build_into(
         )
 
     results, layers, references = [], [], {}
+    failures, boundary_results = [], []
     for source in config.of_kind("boundaries"):
         result, layer = _load_boundaries(con, source, config.gemeente_code)
+        failures.append(_failure(source, result, settings))
+        boundary_results.append(result)
         if source.options.get("crosswalk_only"):
             references[source.name] = (source, layer)
             continue
         results.append(result)
         layers.append(layer)
+    _stop_on(failures)
     if not any(len(layer) for layer in layers):
         files = ", ".join(str(s.path) for s in config.of_kind("boundaries"))
         why = "; ".join(f"{n} x {r}" for res in results for r, n in res.reasons.items())
@@ -206,9 +227,16 @@ def _build_into(
                 "notes = coalesce(notes || '; ', '') || ? where source = ?",
                 [result.rows_loaded, result.skipped, note, result.name],
             )
+    lost = [
+        f"the boundaries '{s.name}' ({s.path}) loaded {r.rows_loaded:,} areas"
+        + (f", {r.rows_quarantined:,} quarantined" if r.rows_quarantined else "")
+        for s, r in zip(config.of_kind("boundaries"), boundary_results)
+    ]
     for source in config.sources:
         if source.kind != "boundaries":
-            results.append(_load_table(con, source, index))
+            results.append(_load_table(con, source, index, settings))
+            failures.append(_failure(source, results[-1], settings, lost))
+    _stop_on(failures)
 
     timings = [("load sources", time.perf_counter() - started)]
     for layer in ("staging", "marts"):
@@ -226,9 +254,36 @@ def _build_into(
     return results, timings
 
 
+def _failure(
+    source: Source, result: SourceResult, settings: Settings, areas: list[str] = ()
+) -> str | None:
+    """The failure message of a source, or None; ``areas`` (what the boundaries loaded)
+    explain area codes and points that match no area."""
+    causes = result.causes
+    if any("unknown area code" in r or "point lies" in r for r in result.reasons):
+        causes = [*causes, *areas]
+    return source_failure(
+        f"source '{source.name}' ({source.path})",
+        result.rows_read,
+        result.rows_loaded,
+        result.rows_quarantined,
+        result.skipped,
+        result.rejected,
+        settings.max_quarantine_share,
+        causes,
+    )
+
+
+def _stop_on(failures: list[str | None]) -> None:
+    """Stop the build when a source failed its checks, naming every such source."""
+    found = [f for f in failures if f]
+    if found:
+        raise BuildError("\n".join(found))
+
+
 def _log(con, source: Source, result: SourceResult, started: datetime) -> None:
     con.execute(
-        "insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             source.name,
             source.kind,
@@ -238,6 +293,7 @@ def _log(con, source: Source, result: SourceResult, started: datetime) -> None:
             result.rows_loaded,
             result.rows_quarantined,
             result.skipped,
+            result.noted,
             "; ".join(result.notes) or None,
             started,
             datetime.now(),
@@ -245,15 +301,19 @@ def _log(con, source: Source, result: SourceResult, started: datetime) -> None:
     )
 
 
-def _quarantine(con, source: Source, rejected: pd.DataFrame) -> dict[str, int]:
+def _quarantine(
+    con, source: Source, rejected: pd.DataFrame, severity: str = "rejected"
+) -> dict[str, int]:
+    """Rejected rows (or rows kept with a note) into the quarantine; counts per reason."""
     if rejected.empty:
         return {}
-    frame = rejected.assign(source=source.name)[["source", "row_number", "field", "reason", "raw"]]
+    frame = rejected.assign(source=source.name, severity=severity)[
+        ["source", "row_number", "field", "reason", "raw", "severity"]
+    ]
     con.register("rejected_rows", frame)
-    con.execute("insert into quarantine select * from rejected_rows")
+    con.execute("insert into quarantine by name select * from rejected_rows")
     con.unregister("rejected_rows")
-    reasons = frame["reason"].str.replace(r":.*", "", regex=True)
-    return reasons.value_counts().to_dict()
+    return reason_counts(frame).to_dict()
 
 
 def _load_boundaries(
@@ -280,6 +340,7 @@ def _load_boundaries(
     )
     layer.attrs["options"] = source.options
     result.reasons = _quarantine(con, source, rejected)
+    result.rejected = rejected
     _log(con, source, result, started)
     return result, layer
 
@@ -347,14 +408,17 @@ def _load_areas(con, layers: list[gpd.GeoDataFrame], code: str, name: str) -> Ar
     )
 
 
-def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
+def _load_table(con, source: Source, index: AreaIndex, settings: Settings) -> SourceResult:
     started = datetime.now()
     where = f"{source.path}: source '{source.name}'"
     frame = read_source(source)
     is_csv = not isinstance(frame, gpd.GeoDataFrame) and source.path.suffix.lower() != ".parquet"
     offset = 2 if is_csv else 1
-    if "wide" in source.options:
-        frame = melt_wide(frame, source.options["wide"], where)
+    if "wide" in source.options or "wide_indicators" in source.options:
+        if "wide" in source.options:
+            frame = melt_wide(frame, source.options["wide"], where)
+        else:
+            frame = melt_indicators(frame, source.options["wide_indicators"], where)
         frame[LINE] = frame.pop("_row") + offset
     else:
         frame[LINE] = np.arange(len(frame)) + offset
@@ -394,7 +458,7 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
         if name not in index.crosswalks:
             raise BuildError(f"{where}: crosswalk {name!r} is not a source with crosswalk_only")
         overlay = index.crosswalks[name]
-    typed, problems = validate_table(source, frame, is_csv)
+    typed, problems = validate_table(source, frame, is_csv, settings.date_range())
     if harmonised is not None:
         typed["harmonised"] = harmonised
         _record_mapping(con, source, frame[area_column], typed["area_code"], harmonised)
@@ -416,10 +480,15 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
     if key:
         dupe = typed.duplicated(subset=key, keep="first") & typed[key].notna().all(axis=1)
         problems.add(dupe, "; ".join(key), "the same area, period and category occurs twice")
+    if source.kind == "indicator_table":
+        _check_directions(source, typed, problems)
+    causes = []
     if source.kind in LOCATED:
-        _locate(source, frame, typed, problems, index)
+        causes += _locate(source, frame, typed, problems, index)
     good = typed[~problems.rejected_mask()]
     rejected = rejected_frame(frame, problems, typed["row_number"])
+    noted = noted_frame(frame, problems, typed["row_number"])
+    notes += _date_notes(problems)
     loaded = len(good)
     if overlay is not None:
         moved = good[old[good.index]]
@@ -438,12 +507,47 @@ def _load_table(con, source: Source, index: AreaIndex) -> SourceResult:
         source.name, source.kind, rows_read, loaded, len(rejected), notes, skipped=skipped
     )
     result.reasons = _quarantine(con, source, rejected)
+    result.noted = len(noted)
+    result.noted_reasons = _quarantine(con, source, noted, "note")
+    result.rejected, result.causes = rejected, causes
     _log(con, source, result, started)
     return result
 
 
-def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaIndex) -> None:
-    """Point-in-polygon for rows with coordinates; check area codes for the others."""
+def _date_notes(problems: Problems) -> list[str]:
+    """How the dates of each date field were read, for the load log."""
+    notes = []
+    for name, formats in problems.formats.items():
+        if formats:
+            read = ", ".join(f"{n} as {label}" for label, n in formats.items())
+            notes.append(f"{name} read: {read}")
+        if problems.rolled_over.get(name):
+            notes.append(
+                f"{name}: {problems.rolled_over[name]} times of second 60 or 24:00 rolled over"
+            )
+    return notes
+
+
+def _check_directions(source: Source, typed: pd.DataFrame, problems: Problems) -> None:
+    """Rows of an indicator without a declared direction are quarantined."""
+    if source.options.get("direction"):
+        return
+    own = source.options.get("indicators", {})
+    declared = {str(k) for k, v in own.items() if v.get("direction")}
+    missing = typed["indicator"].notna() & ~typed["indicator"].isin(declared)
+    problems.add(
+        missing,
+        "indicator",
+        "no direction declared for this indicator (set [sources.options] direction or "
+        "indicators.<id>.direction): " + typed["indicator"].astype(str),
+    )
+
+
+def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaIndex) -> list[str]:
+    """Point-in-polygon for rows with coordinates; check area codes for the others.
+
+    Returns the likely cause when most points lie outside the municipality.
+    """
     where = f"{source.path}: source '{source.name}'"
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and "x" not in source.columns
     if has_geometry:
@@ -466,7 +570,7 @@ def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaI
     typed["x_rd"] = np.nan
     typed["y_rd"] = np.nan
     if not has_xy.any():
-        return
+        return []
     crs = resolve_crs(file_crs, source.crs, where)
     x, y = to_rd(typed.loc[has_xy, "x"].to_numpy(), typed.loc[has_xy, "y"].to_numpy(), crs)
     typed.loc[has_xy, "x_rd"] = x
@@ -487,6 +591,14 @@ def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaI
     typed.loc[located.index, "area_code"] = located.where(
         located.notna(), typed.loc[located.index, "area_code"]
     )
+    cause = coordinate_cause(
+        typed.loc[has_xy, "x"].to_numpy(),
+        typed.loc[has_xy, "y"].to_numpy(),
+        ~in_muni,
+        crs,
+        index.municipality.bounds,
+    )
+    return [cause] if cause else []
 
 
 def _insert_point_levels(con, good: pd.DataFrame, index: AreaIndex) -> None:

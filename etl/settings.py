@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import Any
+
+import pandas as pd
+
+from etl.config import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,24 @@ class Settings:
             "doc": "Ring of an initiative: buurten within this many metres; 0 = sharing a border."
         },
     )
+    min_date: str = field(
+        default="1990-01-01",
+        metadata={"doc": "Dates before this day are implausible: the row is quarantined."},
+    )
+    max_date: str = field(
+        default_factory=lambda: date.today().isoformat(),
+        metadata={
+            "doc": "Dates after this day (default: the day of the build) are implausible: "
+            "the row is quarantined."
+        },
+    )
+    max_quarantine_share: float = field(
+        default=0.5,
+        metadata={
+            "doc": "A build fails when a source loses more than this share of its rows "
+            "to the quarantine (or loads none)."
+        },
+    )
     port: int = field(default=8050, metadata={"doc": "Port of `unease serve`."})
     host: str = field(default="127.0.0.1", metadata={"doc": "Host of `unease serve`."})
     session_cookie_secure: bool = field(
@@ -126,7 +149,10 @@ class Settings:
         known = {f.name: f for f in fields(cls)}
         for name, value in (overrides or {}).items():
             if name not in known:
-                raise ValueError(f"unknown setting {name!r}; known: {', '.join(sorted(known))}")
+                raise ValueError(
+                    f"unknown setting {name!r}{did_you_mean(name, known)}; "
+                    f"known: {', '.join(sorted(known))}"
+                )
             values[name] = _coerce(known[name].type, value, name)
         for name, f in known.items():
             env = os.environ.get(f"UNEASE_{name.upper()}")
@@ -147,6 +173,19 @@ class Settings:
             raise ValueError(f"hotspot_scale must be rank, log or rate, not {self.hotspot_scale!r}")
         if not 0.5 < self.confidence < 1:
             raise ValueError(f"confidence must lie between 0.5 and 1, not {self.confidence}")
+        if not 0 <= self.max_quarantine_share <= 1:
+            raise ValueError(
+                f"max_quarantine_share must lie between 0 and 1, not {self.max_quarantine_share}"
+            )
+        for name in ("min_date", "max_date"):
+            try:
+                date.fromisoformat(getattr(self, name))
+            except ValueError:
+                raise ValueError(
+                    f"{name} must be a date like 1990-01-01, not {getattr(self, name)!r}"
+                ) from None
+        if self.min_date >= self.max_date:
+            raise ValueError(f"min_date {self.min_date} must lie before max_date {self.max_date}")
         if self.indicative_survey_n < self.min_survey_n:
             raise ValueError("indicative_survey_n must not be below min_survey_n")
         if self.session_cookie_samesite not in ("Strict", "Lax", "None"):
@@ -158,6 +197,10 @@ class Settings:
             raise ValueError("session_cookie_samesite None needs session_cookie_secure true")
         if self.build_lock_timeout < 0:
             raise ValueError(f"build_lock_timeout must be 0 or more, not {self.build_lock_timeout}")
+
+    def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The plausible range of dates: min_date to max_date, both days included."""
+        return pd.Timestamp(self.min_date), pd.Timestamp(self.max_date)
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(name, value, description) for every setting, for the build_settings table."""

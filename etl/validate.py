@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from etl.config import Source
+from etl.dates import parse_dates
 from etl.extract import as_text
 from etl.schema import FIELDS, ID_FIELD, Field
+from etl.settings import Settings
 from geo.boundaries import CODE_PATTERNS
 
 MISSING_TEXT = ("", ".", "-", "NA", "N/A", "nan", "NaN", "None", "null", "NULL")
@@ -25,6 +27,8 @@ SENTINEL_BELOW = -99999990
 
 
 PERIOD = r"^\d{4}(JJ00|MM\d{2}|KW\d{2}|-Q\d|[-_]\d{1,2})?$"
+#: The plausible range of dates when no settings are given (see etl.settings).
+DEFAULT_DATES = Settings().date_range()
 #: Years a period may name; months 1-12 and quarters 1-4 within them.
 PERIOD_YEARS = (1900, 2100)
 #: Numbers are refused outside these magnitudes: sums of squares of larger or smaller
@@ -83,6 +87,9 @@ class Problems:
     def __init__(self, index: pd.Index):
         self.index = index
         self.by_row: dict[int, list[tuple[str, str]]] = {}
+        self.notes: dict[int, list[tuple[str, str]]] = {}
+        self.formats: dict[str, dict[str, int]] = {}  # date field -> format -> values
+        self.rolled_over: dict[str, int] = {}  # date field -> values with second 60
 
     def add(self, mask: pd.Series | np.ndarray, name: str, reasons: pd.Series | str) -> None:
         mask = np.asarray(mask, dtype=bool)
@@ -92,6 +99,14 @@ class Problems:
         texts = reasons[mask] if isinstance(reasons, pd.Series) else [reasons] * len(idx)
         for i, text in zip(idx, texts):
             self.by_row.setdefault(int(i), []).append((name, str(text)))
+
+    def note(self, mask: pd.Series | np.ndarray, name: str, reasons: pd.Series | str) -> None:
+        """A problem that does not reject the row: an optional value left empty."""
+        mask = np.asarray(mask, dtype=bool)
+        idx = self.index[mask]
+        texts = reasons[mask] if isinstance(reasons, pd.Series) else [reasons] * len(idx)
+        for i, text in zip(idx, texts):
+            self.notes.setdefault(int(i), []).append((name, str(text)))
 
     def rejected_mask(self) -> np.ndarray:
         return self.index.isin(list(self.by_row))
@@ -144,16 +159,18 @@ def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.astype(float), bad
 
 
-def parse_dates(text: pd.Series, fmt: str | None) -> tuple[pd.Series, pd.Series]:
-    missing = text.isin(MISSING_TEXT)
-    values = pd.to_datetime(text.where(~missing), format=fmt or "ISO8601", errors="coerce")
-    return values, values.isna() & ~missing
-
-
 def check_fields(
-    source: Source, text: pd.DataFrame, fields: list[Field], problems: Problems
+    source: Source,
+    text: pd.DataFrame,
+    fields: list[Field],
+    problems: Problems,
+    dates: tuple[pd.Timestamp, pd.Timestamp] = DEFAULT_DATES,
 ) -> pd.DataFrame:
-    """Type every canonical column; register a problem for each bad cell."""
+    """Type every canonical column; register a problem for each bad cell.
+
+    ``dates`` is the plausible range of dates (settings min_date, max_date).  An
+    unreadable or implausible *optional* date is left empty with a note; the row is kept.
+    """
     out = pd.DataFrame(index=text.index)
     missing_codes = {str(v) for v in source.options.get("missing_codes", [])}
     type_map = {str(k).lower(): str(v) for k, v in source.options.get("type_map", {}).items()}
@@ -193,9 +210,7 @@ def check_fields(
                 problems.add(values > f.hi, f.name, f"above {f.hi:g}: " + col.str.slice(0, 40))
             out[f.name] = values
         elif f.type == "date":
-            values, bad = parse_dates(col, source.date_format)
-            problems.add(bad, f.name, "not a valid date: " + col.str.slice(0, 40))
-            out[f.name] = values
+            out[f.name] = _check_dates(source, f, col, empty, problems, dates)
         elif f.type == "code" and source.options.keys() & MAPPED_CODES:
             # foreign codes are mapped before validation: what is left is checked
             # against the loaded areas, with the name that did not match
@@ -217,10 +232,45 @@ def check_fields(
             problems.add(
                 bad, f.name, "not a period like 2023, 2023-03 or 2019_2: " + col.str.slice(0, 40)
             )
+            year = pd.to_numeric(col.str.slice(0, 4).where(~empty & ~bad), errors="coerce")
+            lo, hi = dates
+            problems.add(
+                year.notna() & ~year.between(lo.year, hi.year),
+                f.name,
+                f"period outside the plausible range {lo.year} to {hi.year} "
+                "(settings min_date, max_date): " + col.str.slice(0, 40),
+            )
             out[f.name] = col.where(~empty, None).map(normalise_period, na_action="ignore")
         else:
             out[f.name] = col.where(~empty, None)
     return out
+
+
+def _check_dates(
+    source: Source,
+    f: Field,
+    col: pd.Series,
+    empty: pd.Series,
+    problems: Problems,
+    dates: tuple[pd.Timestamp, pd.Timestamp],
+) -> pd.Series:
+    lo, hi = dates
+    parsed = parse_dates(col, empty, lo, hi, source.date_format)
+    unreadable = "not a valid date: " + col.str.slice(0, 40)
+    implausible = (
+        f"date outside the plausible range {lo:%Y-%m-%d} to {hi:%Y-%m-%d} "
+        "(settings min_date, max_date): " + col.str.slice(0, 40)
+    )
+    if f.required:
+        problems.add(parsed.unreadable, f.name, unreadable)
+        problems.add(parsed.implausible, f.name, implausible)
+    else:
+        kept = f"{f.name} left empty, row kept: "
+        problems.note(parsed.unreadable, f.name, kept + unreadable)
+        problems.note(parsed.implausible, f.name, kept + implausible)
+    problems.formats[f.name] = parsed.formats
+    problems.rolled_over[f.name] = parsed.rolled_over
+    return parsed.values
 
 
 def check_duplicates(kind: str, typed: pd.DataFrame, problems: Problems) -> None:
@@ -241,19 +291,37 @@ def raw_json(frame: pd.DataFrame, index: list[int]) -> list[str]:
 
 
 def rejected_frame(frame: pd.DataFrame, problems: Problems, numbers: pd.Series) -> pd.DataFrame:
-    index = sorted(problems.by_row)
+    """The rejected rows (with any notes of theirs), for the quarantine."""
+    found = {i: [*p, *problems.notes.get(i, [])] for i, p in problems.by_row.items()}
+    return _problem_frame(frame, found, numbers)
+
+
+def noted_frame(frame: pd.DataFrame, problems: Problems, numbers: pd.Series) -> pd.DataFrame:
+    """The rows kept with a note (an optional value left empty), for the quarantine."""
+    found = {i: p for i, p in problems.notes.items() if i not in problems.by_row}
+    return _problem_frame(frame, found, numbers)
+
+
+def _problem_frame(
+    frame: pd.DataFrame, found: dict[int, list[tuple[str, str]]], numbers: pd.Series
+) -> pd.DataFrame:
+    index = sorted(found)
     return pd.DataFrame(
         {
             "row_number": [int(numbers[i]) for i in index],
-            "field": ["; ".join(dict.fromkeys(f for f, _ in problems.by_row[i])) for i in index],
-            "reason": ["; ".join(r for _, r in problems.by_row[i]) for i in index],
+            "field": ["; ".join(dict.fromkeys(f for f, _ in found[i])) for i in index],
+            "reason": ["; ".join(r for _, r in found[i]) for i in index],
             "raw": raw_json(frame, index),
-        }
+        },
+        columns=["row_number", "field", "reason", "raw"],
     )
 
 
 def validate_table(
-    source: Source, frame: pd.DataFrame, is_csv: bool
+    source: Source,
+    frame: pd.DataFrame,
+    is_csv: bool,
+    dates: tuple[pd.Timestamp, pd.Timestamp] = DEFAULT_DATES,
 ) -> tuple[pd.DataFrame, Problems]:
     """Type and check the canonical fields of a non-boundary source."""
     attrs = frame.drop(columns="geometry") if "geometry" in frame else frame
@@ -263,7 +331,7 @@ def validate_table(
     wanted = [f.name for f in fields]
     text = mapped_text(source, attrs, wanted)
     problems = Problems(frame.index)
-    typed = check_fields(source, text, fields, problems)
+    typed = check_fields(source, text, fields, problems, dates)
     if source.kind == "context":
         var_source = Source(
             name=source.name,

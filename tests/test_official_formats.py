@@ -71,7 +71,7 @@ def crime_db(request, tmp_path):
     config = write_tiny(
         tmp_path,
         _crime_config(name),
-        incidents="registratienummer,soort,begindatum,einddatum,x_rd,y_rd\n",
+        incidents=None,
     )
     build(config, tmp_path / "t.duckdb")
     con = duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True)
@@ -134,9 +134,7 @@ def test_wide_yearly_columns_become_periods(tmp_path):
         '[sources.columns]\narea_code = "code"\nperiod = "period"\ncount = "value"\n'
         '[sources.options]\nwide = "crime_total_(?P<period>\\\\d{4})"\n'
     )
-    config = write_tiny(
-        tmp_path, extra, incidents="registratienummer,soort,begindatum,einddatum,x_rd,y_rd\n"
-    )
+    config = write_tiny(tmp_path, extra, incidents=None)
     build(config, tmp_path / "t.duckdb")
     con = duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True)
     got = con.execute(
@@ -338,9 +336,7 @@ def test_older_vintage_mapped_by_overlay(tmp_path):
         'indicator = "jaar"\n'
         '[sources.options]\ncrosswalk = "buurten_2014"\ndirection = "higher_worse"\n'
     )
-    config = write_tiny(
-        tmp_path, extra, incidents="registratienummer,soort,begindatum,einddatum,x_rd,y_rd\n"
-    )
+    config = write_tiny(tmp_path, extra, incidents=None)
     build(config, tmp_path / "t.duckdb")
     con = duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True)
     weights = con.execute(

@@ -55,6 +55,22 @@ I7 has an impossible date; I8 lies outside the municipality."""
 SURVEY_HEADER = "respondent_id,jaar,buurtcode,weegfactor,onveilig_buurt\n"
 
 
+INCIDENT_SOURCE = """
+[[sources]]
+name = "incidents"
+kind = "incidents"
+path = "incidents.csv"
+crs = "EPSG:28992"
+[sources.columns]
+incident_id = "registratienummer"
+category = "soort"
+date = "begindatum"
+date_end = "einddatum"
+x = "x_rd"
+y = "y_rd"
+"""
+
+
 def default_survey() -> str:
     rows = []
     for i in range(60):
@@ -67,14 +83,15 @@ def default_survey() -> str:
 def write_tiny(
     directory: Path,
     extra_config: str = "",
-    incidents: str = INCIDENTS,
+    incidents: str | None = INCIDENTS,
     survey: str | None = None,
     survey_columns: str = "",
     inhabitants: dict[str, int] | None = None,
 ) -> Path:
     """Write Kleindorp's files and config into ``directory``; return the config path.
 
-    ``incidents`` and ``survey`` replace the CSV texts; ``survey_columns`` adds lines
+    ``incidents`` and ``survey`` replace the CSV texts (``incidents=None``: no
+    incidents source); ``survey_columns`` adds lines
     to the survey's [sources.columns]; ``inhabitants`` overrides buurt populations.
     """
     directory.mkdir(parents=True, exist_ok=True)
@@ -85,7 +102,8 @@ def write_tiny(
             inhabitants.get(c, n) for c, n in zip(codes, buurten["aantal_inwoners"])
         ]
     buurten.to_file(directory / "kleindorp.gpkg", layer="buurten", driver="GPKG")
-    (directory / "incidents.csv").write_text(incidents, encoding="utf-8")
+    if incidents is not None:
+        (directory / "incidents.csv").write_text(incidents, encoding="utf-8")
     (directory / "survey.csv").write_text(survey or default_survey(), encoding="utf-8")
     config = directory / "kleindorp.toml"
     config.write_text(
@@ -109,19 +127,6 @@ def write_tiny(
             inhabitants = "aantal_inwoners"
 
             [[sources]]
-            name = "incidents"
-            kind = "incidents"
-            path = "incidents.csv"
-            crs = "EPSG:28992"
-            [sources.columns]
-            incident_id = "registratienummer"
-            category = "soort"
-            date = "begindatum"
-            date_end = "einddatum"
-            x = "x_rd"
-            y = "y_rd"
-
-            [[sources]]
             name = "survey"
             kind = "survey_responses"
             path = "survey.csv"
@@ -134,6 +139,7 @@ def write_tiny(
             """
         )
         + survey_columns
+        + (INCIDENT_SOURCE if incidents is not None else "")
         + extra_config,
         encoding="utf-8",
     )

@@ -24,17 +24,22 @@ create table load_log (
     rows_quarantined integer not null,
     -- rows of other municipalities in national tables: not ours, not wrong
     rows_skipped integer not null,
+    -- rows loaded with a note: an unreadable optional value left empty (see quarantine)
+    rows_noted integer not null,
     notes text,
     started_at timestamp not null,
     finished_at timestamp not null
 );
 
+-- Rejected rows (severity 'rejected': not loaded) and rows loaded with a note
+-- (severity 'note': an unreadable optional value was left empty).
 create table quarantine (
     source text not null,
     row_number integer not null,
     field text not null,
     reason text not null,
-    raw text
+    raw text,
+    severity text not null default 'rejected' check (severity in ('rejected', 'note'))
 );
 
 create table series_breaks (period text primary key);
