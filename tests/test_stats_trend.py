@@ -95,6 +95,14 @@ def test_alert_without_history():
     assert result["alert"] is False and result["model"] == "none"
 
 
+def test_alert_of_a_month_never_seen_with_an_incident_is_no_alert():
+    # a rare category: every December before the last one without an incident
+    y = np.zeros(48)
+    y[[2, 7, 15, 20, 29, 33, 40]] = 1
+    result = alert_for_last_month(y, 0.95, 1)
+    assert result["alert"] is False and math.isnan(result["p_value"])
+
+
 def test_monthly_counts_are_complete_with_zeros(tiny_con):
     wide = monthly_counts(tiny_con, "wijk", "total")
     assert list(wide.index[[0, -1]]) == ["2023-01", "2024-07"] and len(wide) == 19

@@ -223,6 +223,11 @@ def _mixture_cdf(k: np.ndarray, eta: float, se: float, alpha: float) -> np.ndarr
     return cdf @ _WEIGHTS
 
 
+#: Log of the largest monthly mean a prediction band is computed for (above it the fit
+#: is degenerate: a month-of-year effect without any incident in its history).
+MAX_LOG_MEAN = math.log(1e6)
+
+
 def prediction_band(
     eta: float, se: float, alpha: float, level: float, observed: int
 ) -> tuple[float, float, float]:
@@ -276,6 +281,18 @@ def alert_for_last_month(
             model="none",
         )
     eta, se, alpha, model = _fit_mean(history, x_all[:-1], x_all[-1])
+    if not np.isfinite(eta + se) or eta + se * _NODES[-1] > MAX_LOG_MEAN:
+        # the month's mean cannot be estimated (e.g. no incident in that calendar month
+        # before): no band and no alert rather than an overflow
+        return dict(
+            observed=observed,
+            expected=float("nan"),
+            lower=float("nan"),
+            upper=float("nan"),
+            p_value=float("nan"),
+            alert=False,
+            model=model,
+        )
     lower, upper, p = prediction_band(eta, se, alpha, level, observed)
     expected = float(np.exp(eta + se * _NODES) @ _WEIGHTS)
     return dict(
