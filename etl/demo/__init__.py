@@ -19,7 +19,7 @@ import pyogrio
 from etl.demo import names
 from etl.demo.areas import build_profile, context_table
 from etl.demo.config import config_text, planted_record
-from etl.demo.incidents import annual_expectation, incident_table
+from etl.demo.incidents import annual_expectation, incident_table, sensitive_table
 from etl.demo.initiatives import activity, build_initiatives, initiative_table
 from etl.demo.plants import make_plan
 from etl.demo.shapes import Geography, build_geography
@@ -102,14 +102,15 @@ def generate_demo(out_dir: str | Path, seed: int = DEFAULT_SEED) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    r_geo, r_prof, r_plan, r_init, r_inc, r_survey, r_ctx = rng.spawn(7)
+    # the sensitive incidents have their own stream: the other files stay as they were
+    r_geo, r_prof, r_plan, r_init, r_inc, r_survey, r_ctx, r_sensitive = rng.spawn(8)
 
     geo = build_geography(r_geo)
     prof = build_profile(r_prof, geo)
     plan = make_plan(r_plan, geo, prof)
     items = build_initiatives(r_init, geo, prof, plan)
     initiatives, ids = initiative_table(r_init, geo, items)
-    incidents = incident_table(r_inc, geo, prof, plan)
+    incidents = incident_table(r_inc, geo, prof, plan, sensitive_table(r_sensitive, geo, prof))
     expected = annual_expectation(geo, prof, plan).sum(axis=1)
     rate = expected / np.maximum(prof.population, 1) * 1_000.0
     survey = survey_table(r_survey, geo, prof, plan, rate, activity(geo, items))

@@ -32,6 +32,9 @@ CATEGORIES = (
     "overlast",
 )
 FIRST_YEAR, N_MONTHS = 2021, 48
+#: Sensitive categories (published at wijk level or above only) and their incidents per
+#: 1,000 inhabitants per year: low, so most buurten have a count of 1 to 4 in a year.
+SENSITIVE_RATES = {"zeden": 0.8, "huiselijk_geweld": 2.5}
 
 #: Residential incidents per 1,000 inhabitants per year at average deprivation.
 RESIDENTIAL_RATE = np.array([5.0, 9.5, 6.5, 1.5, 6.5, 9.0, 12.0])
@@ -249,8 +252,40 @@ def sample_points(rng: np.random.Generator, poly: Polygon, n: int, decimals: int
     return out[:n]
 
 
+def sensitive_table(rng: np.random.Generator, geo: Geography, prof: Profile) -> pd.DataFrame:
+    """Incidents of the sensitive categories: Poisson per buurt and year from
+    :data:`SENSITIVE_RATES`, at a uniform day of the year and place in the buurt."""
+    pop = np.where(np.array(geo.role) == "water", 0.0, prof.population.astype(float))
+    years = N_MONTHS // 12
+    rows = []
+    for category, rate in SENSITIVE_RATES.items():
+        counts = rng.poisson(pop[:, None] / 1_000.0 * rate, size=(geo.n, years))
+        for b, y in zip(*np.nonzero(counts), strict=True):
+            k = int(counts[b, y])
+            xy = sample_points(rng, geo.polygons[b], k)
+            day = pd.Timestamp(FIRST_YEAR + int(y), 1, 1) + pd.to_timedelta(
+                rng.integers(0, 365, k), unit="D"
+            )
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "soort": category,
+                        "begindatum": day.strftime("%Y-%m-%d"),
+                        "einddatum": day.strftime("%Y-%m-%d"),
+                        "x_rd": xy[:, 0],
+                        "y_rd": xy[:, 1],
+                    }
+                )
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
 def incident_table(
-    rng: np.random.Generator, geo: Geography, prof: Profile, plan: Plan
+    rng: np.random.Generator,
+    geo: Geography,
+    prof: Profile,
+    plan: Plan,
+    sensitive: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Draw the incident extract, including the deliberate bad rows.
 
@@ -264,6 +299,8 @@ def incident_table(
         Inhabitants and deprivation.
     plan : Plan
         Planted patterns.
+    sensitive : pandas.DataFrame, optional
+        Incidents of the sensitive categories (see :func:`sensitive_table`).
 
     Returns
     -------
@@ -308,7 +345,7 @@ def incident_table(
             "y_rd": xy[:, 1],
         }
     )
-    table = pd.concat([table, _bad_rows(rng, geo)], ignore_index=True)
+    table = pd.concat([table, sensitive, _bad_rows(rng, geo)], ignore_index=True)
     table = table.sort_values(["begindatum", "soort", "x_rd", "y_rd"], kind="stable").reset_index(
         drop=True
     )
