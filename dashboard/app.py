@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import auth
 from dashboard.auth import setup_auth
@@ -12,7 +13,7 @@ from dashboard.i18n import t
 from dashboard.pages import data, initiatives, profile, trends
 from dashboard.pages import map as map_page
 from dashboard.routes import register_routes
-from dashboard.state import PATHS, parse
+from dashboard.state import LANGS, PATHS, parse, url_value
 from dashboard.store import Store
 
 PAGES = {
@@ -139,7 +140,7 @@ def _register_shell(app: Dash, store: Store) -> None:
         if by_radio and rendered_lang is not None and lang_value == rendered_lang:
             # the radio only caught up with the URL: the page is already in this language
             return (no_update,) * (5 + len(NAV))
-        lang = lang_value if by_radio and lang_value else state.lang
+        lang = lang_value if by_radio and lang_value in LANGS else state.lang
         state = state.with_values(lang=lang)
         page = PAGES[state.page].layout(store, state)
         return (
@@ -161,9 +162,13 @@ def _register_shell(app: Dash, store: Store) -> None:
         prevent_initial_call=True,
     )
     def sync_url(values, lang, ids, pathname, search):
+        if not (isinstance(values, list) and isinstance(ids, list) and lang in LANGS):
+            raise PreventUpdate
         state = parse(pathname, search)
         changes = {
-            i["name"]: ",".join(v) if isinstance(v, list) else v for i, v in zip(ids, values)
+            i["name"]: url_value(v)
+            for i, v in zip(ids, values)
+            if isinstance(i, dict) and isinstance(i.get("name"), str)
         }
         query = state.with_values(**changes, lang=lang).query()
         return no_update if query == (search or "") else query

@@ -40,7 +40,13 @@ from dashboard.fmt import MISSING, number, p_value
 from dashboard.i18n import TEXT, t
 from dashboard.notes import PARTIES, Note, NotesStore, notes_path
 from dashboard.store import Store
-from etl.disclosure import PUBLIC_LEVELS_FOR_SENSITIVE, public_count
+from etl.disclosure import (
+    PUBLIC_LEVELS_FOR_SENSITIVE,
+    SENSITIVE_FLAG,
+    SMALL_COUNT_FLAG,
+    public_change_rows,
+    public_count,
+)
 from etl.registry import indicator as registry_indicator
 
 ROLES = ("public", "professional")
@@ -158,7 +164,8 @@ def _key_series(
     for ind, rows in frame.groupby("indicator", sort=False):
         rows = rows.drop(columns="indicator").reset_index(drop=True)
         if role == "public":
-            out[ind] = queries.disclose(store, rows, ind, rows["level"].iloc[0])
+            level = rows["level"].iloc[0]
+            out[ind] = queries.disclose(store, rows, ind, level, role, area_code=area_code)
         else:
             out[ind] = rows.assign(n_public=[_exact(n) for n in rows["n"]])
     return out
@@ -200,9 +207,13 @@ def _significant_cached(
         )
     return store.frame(
         """
-        select c.indicator, c.period_from, c.period_to, c.value_from, c.value_to, c.diff,
-            c.p_value, c.q_value, c.family_size
+        select c.indicator, c.level, c.period_from, c.period_to, c.value_from, c.value_to,
+            c.diff, c.p_value, c.q_value, c.family_size, f.n as n_from, t.n as n_to
         from changes c
+        left join indicator_values f on f.indicator = c.indicator
+            and f.area_code = c.area_code and f.period = c.period_from and f.method = 'direct'
+        left join indicator_values t on t.indicator = c.indicator
+            and t.area_code = c.area_code and t.period = c.period_to and t.method = 'direct'
         where c.significant and c.blocked_by is null and c.area_code = ? and c.period_to = ?
         order by c.q_value, c.p_value, c.indicator
         """,
@@ -430,7 +441,7 @@ def _key_rows(
             prev_period = prev_period or str(prev["period"])
         city = None if pd.isna(rec["city_value"]) else float(rec["city_value"])
         cls = classify(pd.DataFrame([rec]), city, entry.direction)[0]
-        if rec["flag"] == "suppressed":
+        if rec["flag"] in WITHHELD_FLAGS:
             withheld += 1
         interval = (
             f"{_num(rec['ci_low'])} – {_num(rec['ci_high'])}"
@@ -471,20 +482,23 @@ _FLAGS = {
     "flag_no-denominator",
     "flag_no-data",
     "flag_incomplete",
+    f"flag_{SENSITIVE_FLAG}",
+    f"flag_{SMALL_COUNT_FLAG}",
 }
+WITHHELD_FLAGS = ("suppressed", SENSITIVE_FLAG, SMALL_COUNT_FLAG)
 
 
 def _changes_html(store: Store, info: dict, period: str, lang: str, role: str) -> tuple[str, int]:
     meta = queries.indicator_meta(store)
-    public_ok = role != "public" or info["level"] in PUBLIC_LEVELS_FOR_SENSITIVE
     frame = _significant(store, info["code"], period)
     rows, withheld = [], 0
+    if role == "public":
+        # the one gate: no sensitive category below wijk level, no small counts
+        shown = public_change_rows(frame, meta, queries.rules(store))
+        withheld, frame = len(frame) - len(shown), shown
     for rec in frame.to_dict("records"):
         entry = meta.get(rec["indicator"])
         if entry is None:
-            continue
-        if entry.sensitive and not public_ok:
-            withheld += 1
             continue
         if len(rows) >= MAX_CHANGES:
             continue
@@ -512,25 +526,16 @@ def _changes_html(store: Store, info: dict, period: str, lang: str, role: str) -
 
 
 def _alerts_html(store: Store, info: dict, period: str, lang: str, role: str) -> str:
-    frame = queries.alerts(store)
+    frame = queries.alerts(store, role)  # disclosed counts for the public
     if frame.empty:
         return f"<p>{_e(t('no_alerts', lang))}</p>"
     meta = queries.indicator_meta(store)
-    round_to = int(queries.setting(store, "public_round_to"))
     places = [c for c in (info["code"], info.get("parent_code")) if isinstance(c, str)]
     frame = frame[frame["area_code"].isin(places)]
     frame = frame[frame["month"].astype(str).str.startswith(period)]
     items = []
     for rec in frame.to_dict("records"):
-        if (
-            role == "public"
-            and rec["level"] not in PUBLIC_LEVELS_FOR_SENSITIVE
-            and _sensitive_category(meta, rec["category"])
-        ):
-            continue
-        observed = (
-            public_count(rec["observed"], round_to) if role == "public" else _exact(rec["observed"])
-        )
+        observed = rec["observed"] if role == "public" else _exact(rec["observed"])
         items.append(
             "<li>"
             + _e(
@@ -627,8 +632,8 @@ def _initiatives_html(store: Store, area_code: str, period: str, lang: str) -> s
     return _table(head, rows, "initiatives") + tail
 
 
-def _context_html(store: Store, area_code: str, lang: str) -> str:
-    frame = queries.context_values(store, area_code)
+def _context_html(store: Store, area_code: str, lang: str, role: str) -> str:
+    frame = queries.context_values(store, area_code, role)
     if frame.empty:
         return "<p>–</p>"
     rows = []
@@ -766,6 +771,7 @@ def render_html(
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     info, period = check_request(store, area_code, period, lang)
+    info = queries.area_info(store, area_code, role)  # inhabitants rounded for the public
     _, city_name = queries.city(store)
     parent_code = info.get("parent_code")
     parent = queries.area_info(store, parent_code) if isinstance(parent_code, str) else None
@@ -862,7 +868,7 @@ def render_html(
   </section>
   <section>
     <h2>{_e(t("context_title", lang))}</h2>
-    {_context_html(store, area_code, lang)}
+    {_context_html(store, area_code, lang, role)}
   </section>
 </div>
 <section>

@@ -7,13 +7,28 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from dashboard.compare import CLASSES, discrete_colorscale
 from dashboard.fmt import intervals, number, numbers
 from dashboard.i18n import t
 
 NO_VALUE_GREY = "#bdbdbd"
+#: Every chart's mode bar: no button sends a chart off the server (plotly's cloud,
+#: share and editor links off) and no plotly logo.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+}
+
+
+def graph(graph_id: str, figure=None, config: dict | None = None, **kwargs) -> dcc.Graph:
+    """The one way the pages make a chart: a dcc.Graph with :data:`GRAPH_CONFIG`."""
+    if figure is not None:
+        kwargs["figure"] = figure
+    return dcc.Graph(id=graph_id, config={**(config or {}), **GRAPH_CONFIG}, **kwargs)
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

@@ -228,6 +228,14 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "onvolledig: niet alle delen aanwezig",
         "en": "incomplete: not all parts present",
     },
+    "flag_sensitive": {
+        "nl": "niet getoond: gevoelige categorie, alleen per wijk of groter",
+        "en": "withheld: sensitive category, shown per wijk or larger only",
+    },
+    "flag_small-count": {
+        "nl": "niet getoond: minder dan 5 incidenten",
+        "en": "withheld: fewer than 5 incidents",
+    },
     "missing_note": {
         "nl": "Grijs: {n} gebieden ({level}) zonder cijfer",
         "en": "Grey: {n} areas ({level}) without a figure",

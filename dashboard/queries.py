@@ -15,8 +15,22 @@ from cachetools import LRUCache, cached
 
 from dashboard.fmt import number
 from dashboard.store import Store
-from etl.disclosure import public_values
+from etl.disclosure import (
+    DENOMINATOR_VARIABLES,
+    Rules,
+    disclosed_length,
+    gate_kind,
+    is_small,
+    public_change_rows,
+    public_counts,
+    public_denominators,
+    public_rate_rows,
+    public_reach_rows,
+    public_values,
+    sensitive_hidden,
+)
 from etl.registry import Indicator, read_meta
+from etl.registry import indicator as registry_indicator
 
 LEVELS = ("buurt", "wijk", "stadsdeel", "gemeente")
 #: How a value was estimated (indicator_values.method): from the area's own data, or by a
@@ -27,8 +41,24 @@ HEADLINE = ("survey_share.unsafe_own_buurt", "incident_rate.total", "survey_shar
 
 
 def levels(store: Store) -> list[str]:
+    """The levels below the gemeente that the served file holds."""
+    return list(_levels(store, store.version))
+
+
+@lru_cache(maxsize=4)
+def _levels(store: Store, version: tuple[int, int]) -> tuple[str, ...]:
     found = set(store.frame("select distinct level from areas")["level"])
-    return [lv for lv in LEVELS if lv in found and lv != "gemeente"]
+    return tuple(lv for lv in LEVELS if lv in found and lv != "gemeente")
+
+
+def area_codes(store: Store) -> frozenset[str]:
+    """Codes of every area of the served file (the allow-list of area inputs)."""
+    return _area_codes(store, store.version)
+
+
+@lru_cache(maxsize=4)
+def _area_codes(store: Store, version: tuple[int, int]) -> frozenset[str]:
+    return frozenset(store.frame("select code from areas")["code"])
 
 
 def indicator_ids(store: Store) -> list[str]:
@@ -42,11 +72,17 @@ def indicator_ids(store: Store) -> list[str]:
 
 
 def periods(store: Store, indicator: str) -> list[str]:
+    """Periods of an indicator (call with an indicator checked by dashboard.inputs)."""
+    return list(_periods(store, store.version, indicator))
+
+
+@lru_cache(maxsize=512)
+def _periods(store: Store, version: tuple[int, int], indicator: str) -> tuple[str, ...]:
     frame = store.frame(
         "select distinct period from indicator_values where indicator = ? order by period",
         [indicator],
     )
-    return list(frame["period"])
+    return tuple(frame["period"])
 
 
 def city(store: Store) -> tuple[str, str]:
@@ -75,6 +111,32 @@ def _settings(store: Store, version: tuple[int, int]) -> dict[str, str]:
     return dict(zip(frame["name"], frame["value"]))
 
 
+ROLES = ("public", "professional", "admin")
+
+
+def is_public(role: str) -> bool:
+    """Every role but the signed-in ones sees the public view."""
+    return role not in ("professional", "admin")
+
+
+def rules(store: Store) -> Rules:
+    """The disclosure rules of the served build (defaults for a file built before a rule)."""
+    return _rules(store, store.version)
+
+
+@lru_cache(maxsize=4)
+def _rules(store: Store, version: tuple[int, int]) -> Rules:
+    values = _settings(store, version)
+    default = Rules()
+    return Rules(
+        round_to=int(values.get("public_round_to", default.round_to)),
+        denominator_round_to=int(
+            values.get("public_denominator_round_to", default.denominator_round_to)
+        ),
+        confidence=float(values.get("confidence", default.confidence)),
+    )
+
+
 def public_area_values(
     store: Store,
     indicator: str,
@@ -100,9 +162,18 @@ def public_area_values(
 VIEW_CACHE_AREAS = int(os.environ.get("UNEASE_VIEW_CACHE_AREAS", "200000"))
 
 
+#: What a view costs in the cache beyond its areas (counted as this many areas), so the
+#: number of views is bounded too (at most VIEW_CACHE_AREAS / VIEW_ENTRY_AREAS).
+VIEW_ENTRY_AREAS = 50
+
+
 def view_cache(size_of) -> Callable:
-    """A thread-safe least-recently-used cache of views, bounded by their areas."""
-    return cached(LRUCache(maxsize=VIEW_CACHE_AREAS, getsizeof=size_of), lock=threading.Lock())
+    """A thread-safe least-recently-used cache of views, bounded by their areas (about
+    bytes) and by their number; keys must be values checked by dashboard.inputs."""
+    return cached(
+        LRUCache(maxsize=VIEW_CACHE_AREAS, getsizeof=lambda v: size_of(v) + VIEW_ENTRY_AREAS),
+        lock=threading.Lock(),
+    )
 
 
 @view_cache(len)
@@ -142,21 +213,48 @@ def _public_area_columns(
     method: str,
 ) -> dict:
     columns = _area_columns(store, indicator, level, period, method)
-    return disclose(store, columns, indicator, level, role)
+    return disclose(store, columns, indicator, level, role, period=period)
 
 
-def disclose(store: Store, frame, indicator: str, level: str, role: str = "public"):
-    """Disclosure control for the public: adds n_public; withholds sensitive small areas.
+def disclose(
+    store: Store,
+    frame,
+    indicator: str,
+    level: str,
+    role: str = "public",
+    period: str | None = None,
+    area_code: str | None = None,
+):
+    """The one disclosure gate of indicator values (etl.disclosure.public_values).
 
-    ``frame`` is a data frame or a dict of columns; the result is of the same kind.
-    Professionals and admins see exact counts."""
+    ``frame`` is a data frame or a dict of columns (value, ci_low, ci_high, n, flag and,
+    when it has them, area_code and period; else ``area_code``/``period`` hold for every
+    row); the result is of the same kind, with the text column n_public.  Professionals
+    and admins see exact values and counts."""
     entry = indicator_meta(store)[indicator]
-    if entry.source_kind != "incidents" or role != "public":
+    if not is_public(role):
         out = frame.copy()
         out["n_public"] = [_plain(n) for n in np.asarray(frame["n"], dtype=float).tolist()]
         return out
-    round_to = int(setting(store, "public_round_to"))
-    return public_values(frame, entry.sensitive, level, round_to)
+    kind = gate_kind(indicator, entry.source_kind)
+    incident_n = None
+    if kind == "composite":
+        size = len(frame["n"])
+        codes = list(frame["area_code"]) if "area_code" in frame else [area_code] * size
+        periods = list(frame["period"]) if "period" in frame else [period] * size
+        counts = _incident_counts(store, store.version)
+        incident_n = np.array([counts.get((c, p), np.nan) for c, p in zip(codes, periods)])
+    return public_values(frame, entry.sensitive, level, rules(store), kind, incident_n)
+
+
+@lru_cache(maxsize=2)
+def _incident_counts(store: Store, version: tuple[int, int]) -> dict[tuple[str, str], float]:
+    """Incidents (all categories) per area and period, for composites of the incident index."""
+    frame = store.frame(
+        "select area_code, period, n from indicator_values "
+        "where indicator = 'incident_rate.total' and method = 'direct'"
+    )
+    return dict(zip(zip(frame["area_code"], frame["period"]), frame["n"].astype(float)))
 
 
 def _plain(n: float) -> str:
@@ -290,7 +388,7 @@ def area_trend(
         [indicator, area_code, method],
     )
     level = frame["level"].iloc[0] if len(frame) else "buurt"
-    return disclose(store, frame, indicator, level, role)
+    return disclose(store, frame, indicator, level, role, area_code=area_code)
 
 
 def areas(store: Store, level: str | None = None) -> pd.DataFrame:
@@ -461,6 +559,25 @@ def initiative_points(store: Store) -> pd.DataFrame:
     )
 
 
+def initiative_coverage(store: Store, level: str, role: str = "public") -> pd.DataFrame:
+    """Active initiatives per area of the level and form, with the area's inhabitants
+    (rounded for the public)."""
+    frame = store.frame(
+        """
+        select a.code, a.name, a.inhabitants, i.type, count(*) as n
+        from initiatives i
+        join area_ancestors anc on anc.code = i.area_code
+        join areas a on a.code = anc.ancestor_code and a.level = ?
+        where i.end_date is null or i.end_date >= current_date
+        group by all
+        """,
+        [level],
+    )
+    if is_public(role) and len(frame):
+        frame["inhabitants"] = public_denominators(frame["inhabitants"], rules(store))
+    return frame
+
+
 def has_table(store: Store, name: str) -> bool:
     frame = store.frame(
         "select count(*) as n from information_schema.tables where table_name = ?", [name]
@@ -468,18 +585,44 @@ def has_table(store: Store, name: str) -> bool:
     return bool(frame["n"][0])
 
 
-def area_info(store: Store, code: str) -> dict | None:
+def area_info(store: Store, code: str, role: str = "public") -> dict | None:
+    """An area's code, name, level, parent, inhabitants (rounded for the public), vintage."""
     frame = store.frame(
         "select code, name, level, parent_code, inhabitants, vintage from areas where code = ?",
         [code],
     )
-    return frame.iloc[0].to_dict() if len(frame) else None
+    if not len(frame):
+        return None
+    info = frame.iloc[0].to_dict()
+    if is_public(role) and pd.notna(info["inhabitants"]):
+        info["inhabitants"] = float(public_denominators([info["inhabitants"]], rules(store))[0])
+    return info
 
 
 def latest_values(
-    store: Store, area_code: str, indicators: list[str], method: str = "direct"
+    store: Store,
+    area_code: str,
+    indicators: list[str],
+    role: str = "public",
+    method: str = "direct",
 ) -> pd.DataFrame:
-    """Latest period's value of each indicator for an area, beside the city's (direct)."""
+    """Latest period's value of each indicator for an area, beside the city's (direct),
+    through the gate."""
+    if not indicators:
+        return pd.DataFrame()
+    frame = _latest_values(store, area_code, indicators, method)
+    info = area_info(store, area_code, role)
+    level = info["level"] if info else ""
+    rows = [
+        disclose(store, frame.iloc[[i]], ind, level, role, area_code=area_code)
+        for i, ind in enumerate(frame["indicator"])
+    ]
+    return pd.concat(rows, ignore_index=True) if rows else frame
+
+
+def _latest_values(
+    store: Store, area_code: str, indicators: list[str], method: str
+) -> pd.DataFrame:
     marks = ",".join("?" * len(indicators))
     return store.frame(
         f"""
@@ -536,20 +679,56 @@ def similar_areas(store: Store, area_code: str, k: int = 5) -> pd.DataFrame:
     )
 
 
-def category_counts(store: Store, area_code: str) -> pd.DataFrame:
-    """Incidents per category in the latest year, largest first (disclosure applied later)."""
-    return store.frame(
+def category_counts(store: Store, area_code: str, role: str = "public") -> pd.DataFrame:
+    """Incidents per category in the latest year, largest first, with the text shown
+    (n_public).  For the public: no sensitive category below wijk level, counts
+    disclosed, and ``n`` (the bar length) follows the disclosed count (1-4 drawn alike)."""
+    frame = store.frame(
         """
-        select category, n from incident_counts
-        where area_code = ? and category <> 'total'
-            and period = (select max(period) from incident_counts)
-        order by n desc, category
+        select c.category, c.n, a.level from incident_counts c
+        join areas a on a.code = c.area_code
+        where c.area_code = ? and c.category <> 'total'
+            and c.period = (select max(period) from incident_counts)
+        order by c.n desc, c.category
         """,
         [area_code],
     )
+    if not is_public(role):
+        return frame.assign(n_public=[_plain(n) for n in frame["n"]]).drop(columns="level")
+    hidden = [
+        sensitive_hidden(category_sensitive(store, c), lv)
+        for c, lv in zip(frame["category"], frame["level"])
+    ]
+    frame = frame.loc[~np.array(hidden, dtype=bool)].drop(columns="level")
+    round_to = rules(store).round_to
+    return frame.assign(
+        n_public=public_counts(frame["n"], round_to),
+        n=[disclosed_length(n, round_to) for n in frame["n"]],
+    ).reset_index(drop=True)
 
 
-def context_values(store: Store, area_code: str) -> pd.DataFrame:
+def category_sensitive(store: Store, category: str) -> bool:
+    """Whether an incident category is sensitive (its indicator's entry, else the registry)."""
+    entry = indicator_meta(store).get(f"incident_rate.{category}")
+    if entry is None:
+        try:
+            entry = registry_indicator(f"incident_rate.{category}")
+        except KeyError:
+            return False
+    return entry.sensitive
+
+
+def context_values(store: Store, area_code: str, role: str = "public") -> pd.DataFrame:
+    """Context figures of an area (denominators rounded for the public)."""
+    frame = _context_values(store, area_code)
+    if is_public(role) and len(frame):
+        counts = frame["variable"].isin(DENOMINATOR_VARIABLES).to_numpy()
+        shown = public_denominators(frame["value"], rules(store))
+        frame["value"] = np.where(counts, shown, frame["value"].to_numpy(dtype=float))
+    return frame
+
+
+def _context_values(store: Store, area_code: str) -> pd.DataFrame:
     return store.frame(
         """
         select c.variable, c.period, c.value, city.value as city_value
@@ -589,8 +768,16 @@ def initiatives_near(store: Store, area_code: str) -> pd.DataFrame:
 
 
 def significant_changes(
-    store: Store, area_code: str | None = None, limit: int = 50
+    store: Store, area_code: str | None = None, limit: int = 50, role: str = "public"
 ) -> pd.DataFrame:
+    """The latest significant changes (FDR), for the public through the gate."""
+    frame = _significant_changes(store, area_code, limit)
+    if is_public(role):
+        return public_change_rows(frame, indicator_meta(store), rules(store))
+    return frame.drop(columns=["n_from", "n_to"], errors="ignore")
+
+
+def _significant_changes(store: Store, area_code: str | None, limit: int) -> pd.DataFrame:
     if not has_table(store, "changes"):
         return pd.DataFrame()
     where = (
@@ -604,8 +791,13 @@ def significant_changes(
     return store.frame(
         f"""
         select c.indicator, c.area_code, a.name, c.level, c.period_from, c.period_to,
-            c.value_from, c.value_to, c.diff, c.p_value, c.q_value, c.family_size
+            c.value_from, c.value_to, c.diff, c.p_value, c.q_value, c.family_size,
+            f.n as n_from, t.n as n_to
         from changes c join areas a on a.code = c.area_code
+        left join indicator_values f on f.indicator = c.indicator
+            and f.area_code = c.area_code and f.period = c.period_from and f.method = 'direct'
+        left join indicator_values t on t.indicator = c.indicator
+            and t.area_code = c.area_code and t.period = c.period_to and t.method = 'direct'
         where {where}
         order by c.q_value, c.p_value
         limit ?
@@ -614,7 +806,21 @@ def significant_changes(
     )
 
 
-def alerts(store: Store) -> pd.DataFrame:
+def alerts(store: Store, role: str = "public") -> pd.DataFrame:
+    """Alerts of the latest month; for the public no sensitive category below wijk level
+    and the observed count disclosed."""
+    frame = _alerts(store)
+    if not is_public(role) or frame.empty:
+        return frame
+    hidden = [
+        sensitive_hidden(category_sensitive(store, c), lv)
+        for c, lv in zip(frame["category"], frame["level"])
+    ]
+    frame = frame.loc[~np.array(hidden, dtype=bool)]
+    return frame.assign(observed=public_counts(frame["observed"], rules(store).round_to))
+
+
+def _alerts(store: Store) -> pd.DataFrame:
     if not has_table(store, "alerts"):
         return pd.DataFrame()
     return store.frame(
@@ -629,21 +835,47 @@ def alerts(store: Store) -> pd.DataFrame:
 
 
 def trend_series(
-    store: Store, indicator: str, codes: list[str], method: str = "direct"
+    store: Store,
+    indicator: str,
+    codes: list[str],
+    role: str = "public",
+    method: str = "direct",
 ) -> pd.DataFrame:
+    """The indicator over time for several areas (each level through the gate)."""
     marks = ",".join("?" * len(codes)) or "''"
-    return store.frame(
+    frame = store.frame(
         f"""
-        select v.area_code, a.name, v.period, v.value, v.ci_low, v.ci_high, v.flag
+        select v.area_code, a.name, a.level, v.period, v.value, v.ci_low, v.ci_high, v.n,
+            coalesce(v.flag, 'no-data') as flag
         from indicator_values v join areas a on a.code = v.area_code
         where v.indicator = ? and v.area_code in ({marks}) and v.method = ?
         order by a.name, v.period
         """,
         [indicator, *codes, method],
     )
+    if frame.empty:
+        return frame
+    parts = [
+        disclose(store, rows, indicator, level, role)
+        for level, rows in frame.groupby("level", sort=False)
+    ]
+    return pd.concat(parts).sort_values(["name", "period"], kind="stable")
 
 
-def perception_gap(store: Store, level: str, period: str | None) -> pd.DataFrame:
+def perception_gap(
+    store: Store, level: str, period: str | None, role: str = "public"
+) -> pd.DataFrame:
+    """Perceived against registered per area; for the public no area whose count of
+    incidents is small (its incident index would give the count back)."""
+    frame = _perception_gap(store, level, period)
+    if not is_public(role) or frame.empty:
+        return frame
+    counts = _incident_counts(store, store.version)
+    n = np.array([counts.get((c, p), np.nan) for c, p in zip(frame["area_code"], frame["period"])])
+    return frame.loc[~is_small(n)].reset_index(drop=True)
+
+
+def _perception_gap(store: Store, level: str, period: str | None) -> pd.DataFrame:
     if not has_table(store, "perception_gap"):
         return pd.DataFrame()
     return store.frame(
@@ -658,7 +890,21 @@ def perception_gap(store: Store, level: str, period: str | None) -> pd.DataFrame
     )
 
 
-def funnel(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
+def funnel(
+    store: Store, indicator: str, level: str, period: str, role: str = "public"
+) -> pd.DataFrame:
+    """Funnel-plot rows; for the public rates from disclosed counts at rounded populations,
+    small counts left out and no sensitive category below wijk level."""
+    frame = _funnel(store, indicator, level, period)
+    if not is_public(role) or frame.empty:
+        return frame
+    entry = indicator_meta(store).get(indicator)
+    if entry is None or sensitive_hidden(entry.sensitive, level):
+        return frame.iloc[0:0]
+    return public_rate_rows(frame, "rate", "population", rules(store))
+
+
+def _funnel(store: Store, indicator: str, level: str, period: str) -> pd.DataFrame:
     if not has_table(store, "funnel"):
         return pd.DataFrame()
     return store.frame(
@@ -671,13 +917,17 @@ def funnel(store: Store, indicator: str, level: str, period: str) -> pd.DataFram
     )
 
 
-def table_rows(store: Store, table: str) -> pd.DataFrame:
-    """All rows of one of the allow-listed tables that the Data page shows."""
+def table_rows(store: Store, table: str, role: str = "public") -> pd.DataFrame:
+    """All rows of one of the allow-listed tables that the Data page shows (the reach of
+    initiatives through the gate for the public)."""
     if table not in DATA_TABLES:
         raise ValueError(f"table {table!r} is not shown")
     if not has_table(store, table):
         return pd.DataFrame()
-    return store.frame(f"select * from {table}")  # name from the allow-list above
+    frame = store.frame(f"select * from {table}")  # name from the allow-list above
+    if table == "initiative_reach" and is_public(role):
+        return public_reach_rows(frame, rules(store))
+    return frame
 
 
 #: Tables the Data page and the area pages may read whole.

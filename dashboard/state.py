@@ -44,11 +44,28 @@ class ViewState:
         return replace(self, **known)
 
 
-def parse(pathname: str | None, search: str | None) -> ViewState:
-    """The view of a URL; unknown pages and languages fall back to the defaults."""
-    page = PAGES.get((pathname or "/").rstrip("/") or "/", "map")
-    raw = parse_qs((search or "").lstrip("?"))
-    values = {k: raw[k][0] for k in KEYS if k in raw and raw[k]}
+#: Longest value of the URL state kept (area lists included); longer ones are dropped.
+MAX_VALUE = 2000
+
+
+def url_value(value: object) -> str | None:
+    """A control's value as it goes into the URL: text, or a list of texts joined by
+    commas; anything else (or too long) as absent.  Pages check the value on use."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = ",".join(value)
+    if isinstance(value, str) and len(value) <= MAX_VALUE:
+        return value
+    return None
+
+
+def parse(pathname: object, search: object) -> ViewState:
+    """The view of a URL; unknown pages and languages fall back to the defaults, and
+    anything but text (or text too long to be a value) counts as absent."""
+    pathname = pathname if isinstance(pathname, str) else "/"
+    search = search if isinstance(search, str) else ""
+    page = PAGES.get(pathname.rstrip("/") or "/", "map")
+    raw = parse_qs(search.lstrip("?"))
+    values = {k: raw[k][0] for k in KEYS if k in raw and raw[k] and len(raw[k][0]) <= MAX_VALUE}
     if values.get("lang") not in LANGS:
         values.pop("lang", None)
     return ViewState(page=page, **values)

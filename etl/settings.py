@@ -81,6 +81,13 @@ class Settings:
         default=5,
         metadata={"doc": "Public counts of 5 and more are rounded to this (1 = no rounding)."},
     )
+    public_denominator_round_to: int = field(
+        default=5,
+        metadata={
+            "doc": "Inhabitants, addresses and dwellings shown to the public are rounded to "
+            "this, as CBS rounds them in its Kerncijfers wijken en buurten (1 = no rounding)."
+        },
+    )
     initiative_controls: int = field(
         default=5,
         metadata={"doc": "Number of matched control buurten per initiative."},

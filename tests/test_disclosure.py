@@ -1,8 +1,19 @@
 """Disclosure control: what the public sees of small counts and sensitive categories."""
 
-import pandas as pd
+import math
 
-from etl.disclosure import public_count, public_values
+import numpy as np
+import pandas as pd
+import pytest
+
+from etl.disclosure import (
+    Rules,
+    poisson_interval,
+    public_count,
+    public_denominators,
+    public_rate_rows,
+    public_values,
+)
 
 
 def test_small_counts_show_as_less_than_five_and_others_round_to_five():
@@ -25,9 +36,43 @@ def test_sensitive_category_withheld_below_wijk_level():
         {"value": [3.2], "ci_low": [1.0], "ci_high": [6.0], "n": [3], "flag": ["ok"]}
     )
     buurt = public_values(frame, sensitive=True, level="buurt")
-    assert buurt["value"].isna().all() and buurt["flag"].tolist() == ["suppressed"]
-    wijk = public_values(frame, sensitive=True, level="wijk")
-    assert wijk["value"].tolist() == [3.2] and wijk["n_public"].tolist() == ["<5"]
+    assert buurt["value"].isna().all() and buurt["flag"].tolist() == ["sensitive"]
+    assert buurt["n_public"].tolist() == ["–"]
+    wijk = public_values(frame.assign(n=[12]), sensitive=True, level="wijk")
+    assert wijk["n_public"].tolist() == ["10"]
+
+
+def test_rate_of_a_small_count_is_withheld_and_others_follow_the_disclosed_count():
+    # 3 incidents among 480 inhabitants: 6.25 per 1,000 would give the 3 back
+    frame = pd.DataFrame(
+        {
+            "value": [3 / 480 * 1000, 12 / 600 * 1000, 0.0],
+            "ci_low": [1.29, 10.3, 0.0],
+            "ci_high": [18.3, 34.9, 6.1],
+            "n": [3, 12, 0],
+            "flag": ["ok", "ok", "ok"],
+        }
+    )
+    out = public_values(frame, sensitive=False, level="buurt")
+    assert math.isnan(out["value"][0]) and out["flag"][0] == "small-count"
+    assert out["n_public"].tolist() == ["<5", "10", "0"]
+    # the rate of 12 is shown as that of the 10 disclosed: 10 / 600 inhabitants
+    assert out["value"][1] == pytest.approx(10 / 600 * 1000)
+    low, high = poisson_interval(np.array([10.0]), 0.95)
+    assert out["ci_low"][1] == pytest.approx(low[0] / 600 * 1000)
+    assert out["ci_high"][1] == pytest.approx(high[0] / 600 * 1000)
+    assert out["value"][2] == 0.0
+
+
+def test_public_denominators_are_rounded_to_five():
+    assert public_denominators([482, 483, 1000, np.nan], Rules()).tolist()[:3] == [480, 485, 1000]
+
+
+def test_funnel_rows_drop_small_counts_and_round_the_population():
+    frame = pd.DataFrame({"rate": [3 / 483 * 1000, 17 / 611 * 1000], "population": [483.0, 611.0]})
+    out = public_rate_rows(frame, "rate", "population", Rules())
+    assert out["population"].tolist() == [610.0]
+    assert out["rate"].iloc[0] == pytest.approx(15 / 611 * 1000)
 
 
 def test_bar_lengths_do_not_reveal_small_counts():

@@ -4,9 +4,10 @@ before/after, displacement and reach analyses."""
 from __future__ import annotations
 
 import pandas as pd
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, html
+from dash.exceptions import PreventUpdate
 
-from dashboard import figures, queries
+from dashboard import auth, figures, inputs, queries
 from dashboard.controls import ctl, radio
 from dashboard.i18n import t
 from dashboard.pages.map import level_options, resolve
@@ -67,11 +68,7 @@ def body(store: Store, level: str, lang: str) -> list:
     sections = [
         html.H2(t("coverage_title", lang)),
         frame_table(coverage, "coverage-table") if len(coverage) else html.P("–"),
-        dcc.Graph(
-            id="initiatives-map",
-            figure=fig,
-            config={"displaylogo": False, "topojsonURL": "/assets/topojson/"},
-        ),
+        figures.graph("initiatives-map", fig, {"topojsonURL": "/assets/topojson/"}),
         html.H2(t("initiatives_table", lang)),
         frame_table(register, "initiatives-register") if len(register) else html.P("–"),
     ]
@@ -80,7 +77,7 @@ def body(store: Store, level: str, lang: str) -> list:
         ("initiative_displacement", "displacement_title"),
         ("initiative_reach", "reach_title"),
     ):
-        frame = queries.table_rows(store, table)
+        frame = queries.table_rows(store, table, auth.role())
         if len(frame):
             sections += [html.H2(t(title, lang)), frame_table(frame, f"{table}-table")]
     return sections
@@ -90,17 +87,7 @@ def _coverage(store: Store, points: pd.DataFrame, level: str, lang: str) -> pd.D
     """Active initiatives per area of the level and form (counts), with inhabitants."""
     if points.empty:
         return pd.DataFrame()
-    frame = store.frame(
-        """
-        select a.code, a.name, a.inhabitants, i.type, count(*) as n
-        from initiatives i
-        join area_ancestors anc on anc.code = i.area_code
-        join areas a on a.code = anc.ancestor_code and a.level = ?
-        where i.end_date is null or i.end_date >= current_date
-        group by all
-        """,
-        [level],
-    )
+    frame = queries.initiative_coverage(store, level, auth.role())
     if frame.empty:
         return frame
     wide = frame.pivot_table(
@@ -123,6 +110,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State("url", "pathname"),
     )
     def show(level, lang, pathname):
-        if pathname != "/initiatieven" or not level:
-            return no_update
+        level, lang = inputs.level(store, level), inputs.lang(lang)
+        if pathname != "/initiatieven":
+            raise PreventUpdate
+        inputs.require(level, lang)
         return body(store, level, lang)

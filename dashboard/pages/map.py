@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from dashboard import auth, basemap, figures, queries
+from dashboard import auth, basemap, figures, inputs, queries
 from dashboard.compare import classify
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
@@ -150,13 +150,9 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         className="map-panel",
                         **{"aria-labelledby": "indicator-label"},
                         children=[
-                            dcc.Graph(
-                                id="map",
-                                config={
-                                    "displaylogo": False,
-                                    "scrollZoom": False,
-                                    "topojsonURL": "/assets/topojson/",
-                                },
+                            figures.graph(
+                                "map",
+                                config={"scrollZoom": False, "topojsonURL": "/assets/topojson/"},
                                 style={"height": "560px"},
                             ),
                             html.P(id="map-missing", className="map-missing"),
@@ -188,7 +184,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                             html.P(t("pick_area", lang), id="pick-area-hint"),
                             dropdown("area", "map", t("area", lang), area_options, area),
                             dcc.Link(t("open_profile", lang), id="profile-link", href="#"),
-                            dcc.Graph(id="trend", config={"displaylogo": False}),
+                            figures.graph("trend"),
                             html.Details(
                                 [
                                     html.Summary(t("table_trend", lang), id="trend-table-summary"),
@@ -255,7 +251,9 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State(ctl("period", "map"), "value"),
     )
     def period_choices(indicator, current):
-        periods = queries.periods(store, indicator) if indicator else []
+        indicator = inputs.indicator(store, indicator)
+        inputs.require(indicator)
+        periods = queries.periods(store, indicator)
         value = current if current in periods else (periods[-1] if periods else None)
         return periods, value
 
@@ -267,10 +265,12 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State(ctl("area", "map"), "value"),
     )
     def area_choice(level, click, current):
+        level = inputs.level(store, level)
+        inputs.require(level)
         frame = queries.areas(store, level)
         options = [{"label": n, "value": c} for c, n in zip(frame["code"], frame["name"])]
         codes = set(frame["code"])
-        clicked = (click or {}).get("points", [{}])[0].get("location")
+        clicked = inputs.clicked_area(store, click)
         if ctx.triggered_id == "map" and clicked in codes:
             return options, clicked
         if current in codes:
@@ -293,13 +293,16 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State("page-lang", "data"),
     )
     def update_map(indicator, level, period, layers, background, current, lang):
-        if not (indicator and level and period):
-            return (no_update,) * 6
+        indicator, level = inputs.indicator(store, indicator), inputs.level(store, level)
+        inputs.require(indicator, level)
+        period, lang = inputs.period(store, indicator, period), inputs.lang(lang)
+        layers = inputs.layers(layers)
+        background, current = inputs.mapping(background), inputs.mapping(current)
+        inputs.require(period, lang, layers, background, current)
         role = auth.role()
         entry = queries.indicator_meta(store)[indicator]
         view = map_view(store, store.version, indicator, level, period, role, lang)
-        drawn = (current or {}).get("layout", {}).get("meta", {})
-        layers = sorted(layers or [])
+        drawn = inputs.mapping((inputs.mapping(current.get("layout")) or {}).get("meta"))
         # point-level incidents only for professionals, whatever the browser asks
         if "incidents" in layers and not auth.at_least("professional"):
             layers.remove("incidents")
@@ -358,8 +361,14 @@ def register_callbacks(app: Dash, store: Store) -> None:
     )
     def update_table(indicator, level, period, lang):
         """The table behind the map: its own request, so the map's colours never wait for it."""
-        if not (indicator and level and period):
-            return no_update
+        indicator, level, lang = (
+            inputs.indicator(store, indicator),
+            inputs.level(store, level),
+            inputs.lang(lang),
+        )
+        inputs.require(indicator, level, lang)
+        period = inputs.period(store, indicator, period)
+        inputs.require(period)
         entry = queries.indicator_meta(store)[indicator]
         values = queries.public_area_values(store, indicator, level, period, auth.role())
         return data_table(values, entry.unit, lang, "map")
@@ -374,8 +383,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State("url", "search"),
     )
     def update_trend(area_code, indicator, lang, search):
-        if not (area_code and indicator):
-            return no_update, no_update, no_update
+        area_code, indicator = inputs.area(store, area_code), inputs.indicator(store, indicator)
+        inputs.require(area_code, indicator, inputs.lang(lang))
         entry = queries.indicator_meta(store)[indicator]
         name = queries.area_name(store, area_code)
         city_code, city_name = queries.city(store)

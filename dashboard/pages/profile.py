@@ -4,9 +4,10 @@ context, initiatives in and around the area, and significant changes."""
 from __future__ import annotations
 
 import pandas as pd
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboard import auth, figures, queries
+from dashboard import auth, figures, inputs, queries
 from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown
 from dashboard.i18n import t
@@ -15,7 +16,6 @@ from dashboard.significance import flag_words, significance_list
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import frame_table
-from etl.disclosure import disclosed_length, public_count
 
 KEY_INDICATORS = (
     "survey_share.unsafe_own_buurt",
@@ -60,19 +60,20 @@ def layout(store: Store, state: ViewState) -> html.Div:
 
 
 def body(store: Store, area_code: str, lang: str) -> list:
-    info = queries.area_info(store, area_code)
+    role = auth.role()
+    info = queries.area_info(store, area_code, role)
     if info is None:
         return [html.P(t("flag_no-data", lang))]
     meta = queries.indicator_meta(store)
     present = [i for i in KEY_INDICATORS if i in meta]
-    key = queries.latest_values(store, area_code, present)
+    key = queries.latest_values(store, area_code, present, role)
     similar = queries.similar_areas(store, area_code)
     missing_parts = queries.index_parts_missing(store, area_code)
     rows = []
     for rec in key.to_dict("records"):
         entry = meta[rec["indicator"]]
         cls = classify(pd.DataFrame([rec]), rec["city_value"], entry.direction)[0]
-        sim = _similar_mean(store, rec["indicator"], rec["period"], list(similar["code"]))
+        sim = _similar_mean(store, rec["indicator"], rec["period"], list(similar["code"]), role)
         rows.append(
             {
                 "indicator": entry.label(lang),
@@ -103,42 +104,34 @@ def body(store: Store, area_code: str, lang: str) -> list:
         if indicator in meta:
             entry = meta[indicator]
             trends.append(
-                dcc.Graph(
-                    id=f"profile-trend-{indicator.replace('.', '-')}",
-                    figure=figures.trend(
-                        queries.area_trend(store, indicator, area_code, auth.role()),
-                        queries.area_trend(store, indicator, city_code, auth.role()),
+                figures.graph(
+                    f"profile-trend-{indicator.replace('.', '-')}",
+                    figures.trend(
+                        queries.area_trend(store, indicator, area_code, role),
+                        queries.area_trend(store, indicator, city_code, role),
                         info["name"],
                         city_name,
                         entry.label(lang),
                         entry.unit,
                         lang,
                     ).update_layout(title={"text": entry.label(lang)}),
-                    config={"displaylogo": False},
                 )
             )
-    round_to = int(queries.setting(store, "public_round_to"))
-    cats = queries.category_counts(store, area_code)
-    if auth.at_least("professional"):
-        cats["n_public"] = [f"{int(n)}" for n in cats["n"]]
-    else:
-        # the bars must not tell what the labels withhold: lengths follow the disclosed
-        # counts (rounded; every count of 1-4 drawn alike)
-        cats["n_public"] = [public_count(n, round_to) for n in cats["n"]]
-        cats["n"] = [disclosed_length(n, round_to) for n in cats["n"]]
+    # for the public the bars follow the disclosed counts (see queries.category_counts)
+    cats = queries.category_counts(store, area_code, role)
     cat_labels = {
         i.partition(".")[2]: meta[i].name[lang].split(": ", 1)[-1]
         for i in meta
         if i.startswith("incident_rate.")
     }
-    context = queries.context_values(store, area_code)
+    context = queries.context_values(store, area_code, role)
     initiatives = queries.initiatives_near(store, area_code)
     if len(initiatives):
         initiatives = initiatives.assign(
             type=[t(f"type_{k}", lang) for k in initiatives["type"]],
             where=[t(f"where_{w}", lang) for w in initiatives["where"]],
         )
-    changes = queries.significant_changes(store, area_code)
+    changes = queries.significant_changes(store, area_code, role=role)
     if len(changes):
         changes = changes.assign(indicator=[meta[i].label(lang) for i in changes["indicator"]])
     parent = queries.area_info(store, info["parent_code"]) if info["parent_code"] else None
@@ -174,11 +167,7 @@ def body(store: Store, area_code: str, lang: str) -> list:
         html.H3(t("trend", lang)),
         html.Div(trends, className="profile-trends"),
         html.H3(t("categories_title", lang)),
-        dcc.Graph(
-            id="profile-categories",
-            figure=figures.category_bars(cats.head(10), cat_labels, lang),
-            config={"displaylogo": False},
-        )
+        figures.graph("profile-categories", figures.category_bars(cats.head(10), cat_labels, lang))
         if len(cats)
         else html.P(t("flag_no-data", lang)),
         html.H3(t("context_title", lang)),
@@ -200,10 +189,12 @@ def _latest_period(store: Store) -> str:
     return periods[-1] if periods else ""
 
 
-def _similar_mean(store: Store, indicator: str, period: str, codes: list[str]) -> float | None:
+def _similar_mean(
+    store: Store, indicator: str, period: str, codes: list[str], role: str
+) -> float | None:
     if not codes:
         return None
-    frame = queries.trend_series(store, indicator, codes)
+    frame = queries.trend_series(store, indicator, codes, role)
     values = frame.loc[frame["period"] == period, "value"].dropna()
     return float(values.mean()) if len(values) else None
 
@@ -222,6 +213,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State("url", "pathname"),
     )
     def show(area_code, lang, pathname):
-        if pathname != "/gebied" or not area_code:
-            return no_update
+        area_code, lang = inputs.area(store, area_code), inputs.lang(lang)
+        if pathname != "/gebied":
+            raise PreventUpdate
+        inputs.require(area_code, lang)
         return body(store, area_code, lang)

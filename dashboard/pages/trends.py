@@ -3,9 +3,9 @@ the funnel plot, and the significant changes and alerts of the latest period."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, html
 
-from dashboard import figures, queries
+from dashboard import auth, figures, inputs, queries
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
 from dashboard.pages.map import indicator_options, level_options, resolve
@@ -59,13 +59,13 @@ def layout(store: Store, state: ViewState) -> html.Div:
                 ),
                 className="controls",
             ),
-            dcc.Graph(id="trends-several", config={"displaylogo": False}),
+            figures.graph("trends-several"),
             html.Details([html.Summary(t("table_trend", lang)), html.Div(id="trends-table")]),
             html.Div(
                 className="panels",
                 children=[
-                    html.Section([dcc.Graph(id="trends-quadrant"), html.Div(id="quadrant-table")]),
-                    html.Section([dcc.Graph(id="trends-funnel"), html.P(id="funnel-note")]),
+                    html.Section([figures.graph("trends-quadrant"), html.Div(id="quadrant-table")]),
+                    html.Section([figures.graph("trends-funnel"), html.P(id="funnel-note")]),
                 ],
             ),
             html.H3(t("changes_title", lang)),
@@ -85,10 +85,10 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State("page-lang", "data"),
     )
     def several(indicator, codes, lang):
-        if not indicator:
-            return no_update, no_update
+        indicator, codes = inputs.indicator(store, indicator), inputs.areas(store, codes)
+        inputs.require(indicator, codes, inputs.lang(lang))
         entry = queries.indicator_meta(store)[indicator]
-        frame = queries.trend_series(store, indicator, list(codes or []))
+        frame = queries.trend_series(store, indicator, codes, auth.role())
         table = frame_table(
             frame[["name", "period", "value", "ci_low", "ci_high", "flag"]], "several-table"
         )
@@ -106,10 +106,11 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State("page-lang", "data"),
     )
     def comparison(indicator, level, lang):
-        if not (indicator and level):
-            return (no_update,) * 6
+        indicator, level = inputs.indicator(store, indicator), inputs.level(store, level)
+        inputs.require(indicator, level, inputs.lang(lang))
         meta = queries.indicator_meta(store)
-        gap = queries.perception_gap(store, level, None)
+        role = auth.role()
+        gap = queries.perception_gap(store, level, None, role)
         quadrant = figures.quadrant_plot(gap, lang) if len(gap) else {}
         gap_table = (
             frame_table(
@@ -133,7 +134,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         funnel_fig, note = {}, t("funnel_only_rates", lang)
         if indicator.startswith("incident_rate."):
             period = queries.periods(store, indicator)[-1]
-            frame = queries.funnel(store, indicator, level, period)
+            frame = queries.funnel(store, indicator, level, period, role)
             if len(frame):
                 funnel_fig = figures.funnel_plot(
                     frame,
@@ -141,10 +142,10 @@ def register_callbacks(app: Dash, store: Store) -> None:
                     lang,
                 )
                 note = ""
-        changes = queries.significant_changes(store)
+        changes = queries.significant_changes(store, role=role)
         if len(changes):
             changes = changes.assign(indicator=[meta[i].label(lang) for i in changes["indicator"]])
-        alerts = queries.alerts(store)
+        alerts = queries.alerts(store, role)
         return (
             quadrant,
             gap_table,
