@@ -786,7 +786,7 @@ def _significant_changes(store: Store, area_code: str | None, limit: int) -> pd.
     )
     params: list = []
     if area_code:
-        where += " and area_code = ?"
+        where += " and c.area_code = ?"
         params.append(area_code)
     return store.frame(
         f"""

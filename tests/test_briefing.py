@@ -35,10 +35,12 @@ def store(demo_db) -> Store:
 
 
 def _buurt_with_rate(con) -> tuple[str, str, float]:
-    """A buurt with a reliable total incident rate in 2024: code, name, value."""
+    """A buurt with a reliable total incident rate in 2024: code, name, and the rate as
+    the public sees it (that of the count rounded to 5, the disclosed count)."""
     return con.execute(
         """
-        select v.area_code, a.name, v.value from indicator_values v
+        select v.area_code, a.name, v.value * (5 * floor(v.n / 5 + 0.5)) / v.n
+        from indicator_values v
         join areas a on a.code = v.area_code
         where v.indicator = 'incident_rate.total' and v.level = 'buurt' and v.period = ?
             and v.flag = 'ok' and v.value is not null
@@ -49,7 +51,8 @@ def _buurt_with_rate(con) -> tuple[str, str, float]:
 
 
 def _small_count(con) -> tuple[str, str, int]:
-    """A buurt, category and count of 1-4 incidents that the briefing lists."""
+    """A buurt, category and count of 1-4 incidents that the briefing lists (a category
+    that is not sensitive: those are not listed per buurt at all)."""
     row = con.execute(
         """
         select area_code, category, n from (
@@ -57,6 +60,7 @@ def _small_count(con) -> tuple[str, str, int]:
                 row_number() over (partition by area_code order by n desc, category) as rank
             from incident_counts
             where level = 'buurt' and period = ? and category <> 'total'
+                and category not in (select part from indicator_meta where sensitive)
         )
         where n between 1 and 4 and rank <= ?
         order by area_code, category limit 1

@@ -1,0 +1,241 @@
+"""The public role played through everything the server answers, on the demo.
+
+Every server callback in ``/_dash-dependencies``, every page layout, the downloads in
+each format, the briefings and the geometry are asked for without signing in, with
+values from the database: the sensitive categories, and the areas and periods whose
+count of incidents is 1 to 4.  Any response that holds such a count, a rate or share
+precise enough to give it back (value × its denominator within 0.5 of 1 to 4), or a
+buurt-level figure of a sensitive category fails the test (tests/public_leaks.py).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard import wire
+from dashboard.app import create_app
+from dashboard.state import PATHS
+from tests.public_leaks import html_records, records, reference
+
+#: The callback outputs that draw a page's body only on that page's address.
+BODY_PATHS = {"profile-body.children": "/gebied", "initiatives-body.children": "/initiatieven"}
+#: Outputs about another indicator than the one asked for: the perceived-against-
+#: registered quadrant is of the incident index of all incidents.
+OUTPUT_INDICATOR = {
+    "trends-quadrant": "unease_index.incidents",
+    "quadrant-table": "unease_index.incidents",
+}
+#: Charts of counts (bar lengths follow the disclosed counts): no rate to recover.
+COUNT_CHARTS = ("profile-categories",)
+#: Chart buttons that would send a chart off the server.
+OFF = {"showSendToCloud": False, "showEditInChartStudio": False, "showLink": False}
+
+
+@pytest.fixture(scope="module")
+def public(demo_db):
+    app = create_app(demo_db)
+    return app, app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def plan(demo_db):
+    """Indicators, periods and areas of the sweep, taken from the database."""
+    from etl.db import connect
+
+    con = connect(demo_db, read_only=True)
+    try:
+        ref = reference(con)
+        indicators = [
+            r[0]
+            for r in con.execute(
+                """
+                select indicator from indicator_meta
+                where sensitive or indicator in ('incident_rate.total',
+                    'incident_rate.zakkenrollerij', 'incident_rate_eb.zakkenrollerij',
+                    'unease_index.incidents', 'unease_index.overall',
+                    'unease_gap.perceived_minus_registered', 'survey_share.unsafe_own_buurt')
+                order by indicator
+                """
+            ).fetchall()
+        ]
+        periods = {
+            i: [
+                str(p)
+                for (p,) in con.execute(
+                    "select distinct period from indicator_values where indicator = ? "
+                    "order by period",
+                    [i],
+                ).fetchall()
+            ]
+            for i in indicators
+        }
+        # buurten with a small count of a sensitive category and of all incidents, wijken
+        areas = [
+            r[0]
+            for r in con.execute(
+                """
+                (select area_code from indicator_values where method = 'direct'
+                    and indicator in ('incident_rate.zeden', 'incident_rate.total',
+                        'incident_rate.huiselijk_geweld')
+                    and n between 1 and 4 and area_code like 'BU%'
+                    group by area_code order by count(*) desc, area_code limit 5)
+                union all
+                (select code from areas where level = 'wijk' order by code limit 2)
+                """
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    return ref, indicators, periods, areas
+
+
+def _values(indicator, level, period, area, areas, lang, pathname):
+    """Every input and state the callbacks read, for one view."""
+    values = {}
+    for page in ("map", "trends", "profile", "initiatives"):
+        values[wire.key(wire.control("indicator", page), "value")] = indicator
+        values[wire.key(wire.control("level", page), "value")] = level
+        values[wire.key(wire.control("period", page), "value")] = period
+        values[wire.key(wire.control("area", page), "value")] = area
+        values[wire.key(wire.control("areas", page), "value")] = areas
+    search = f"?indicator={indicator}&level={level}&period={period}&area={area}&lang={lang}"
+    values.update(
+        {
+            "page-lang.data": lang,
+            "lang.value": lang,
+            "url.pathname": pathname,
+            "url.search": search,
+            "layers.value": ["initiatives", "incidents"],
+            "map.clickData": {"points": [{"location": area}]},
+            "basemap.data": {"on": False},
+            "note-area.data": {"area": area, "period": period},
+        }
+    )
+    return values
+
+
+def _context(dep, indicator, period, area):
+    """What the request was about, for records that do not name it themselves."""
+    read = " ".join(e["id"] + e["property"] for e in dep["inputs"] + dep.get("state", []))
+    return {
+        "indicator": indicator if '"indicator"' in read else None,
+        "period": period if '"period"' in read else None,
+        "area": area if ('"area"' in read or "note-area" in read) else None,
+    }
+
+
+def _graphs(node, found):
+    """Every dcc.Graph component in a layout or a callback's answer."""
+    if isinstance(node, dict):
+        if node.get("type") == "Graph" and node.get("namespace") == "dash_core_components":
+            found.append(node.get("props", {}))
+        for value in node.values():
+            _graphs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _graphs(value, found)
+    return found
+
+
+def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(public, plan, capsys):
+    app, client = public
+    ref, indicators, periods, areas = plan
+    deps = [
+        d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")
+    ]
+    problems, statuses, graphs, seen = [], [], [], set()
+    asked = {"callbacks": set(), "requests": 0, "inputs": set(), "routes": 0, "pages": 0}
+
+    def check(payload, context):
+        found = _graphs(payload, [])
+        graphs.extend(found)
+        for props in found:
+            if props.get("id") in COUNT_CHARTS:
+                for record in records(props.pop("figure", None)):
+                    problems.extend(ref.leaks(record, {**context, "counts": True}))
+        for record in records(payload):
+            problems.extend(ref.leaks(record, context))
+
+    views = [(i, lv, p) for i in indicators for lv in ("buurt", "wijk") for p in periods[i]]
+    area_cycle = itertools.cycle(areas)
+    for indicator, level, period in views:
+        area = next(area_cycle)
+        for dep in deps:
+            outputs = dep["output"].strip(".").split("...")
+            paths = [BODY_PATHS[o] for o in outputs if o in BODY_PATHS] or (
+                list(PATHS.values()) if "page.children" in outputs else ["/"]
+            )
+            langs = ("nl", "en") if "page.children" in outputs else ("nl",)
+            for pathname, lang in itertools.product(paths, langs):
+                values = _values(indicator, level, period, area, areas, lang, pathname)
+                first = dep["inputs"][0]
+                changed = wire.key(wire._parse(first["id"]), first["property"])
+                body = wire.request(dep, values, changed)
+                blob = json.dumps(body, sort_keys=True)
+                if blob in seen:
+                    continue
+                seen.add(blob)
+                response = client.post("/_dash-update-component", json=body)
+                asked["requests"] += 1
+                asked["callbacks"].add(dep["output"])
+                asked["inputs"] |= {e["id"] + "." + e["property"] for e in dep["inputs"]}
+                statuses.append((response.status_code, dep["output"]))
+                if response.status_code == 200:
+                    context = _context(dep, indicator, period, area)
+                    if "page.children" in outputs:
+                        asked["pages"] += 1
+                        context = {}  # a page's records name their areas themselves
+                    for component, answer in response.get_json()["response"].items():
+                        about = dict(context)
+                        if component in OUTPUT_INDICATOR:
+                            about.update(indicator=OUTPUT_INDICATOR[component], period=None)
+                        check(answer, about)
+        for fmt in ("csv", "parquet"):
+            url = f"/download/view.{fmt}?indicator={indicator}&level={level}&period={period}"
+            response = client.get(url)
+            asked["routes"] += 1
+            statuses.append((response.status_code, url))
+            if fmt == "csv":
+                frame = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig", dtype=str)
+            else:
+                frame = pd.read_parquet(io.BytesIO(response.data))
+            context = {"indicator": indicator, "period": period}
+            for row in frame.to_dict("records"):
+                problems.extend(ref.leaks(row, context))
+    for area, lang in itertools.product(areas, ("nl", "en")):
+        response = client.get(f"/briefing/{area}.html?lang={lang}")
+        asked["routes"] += 1
+        statuses.append((response.status_code, f"briefing {area}"))
+        page = response.get_data(as_text=True)
+        for row in html_records(page):
+            problems.extend(ref.leaks(row, {"area": area}))
+    for level in ("buurt", "wijk", "gemeente"):
+        response = client.get(f"/geo/{level}.geojson")
+        asked["routes"] += 1
+        statuses.append((response.status_code, f"geo {level}"))
+        for feature in response.get_json()["features"]:
+            assert set(feature["properties"]) == {"name"}
+    check(client.get("/_dash-layout").get_json(), {})
+
+    assert [s for s in statuses if s[0] not in (200, 204)] == []
+    assert problems == [], "\n".join(problems[:20])
+    # the sweep met what it is about: small cells and sensitive buurten in the answers
+    sensitive_buurt_cells = {
+        c for c in ref.cells_matched if c[0] in ref.sensitive_ids and c[1].startswith("BU")
+    }
+    assert len(ref.cells_matched) >= 100 and len(sensitive_buurt_cells) >= 20
+    assert graphs and all({**g.get("config", {})}.items() >= OFF.items() for g in graphs)
+    assert all(g["config"].get("displaylogo") is False for g in graphs)
+    with capsys.disabled():
+        print(
+            f"\npublic sweep: {len(asked['callbacks'])} callbacks, {asked['requests']} callback "
+            f"requests ({asked['pages']} page layouts), {len(asked['inputs'])} inputs, "
+            f"{asked['routes']} route requests, {ref.checked} records checked, "
+            f"{len(ref.cells_matched)} small cells met ({len(sensitive_buurt_cells)} sensitive "
+            f"buurt cells), {len(graphs)} graphs"
+        )
