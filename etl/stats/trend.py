@@ -346,6 +346,12 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                         {**part, "area_code": code, "period": months[-1], "reason": reason}
                     )
                     continue
+                if not np.isfinite(alert["expected"]):
+                    history = f"{int(y[:-1].sum())} incidents in {len(y) - 1} months"
+                    reason = f"no alert band: the month's mean cannot be estimated from {history}"
+                    skipped.append(
+                        {**part, "area_code": code, "period": months[-1], "reason": reason}
+                    )
                 component_frames.append(
                     parts.reset_index().assign(area_code=code, category=category)
                 )
