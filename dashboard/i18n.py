@@ -85,8 +85,8 @@ TEXT: dict[str, dict[str, str]] = {
     "reach_title": {"nl": "Bereik en vertegenwoordiging", "en": "Reach and representation"},
     "sources_title": {"nl": "Geladen bronnen", "en": "Sources loaded"},
     "quarantine_title": {
-        "nl": "Afgekeurde rijen (quarantaine)",
-        "en": "Rejected rows (quarantine)",
+        "nl": "Afgekeurde rijen en rijen met een opmerking (quarantaine)",
+        "en": "Rejected rows and rows kept with a note (quarantine)",
     },
     "definitions_title": {"nl": "Definities van de indicatoren", "en": "Indicator definitions"},
     "settings_title": {"nl": "Instellingen van deze build", "en": "Settings of this build"},

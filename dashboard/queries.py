@@ -946,11 +946,12 @@ DATA_TABLES = (
 
 
 def quarantine_summary(store: Store) -> pd.DataFrame:
+    """Quarantined rows per source, severity (rejected, or kept with a note), field, reason."""
     return store.frame(
         """
-        select source, field, regexp_replace(reason, ':.*', '') as reason, count(*) as rows,
-            min(row_number) as first_row
-        from quarantine group by all order by source, rows desc
+        select source, severity, field, regexp_replace(reason, ':.*', '') as reason,
+            count(*) as rows, min(row_number) as first_row
+        from quarantine group by all order by source, severity desc, rows desc
         """
     )
 

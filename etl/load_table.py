@@ -119,7 +119,9 @@ def load_table(con, source: Source, index: AreaIndex, settings: Settings) -> Sou
             typed["harmonised"] = pd.Series(None, index=typed.index, dtype=object)
         typed.loc[old, "harmonised"] = "overlay"
     if source.kind == "incident_counts":
-        typed["category"] = categories(typed["category"], source)
+        raw_category = typed["category"]
+        typed["category"] = categories(raw_category, source)
+        notes += _unknown_category_notes(raw_category, typed["category"])
     if "area_code" in typed:
         unknown = typed["area_code"].notna() & ~typed["area_code"].isin(index.codes) & ~old
         reason = "unknown area code: " + typed["area_code"].astype(str)
@@ -162,6 +164,18 @@ def load_table(con, source: Source, index: AreaIndex, settings: Settings) -> Sou
     result.rejected, result.causes = rejected, causes
     log_source(con, source, result, started)
     return result
+
+
+def _unknown_category_notes(raw: pd.Series, mapped: pd.Series) -> list[str]:
+    """CBS category codes the registry does not know: kept as their own category, said so."""
+    unknown = mapped.str.startswith("cbs_")
+    if not unknown.any():
+        return []
+    codes = sorted(raw[unknown].astype(str).str.strip().unique())
+    return [
+        f"{int(unknown.sum())} rows with SoortMisdrijf codes not in the registry kept as "
+        f"categories of their own ({', '.join(codes[:5])}); name them with option category_map"
+    ]
 
 
 def _date_notes(problems: Problems) -> list[str]:

@@ -148,3 +148,23 @@ def test_rows_of_other_municipalities_only(tmp_path):
         BuildError, match=r"source 'survey' \(.*survey.csv\): all 1 rows were skipped"
     ):
         build(config, tmp_path / "t.duckdb", FAST)
+
+
+def test_unknown_cbs_category_codes_are_kept_and_told(tmp_path):
+    (tmp_path / "crime.csv").write_text(
+        "SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n"
+        "1.1.1 ;BU99980101  ;2023JJ00;4\n9.9.9 ;BU99980101  ;2023JJ00;2\n"
+        "9.9.9 ;BU99980201  ;2023JJ00;1\n"
+    )
+    extra = (
+        '\n[[sources]]\nname = "crime"\nkind = "incident_counts"\npath = "crime.csv"\n'
+        '[sources.columns]\narea_code = "WijkenEnBuurten"\nperiod = "Perioden"\n'
+        'category = "SoortMisdrijf"\ncount = "GeregistreerdeMisdrijven_1"\n'
+    )
+    summary = build(write_tiny(tmp_path, extra, incidents=None), tmp_path / "t.duckdb", FAST)
+    crime = next(s for s in summary.sources if s.name == "crime")
+    assert (crime.rows_loaded, crime.rows_quarantined) == (3, 0)
+    assert crime.notes == [
+        "2 rows with SoortMisdrijf codes not in the registry kept as categories of their own "
+        "(9.9.9); name them with option category_map"
+    ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dashboard import queries
+from dashboard.store import Store
 from etl.dates import parse_dates
 from etl.db import connect
 from etl.load import build
@@ -138,6 +140,20 @@ def test_bvh_police_extract_builds_with_its_dates(tmp_path):
     assert "date read: 6 as YYYYMMDD[hhmm[ss]]" in notes
     assert "date: 1 times of second 60 or 24:00 rolled over" in notes
     con.close()
+    # the Data page tells rejected rows from rows kept with a note
+    summary = queries.quarantine_summary(Store(tmp_path / "t.duckdb"))
+    mine = summary[summary["source"] == "incidents"]
+    assert mine[["severity", "field", "reason", "rows", "first_row"]].values.tolist() == [
+        [
+            "rejected",
+            "date",
+            "date outside the plausible range 1990-01-01 to 2025-12-31 "
+            "(settings min_date, max_date)",
+            1,
+            6,
+        ],
+        ["note", "date_end", "date_end left empty, row kept", 2, 5],
+    ]
 
 
 def test_min_and_max_date_are_settings(tmp_path):

@@ -22,6 +22,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                 "rows_loaded",
                 "rows_quarantined",
                 "rows_skipped",
+                "rows_noted",
                 "notes",
                 "checksum",
             ]
