@@ -96,6 +96,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("weight", "float", True, "design/calibration weight (> 0)", lo=0.0, above_lo=True),
         Field("age_group", "text", doc="age class"),
         Field("sex", "text", doc="sex"),
+        Field("stratum", "text", doc="design stratum: with it, Taylor-linearised variances"),
+        Field("cluster", "text", doc="primary sampling unit within the stratum (optional)"),
         *_POINT,
         *SURVEY_ITEMS,
     ),

@@ -133,7 +133,8 @@ def test_every_sql_file_runs_on_a_fixture_database(tiny_db, tmp_path):
     assert sqlfiles.run_checks(fresh) == []
     same = fresh.execute(
         "select count(*) from indicator_values a join built.indicator_values b "
-        "using (indicator, area_code, period) where a.value is not distinct from b.value "
+        "using (indicator, area_code, period, method) "
+        "where a.value is not distinct from b.value "
         "and a.flag = b.flag"
     ).fetchone()[0]
     assert same == fresh.execute("select count(*) from built.indicator_values").fetchone()[0] > 0

@@ -85,14 +85,14 @@ def test_areas_without_a_figure_are_grey_with_the_reason_not_zero(dash, demo_con
         """
         select count(*) from indicator_values v join areas a on a.code = v.area_code
         where v.indicator = 'survey_share.unsafe_own_buurt' and a.level = 'buurt'
-          and v.period = '2024' and v.value is null
+          and v.period = '2024' and v.value is null and v.method = 'direct'
         """
     ).fetchone()[0]
     no_survey = demo_con.execute(
         """
         select count(*) from areas a where a.level = 'buurt' and not exists (
             select 1 from indicator_values v where v.area_code = a.code and v.period = '2024'
-            and v.indicator = 'survey_share.unsafe_own_buurt')
+            and v.indicator = 'survey_share.unsafe_own_buurt' and v.method = 'direct')
         """
     ).fetchone()[0]
     assert withheld > 0

@@ -91,6 +91,7 @@ def test_survey_share_is_withheld_for_buurten_with_few_respondents(demo_con):
         """
         select v.n, v.value, v.flag from indicator_values v
         where v.indicator = 'survey_share.unsafe_own_buurt' and v.level = 'buurt'
+            and v.method = 'direct'
         """
     ).fetchall()
     assert rows, "no survey shares"

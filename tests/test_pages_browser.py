@@ -44,12 +44,13 @@ def test_profile_shows_the_database_value(app_url, demo_con):
         """
         select v.area_code, a.name from indicator_values v join areas a on a.code = v.area_code
         where v.indicator = 'survey_share.unsafe_own_buurt' and v.flag = 'ok'
+          and v.method = 'direct'
           and a.level = 'buurt' and v.period = '2024' order by v.area_code limit 1
         """
     ).fetchone()
     value = demo_con.execute(
         "select value from indicator_values where indicator = 'survey_share.unsafe_own_buurt' "
-        "and area_code = ? and period = '2024'",
+        "and area_code = ? and period = '2024' and method = 'direct'",
         [code],
     ).fetchone()[0]
     _open(dash, f"/gebied?area={code}")

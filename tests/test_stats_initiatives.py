@@ -375,7 +375,8 @@ def test_reach_matches_the_survey_share_and_profiles_add_up(run):
         "select r.participants_share, v.value, r.participants_profile, r.population_profile, "
         "r.level, r.flag from initiative_reach r join indicator_values v "
         "on v.area_code = r.area_code and v.period = r.period "
-        "and v.indicator = 'survey_share.participates_initiative' where r.flag <> 'suppressed'"
+        "and v.indicator = 'survey_share.participates_initiative' and v.method = 'direct' "
+        "where r.flag <> 'suppressed'"
     ).df()
     assert {"buurt", "wijk", "gemeente"} <= set(joined["level"])
     np.testing.assert_allclose(joined["participants_share"], joined["value"], atol=1e-9)
@@ -410,9 +411,12 @@ def test_collective_resilience_follows_the_survey_scale_rules(run):
     ).df()
     cohesion = ["cohesion_know", "cohesion_pleasant", "cohesion_home", "cohesion_contact"]
     survey["score"] = m.resilience_scores(survey[cohesion])
+    # (the mart's Kish half-width; the shown interval is design-based where the survey
+    # carries strata, as the demo's does)
     sql = con.execute(
-        "select area_code, period, value, ci_high from indicator_values "
-        "where indicator = 'survey_scale.cohesion' and level = 'wijk'"
+        "select area_code, period, mean as value, "
+        "mean + t_ppf(0.975, n_eff_kish - 1) * sqrt(s2 / (n_eff_kish - 1)) as ci_high "
+        "from survey_estimates where indicator = 'survey_scale.cohesion' and level = 'wijk'"
     ).df()
     for r in sql.itertuples():
         g = survey[(survey["ancestor_code"] == r.area_code) & (survey["period"] == r.period)]

@@ -9,6 +9,7 @@ always gives the same files.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,15 +18,15 @@ import pandas as pd
 import pyogrio
 
 from etl.demo import names
-from etl.demo.areas import build_profile, context_table
+from etl.demo.areas import Profile, build_profile, context_table
 from etl.demo.config import config_text, planted_record
 from etl.demo.incidents import annual_expectation, incident_table, sensitive_table
-from etl.demo.initiatives import activity, build_initiatives, initiative_table
-from etl.demo.plants import make_plan
+from etl.demo.initiatives import Initiative, activity, build_initiatives, initiative_table
+from etl.demo.plants import Plan, make_plan
 from etl.demo.shapes import Geography, build_geography
-from etl.demo.survey import survey_table
+from etl.demo.survey import SurveyDesign, buurt_latents, survey_table
 
-__all__ = ["DEFAULT_SEED", "generate_demo"]
+__all__ = ["DEFAULT_SEED", "generate_demo", "survey_design"]
 
 DEFAULT_SEED = 20240601
 CRS = "EPSG:28992"
@@ -83,6 +84,44 @@ def _write_csv(frame: pd.DataFrame, path: Path, **kwargs: object) -> None:
     frame.to_csv(path, index=False, lineterminator="\n", na_rep="", **kwargs)
 
 
+@dataclass(frozen=True)
+class _World:
+    """Demostad before any file is drawn: boundaries, profile, planted patterns,
+    initiatives, expected incident rates and the generators of the remaining draws."""
+
+    geo: Geography
+    prof: Profile
+    plan: Plan
+    items: list[Initiative]
+    rate: np.ndarray
+    r_init: np.random.Generator
+    r_inc: np.random.Generator
+    r_survey: np.random.Generator
+    r_ctx: np.random.Generator
+    r_sensitive: np.random.Generator
+
+
+def _world(seed: int) -> _World:
+    rng = np.random.default_rng(seed)
+    # the sensitive incidents have their own stream: the other files stay as they were
+    r_geo, r_prof, r_plan, r_init, r_inc, r_survey, r_ctx, r_sensitive = rng.spawn(8)
+    geo = build_geography(r_geo)
+    prof = build_profile(r_prof, geo)
+    plan = make_plan(r_plan, geo, prof)
+    items = build_initiatives(r_init, geo, prof, plan)
+    expected = annual_expectation(geo, prof, plan).sum(axis=1)
+    rate = expected / np.maximum(prof.population, 1) * 1_000.0
+    return _World(geo, prof, plan, items, rate, r_init, r_inc, r_survey, r_ctx, r_sensitive)
+
+
+def survey_design(seed: int = DEFAULT_SEED) -> SurveyDesign:
+    """The survey of the demo with this seed, to draw again and to compare with the truth
+    (the same buurt latents as :func:`generate_demo` draws)."""
+    w = _world(seed)
+    latents = buurt_latents(w.r_survey, w.geo, w.prof, w.plan, w.rate)
+    return SurveyDesign(w.geo, w.prof, w.plan, latents, activity(w.geo, w.items))
+
+
 def generate_demo(out_dir: str | Path, seed: int = DEFAULT_SEED) -> Path:
     """Write the Demostad files into ``out_dir``.
 
@@ -101,20 +140,12 @@ def generate_demo(out_dir: str | Path, seed: int = DEFAULT_SEED) -> Path:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    # the sensitive incidents have their own stream: the other files stay as they were
-    r_geo, r_prof, r_plan, r_init, r_inc, r_survey, r_ctx, r_sensitive = rng.spawn(8)
-
-    geo = build_geography(r_geo)
-    prof = build_profile(r_prof, geo)
-    plan = make_plan(r_plan, geo, prof)
-    items = build_initiatives(r_init, geo, prof, plan)
-    initiatives, ids = initiative_table(r_init, geo, items)
-    incidents = incident_table(r_inc, geo, prof, plan, sensitive_table(r_sensitive, geo, prof))
-    expected = annual_expectation(geo, prof, plan).sum(axis=1)
-    rate = expected / np.maximum(prof.population, 1) * 1_000.0
-    survey = survey_table(r_survey, geo, prof, plan, rate, activity(geo, items))
-    context = context_table(r_ctx, geo, prof)
+    w = _world(seed)
+    geo, prof, plan = w.geo, w.prof, w.plan
+    initiatives, ids = initiative_table(w.r_init, geo, w.items)
+    incidents = incident_table(w.r_inc, geo, prof, plan, sensitive_table(w.r_sensitive, geo, prof))
+    survey = survey_table(w.r_survey, geo, prof, plan, w.rate, activity(geo, w.items))
+    context = context_table(w.r_ctx, geo, prof)
 
     _write_boundaries(out / "demostad.gpkg", geo, prof.population)
     _write_csv(incidents, out / "incidents.csv", float_format="%.1f")

@@ -4,9 +4,17 @@ Each buurt has latent levels of nuisance, decay and cohesion, derived from its
 deprivation and incident level. They set the buurt's chance of feeling unsafe;
 each respondent then draws a personal fear score from which all items follow,
 so items correlate at both the buurt and the respondent level.
+
+The sample is stratified by wijk (column ``stratum``): the survey file carries its
+design, so the build computes design-based (Taylor-linearised) variances.  The
+generator knows each buurt's true share (:meth:`SurveyDesign.true_share`) and can draw
+the same survey again with other respondents (:meth:`SurveyDesign.draw_wave`): the
+small-area models are validated on those replications.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,6 +29,8 @@ AGE_GROUPS = np.array(["15-24", "25-44", "45-64", "65+"])
 AGE_RESPONSE = np.array([0.10, 0.27, 0.33, 0.30])
 AGE_POPULATION = np.array([0.14, 0.32, 0.30, 0.24])
 AGE_FEAR = np.array([0.25, 0.05, -0.05, -0.2])
+#: Share of women among respondents and in the population.
+WOMEN = 0.52
 #: Baseline logit of feeling unsafe in the own buurt.
 BASE_LOGIT = -1.55
 
@@ -57,6 +67,7 @@ COLUMNS = [
     "jaar",
     "buurtcode",
     "weegfactor",
+    "stratum",
     "leeftijdsklasse",
     "geslacht",
     *BINARY,
@@ -193,23 +204,10 @@ def survey_table(
     pandas.DataFrame
         One row per respondent, columns as in :data:`COLUMNS`.
     """
-    lat = buurt_latents(rng, geo, prof, plan, incident_rate)
-    pop = prof.population.astype(float)
-    over = np.zeros(geo.n, dtype=bool)
-    over[plan.oversampled] = True
-    frames = []
-    for t, year in enumerate(YEARS):
-        n_b = np.zeros(geo.n, dtype=np.int64)
-        n_b[over] = 108 + rng.integers(0, 25, over.sum())
-        total = RESPONDENTS_PER_WAVE * rng.uniform(0.97, 1.03) - n_b.sum()
-        rest = ~over & (pop > 0)
-        n_b[rest] = rng.poisson(pop[rest] * total / pop[rest].sum())
-        b = np.repeat(np.arange(geo.n), n_b)
-        frames.append(
-            _respondents(rng, b, year, t, n_b, pop, lat, initiative_activity, plan.oversampled)
-        )
-    table = pd.concat(frames, ignore_index=True)
-    table["buurtcode"] = np.array(geo.buurtcode)[table.pop("_b").to_numpy()]
+    design = SurveyDesign(
+        geo, prof, plan, buurt_latents(rng, geo, prof, plan, incident_rate), initiative_activity
+    )
+    table = pd.concat([design.draw_wave(rng, t) for t in range(len(YEARS))], ignore_index=True)
     bad = table[table["jaar"] == 2023].iloc[[0]].copy()
     bad["buurtcode"] = "BU99999999"
     table = pd.concat([table, bad], ignore_index=True)
@@ -219,6 +217,52 @@ def survey_table(
         0, "respondent_id", "VM" + table["jaar"].astype(str) + "-" + seq.map("{:05d}".format)
     )
     return table[COLUMNS]
+
+
+@dataclass(frozen=True)
+class SurveyDesign:
+    """What the survey draws from: the buurten, their latent levels and the initiatives."""
+
+    geo: Geography
+    prof: Profile
+    plan: Plan
+    latents: dict[str, np.ndarray]
+    activity: np.ndarray
+
+    def draw_wave(self, rng: np.random.Generator, t: int) -> pd.DataFrame:
+        """One wave (index ``t`` of YEARS): sample sizes per buurt, then the respondents,
+        with ``buurtcode`` and ``stratum`` (the buurt's wijk)."""
+        geo, plan = self.geo, self.plan
+        pop = self.prof.population.astype(float)
+        over = np.zeros(geo.n, dtype=bool)
+        over[plan.oversampled] = True
+        n_b = np.zeros(geo.n, dtype=np.int64)
+        n_b[over] = 108 + rng.integers(0, 25, over.sum())
+        total = RESPONDENTS_PER_WAVE * rng.uniform(0.97, 1.03) - n_b.sum()
+        rest = ~over & (pop > 0)
+        n_b[rest] = rng.poisson(pop[rest] * total / pop[rest].sum())
+        b = np.repeat(np.arange(geo.n), n_b)
+        frame = _respondents(
+            rng, b, YEARS[t], t, n_b, pop, self.latents, self.activity, plan.oversampled
+        )
+        at = frame.pop("_b").to_numpy()
+        frame["buurtcode"] = np.array(geo.buurtcode)[at]
+        frame["stratum"] = np.array(geo.wijkcode)[at]
+        return frame
+
+    def true_share(self, t: int) -> np.ndarray:
+        """Per buurt the population share that feels unsafe in the own buurt in wave ``t``
+        (``onveilig_buurt``): the chance P(f > 0) averaged over the population's age and
+        sex mix; in the oversampled buurten the planted share the sample is calibrated to."""
+        fear = self.latents["fear"][:, t]
+        share = np.zeros(self.geo.n)
+        for age, age_share in enumerate(AGE_POPULATION):
+            for woman, sex_share in ((True, WOMEN), (False, 1 - WOMEN)):
+                g = (0.3 if woman else -0.3) + AGE_FEAR[age]
+                share += age_share * sex_share * _sigmoid(fear + g)
+        planted = list(self.plan.oversampled)
+        share[planted] = _sigmoid(fear[planted])
+        return share
 
 
 def _respondents(
@@ -235,7 +279,7 @@ def _respondents(
     """Draw one wave of respondents living in buurten ``b``."""
     n = b.size
     age = rng.choice(4, size=n, p=AGE_RESPONSE)
-    woman = rng.random(n) < 0.52
+    woman = rng.random(n) < WOMEN
     # Weights: design weight (inhabitants per respondent) times an age correction.
     design = pop[b] / n_b[b]
     weight = (

@@ -1,7 +1,9 @@
--- Weighted share (%) of respondents per yes/no item, with a Wilson interval on the
--- effective sample size n_eff = (sum w)^2 / sum w^2.  Withheld when the unweighted
--- n is below min_survey_n; indicative when n < indicative_survey_n or the
--- half-width exceeds indicative_halfwidth.
+-- Weighted share (%) of respondents per yes/no item (survey_estimates), with a
+-- Wilson interval on the effective sample size: Kish's n_eff = (sum w)^2 / sum w^2,
+-- or, where the survey carries strata, the design-based n_eff = p (1 - p) / var(p)
+-- from the Taylor-linearised variance (Kish's where that variance is 0, at p = 0 or 1).
+-- Withheld when the unweighted n is below min_survey_n; indicative when
+-- n < indicative_survey_n or the half-width exceeds indicative_halfwidth.
 insert into indicator_values by name
 with params as (
     select
@@ -10,35 +12,14 @@ with params as (
         cast(setting_value('indicative_halfwidth') as double) as max_half,
         norm_ppf(1 - (1 - cast(setting_value('confidence') as double)) / 2) as z
 ),
-answers as (
-    unpivot (
-        select respondent_id, period, area_code, weight, unsafe_ever, unsafe_own_buurt,
-            unsafe_often_buurt, avoid_route, no_door_evening, victim_any,
-            participates_initiative,
-            -- (very) satisfied = 4 or 5 on the 1-5 scale
-            cast(satisfaction_police >= 4 as double) as satisfied_police,
-            cast(satisfaction_municipality >= 4 as double) as satisfied_municipality
-        from survey_responses
-    ) on unsafe_ever, unsafe_own_buurt, unsafe_often_buurt, avoid_route, no_door_evening,
-        victim_any, participates_initiative, satisfied_police, satisfied_municipality
-    into name item value answer
-),
-sums as (
-    select anc.ancestor_code as area_code, anc.ancestor_level as level, a.period, a.item,
-        count(*) as n,
-        sum(a.weight) as sw,
-        sum(a.weight * a.weight) as sw2,
-        sum(a.weight * a.answer) as swy
-    from answers a
-    join area_ancestors anc on anc.code = a.area_code
-    where a.answer is not null
-    group by all
-),
 wilson as (
-    select sums.*, params.*,
-        swy / sw as p,
-        sw * sw / sw2 as n_eff
-    from sums cross join params
+    select e.*, e.mean as p, params.*,
+        case
+            when e.variance_design > 0 then e.mean * (1 - e.mean) / e.variance_design
+            else e.n_eff_kish
+        end as n_eff
+    from survey_estimates e cross join params
+    where starts_with(e.indicator, 'survey_share.')
 ),
 bounds as (
     select *,
@@ -48,7 +29,7 @@ bounds as (
     from wilson
 )
 select
-    'survey_share.' || item as indicator,
+    indicator,
     area_code,
     level,
     period,

@@ -43,6 +43,8 @@ create table load_survey (
     weight double not null,
     age_group text,
     sex text,
+    stratum text,
+    cluster text,
     x_rd double,
     y_rd double,
     unsafe_ever double, unsafe_own_buurt double, unsafe_often_buurt double,
