@@ -44,6 +44,7 @@ def steps() -> list[tuple[str, Step]]:
     from etl.stats.hotspots import write_hotspots
     from etl.stats.initiatives import write_initiatives
     from etl.stats.rates import write_smoothed_rates
+    from etl.stats.small_area import write_small_area_estimates
     from etl.stats.trend import write_trends
 
     return [
@@ -54,6 +55,8 @@ def steps() -> list[tuple[str, Step]]:
         ("context index", write_context_index),
         ("unease index", write_unease_index),
         ("initiatives", write_initiatives),
+        # last of the statistics: every step above reads the direct values only
+        ("small-area models", write_small_area_estimates),
         ("indicator registry", write_indicator_meta),
     ]
 

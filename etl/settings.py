@@ -116,6 +116,28 @@ class Settings:
             "to the quarantine (or loads none)."
         },
     )
+    small_area: bool = field(
+        default=True,
+        metadata={"doc": "Small-area models (Fay-Herriot) for the survey figures; false = off."},
+    )
+    sae_covariates: str = field(
+        default="incident_rate.total,context_index.composite",
+        metadata={
+            "doc": "Covariates of the small-area models, comma-separated: "
+            "incident_rate.<category>, context.<variable> or an indicator id."
+        },
+    )
+    sae_min_areas: int = field(
+        default=15,
+        metadata={"doc": "A small-area model needs at least this many areas with respondents."},
+    )
+    sae_min_explained: float = field(
+        default=0.25,
+        metadata={
+            "doc": "Below this share of between-area variance explained, a model is flagged and "
+            "gives no synthetic estimates."
+        },
+    )
     port: int = field(default=8050, metadata={"doc": "Port of `unease serve`."})
     host: str = field(default="127.0.0.1", metadata={"doc": "Host of `unease serve`."})
     session_cookie_secure: bool = field(
@@ -204,6 +226,14 @@ class Settings:
             raise ValueError("session_cookie_samesite None needs session_cookie_secure true")
         if self.build_lock_timeout < 0:
             raise ValueError(f"build_lock_timeout must be 0 or more, not {self.build_lock_timeout}")
+        if self.sae_min_areas < 5:
+            raise ValueError(f"sae_min_areas must be at least 5, not {self.sae_min_areas}")
+        if not self.sae_covariate_list():
+            raise ValueError("sae_covariates names no covariate")
+
+    def sae_covariate_list(self) -> list[str]:
+        """The covariates of the small-area models, in the order given."""
+        return [c.strip() for c in self.sae_covariates.split(",") if c.strip()]
 
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         """The plausible range of dates: min_date to max_date, both days included."""
