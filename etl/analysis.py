@@ -28,6 +28,7 @@ STEP_INPUTS = {
     "context index": ("context",),
     "unease index": ("survey_responses", "incidents", "incident_counts"),
     "initiatives": ("initiatives", "incidents", "survey_responses", "context"),
+    "small-area models": ("survey_responses", "incidents", "incident_counts", "context"),
     "indicator registry": ("indicator_table",),
 }
 
