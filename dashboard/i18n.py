@@ -383,6 +383,75 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+#: Texts of the small-area estimates: the direct / model-based switch and the model checks.
+TEXT.update(
+    {
+        "flag_synthetic": {
+            "nl": "synthetisch (alleen model, geen respondenten)",
+            "en": "synthetic (model only, no respondents)",
+        },
+        "method": {"nl": "Schatting", "en": "Estimate"},
+        "method_direct": {"nl": "direct (enquête)", "en": "direct (survey)"},
+        "method_model": {"nl": "modelgeschat", "en": "model-based"},
+        "shown_direct": {
+            "nl": "Getoond: directe schattingen uit de enquête van elk gebied.",
+            "en": "Shown: direct estimates from each area's own survey respondents.",
+        },
+        "shown_model": {
+            "nl": "Getoond: modelschattingen (Fay–Herriot): de enquête van het gebied "
+            "gecombineerd met een regressie op geregistreerde incidenten en context; hoe "
+            "minder respondenten, hoe meer uit het model. Geen directe cijfers.",
+            "en": "Shown: model-based estimates (Fay–Herriot): the area's survey combined "
+            "with a regression on registered incidents and context; the fewer respondents, "
+            "the more comes from the model. Not direct figures.",
+        },
+        "model_share": {"nl": "aandeel uit model", "en": "share from model"},
+        "sae_title": {
+            "nl": "Modelschattingen voor kleine gebieden: controles",
+            "en": "Small-area model estimates: checks",
+        },
+        "sae_note": {
+            "nl": "Per indicator, niveau en periode een Fay–Herriot-model (REML, MSE volgens "
+            "Prasad–Rao; aandelen op arcsinus-wortelschaal). Een gebied zonder respondenten "
+            "krijgt alleen een synthetische schatting als het model alle controles doorstaat.",
+            "en": "One Fay–Herriot model per indicator, level and period (REML, Prasad–Rao "
+            "MSE; shares on the arcsine-square-root scale). An area without respondents gets "
+            "a synthetic estimate only when the model passes every check.",
+        },
+        "sae_none": {
+            "nl": "Geen modelschattingen in deze build.",
+            "en": "No model-based estimates in this build.",
+        },
+        "sae_passed": {"nl": "doorstaan", "en": "passed"},
+        "sae_warn_too_few_areas": {"nl": "te weinig gebieden", "en": "too few areas"},
+        "sae_warn_not_converged": {"nl": "niet geconvergeerd", "en": "did not converge"},
+        "sae_warn_explains_little": {
+            "nl": "model verklaart weinig",
+            "en": "model explains little",
+        },
+        "sae_warn_residuals_not_normal": {
+            "nl": "residuen niet normaal",
+            "en": "residuals not normal",
+        },
+        "sae_warn_backtransform_bias": {
+            "nl": "terugtransformatie vertekent > 1 punt",
+            "en": "back-transformation bias > 1 point",
+        },
+        "sae_col_covariates": {"nl": "covariaten (coëfficiënt, se)", "en": "covariates (b, se)"},
+        "sae_col_sigma2": {"nl": "variantie tussen gebieden", "en": "between-area variance"},
+        "sae_col_explained": {"nl": "verklaard", "en": "explained"},
+        "sae_col_areas": {"nl": "gebieden (synthetisch)", "en": "areas (synthetic)"},
+        "sae_col_residuals": {
+            "nl": "residuen (Shapiro-p, max |r|)",
+            "en": "residuals (Shapiro p, max |r|)",
+        },
+        "sae_col_cv": {"nl": "mediane CV direct → model", "en": "median CV direct → model"},
+        "sae_col_narrower": {"nl": "interval smaller", "en": "interval narrower"},
+        "sae_col_checks": {"nl": "controles", "en": "checks"},
+    }
+)
+
+
 def t(key: str, lang: str, **kwargs: object) -> str:
     """The text for ``key`` in ``lang`` (nl or en), formatted with kwargs."""
     text = TEXT[key].get(lang) or TEXT[key]["nl"]

@@ -942,6 +942,7 @@ DATA_TABLES = (
     "initiative_effects",
     "initiative_displacement",
     "initiative_reach",
+    "sae_models",
 )
 
 

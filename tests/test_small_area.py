@@ -120,3 +120,30 @@ def test_model_intervals_cover_the_truth_of_replicated_surveys(demo_con):
     assert result["rmse_model"] < result["rmse_direct"]
     assert 0.90 <= result["coverage_n_below_50"] <= 0.98
     assert result["rmse_model_n_below_50"] < result["rmse_direct_n_below_50"]
+
+
+@pytest.mark.parametrize(
+    "lang, checks, little, few",
+    [
+        ("nl", "controles", "model verklaart weinig", "te weinig gebieden"),
+        ("en", "checks", "model explains little", "too few areas"),
+    ],
+)
+def test_data_page_shows_the_model_checks(demo_db, lang, checks, little, few):
+    from dashboard.pages import data as data_page
+    from dashboard.state import ViewState
+    from dashboard.store import Store
+
+    page = data_page.layout(Store(demo_db), ViewState(page="data", lang=lang))
+    table = next(c for c in page.children if getattr(c, "id", None) == "sae-table")
+    rows = [r for r in table.data if r["Periode" if lang == "nl" else "Period"] == "2024"]
+    assert len(rows) == 2 * 12  # buurt and wijk, nine shares and three scales
+    unsafe = [
+        r
+        for r in rows
+        if "ever feels unsafe in own" in r["Indicator"]
+        or "weleens onveilig in eigen" in r["Indicator"]
+    ]
+    assert len(unsafe) == 2 and {little, few} == {u[checks].split(", ")[0] for u in unsafe}
+    assert sum(few in r[checks] for r in rows) == 12
+    assert any("incident_rate.total" in r[next(k for k in r if "covaria" in k)] for r in rows)

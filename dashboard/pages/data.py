@@ -3,6 +3,9 @@ definitions, settings, downloads."""
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 from dash import Dash, html
 
 from dashboard import queries
@@ -62,6 +65,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
             *_checked_table(skips, "skips", "skips-table", lang),
             html.H2(t("definitions_title", lang)),
             frame_table(definitions, "definitions-table"),
+            *_model_checks(queries.table_rows(store, "sae_models"), store, lang),
             html.H2(t("settings_title", lang)),
             frame_table(settings, "settings-table"),
             html.P(t("downloads_note", lang), className="definition"),
@@ -76,6 +80,60 @@ def _checked_table(frame, key: str, table_id: str, lang: str) -> list:
         html.P(t(f"{key}_note", lang), className="definition"),
         frame_table(frame, table_id) if len(frame) else html.P(t(f"{key}_none", lang)),
     ]
+
+
+def _model_checks(models: pd.DataFrame, store: Store, lang: str) -> list:
+    """Title, note and one row per small-area model with its checks, in words."""
+    title = [html.H2(t("sae_title", lang)), html.P(t("sae_note", lang), className="definition")]
+    if not len(models):
+        return [*title, html.P(t("sae_none", lang))]
+    meta = queries.indicator_meta(store)
+    names = {i: meta[i].label(lang) for i in set(models["indicator"]) if i in meta}
+    rows = pd.DataFrame(
+        {
+            t("indicator", lang): [names.get(i, i) for i in models["indicator"]],
+            t("level", lang): [t(lv, lang) for lv in models["level"]],
+            t("period", lang): models["period"],
+            t("sae_col_covariates", lang): [_coefficients(c) for c in models["coefficients"]],
+            t("sae_col_sigma2", lang): [_digits(v, 4) for v in models["sigma2_u"]],
+            t("sae_col_explained", lang): [_percent(v) for v in models["explained"]],
+            t("sae_col_areas", lang): [
+                f"{a} ({s})" for a, s in zip(models["areas_in_model"], models["areas_synthetic"])
+            ],
+            t("sae_col_residuals", lang): [
+                f"{_digits(p, 3)}, {_digits(r, 1)}"
+                for p, r in zip(models["shapiro_p"], models["residual_max"])
+            ],
+            t("sae_col_cv", lang): [
+                f"{_digits(d, 3)} → {_digits(m, 3)}"
+                for d, m in zip(models["median_cv_direct"], models["median_cv_model"])
+            ],
+            t("sae_col_narrower", lang): [_percent(v) for v in models["narrower"]],
+            t("sae_col_checks", lang): [_warnings(w, lang) for w in models["warnings"]],
+        }
+    )
+    return [*title, frame_table(rows, "sae-table")]
+
+
+def _coefficients(text: object) -> str:
+    if not isinstance(text, str):
+        return "–"
+    return "; ".join(
+        f"{k} {_digits(b, 3)} ({_digits(s, 3)})" for k, (b, s) in json.loads(text).items()
+    )
+
+
+def _digits(value: object, digits: int) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):.{digits}g}"
+
+
+def _percent(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"
+
+
+def _warnings(codes: object, lang: str) -> str:
+    found = [c for c in str(codes or "").split(",") if c]
+    return ", ".join(t(f"sae_warn_{c}", lang) for c in found) or t("sae_passed", lang)
 
 
 def register_callbacks(app: Dash, store: Store) -> None:
