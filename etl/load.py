@@ -192,6 +192,7 @@ def _build_into(
         timings += run_analyses(con, settings)
     except AnalysisError as exc:
         raise BuildError(str(exc)) from exc
+    sqlfiles.run_layer(con, "final")
     violations = sqlfiles.run_checks(con)
     if violations:
         listed = "; ".join(f"{c}: {d}" for _, c, d in violations[:10])

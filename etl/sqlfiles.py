@@ -1,4 +1,4 @@
-"""The SQL files under ``sql/``: schema -> staging -> marts, then data checks."""
+"""The SQL files under ``sql/``: schema -> staging -> marts, (analysis) -> final, then checks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-LAYERS = ("schema", "staging", "marts")
+LAYERS = ("schema", "staging", "marts", "final")
 
 
 def sql_root() -> Path:

@@ -109,7 +109,7 @@ def test_gemeente_totals_equal_sum_over_buurten(tiny_con):
 
 
 def test_every_sql_file_runs_on_a_fixture_database(tiny_db, tmp_path):
-    """Every schema, staging and mart file runs on a fresh database fed from the fixture."""
+    """Every schema, staging, mart and final file runs on a fresh database fed from the fixture."""
     fresh = connect(tmp_path / "fresh.duckdb")
     sqlfiles.run_layer(fresh, "schema")
     fresh.execute(f"attach '{tiny_db}' as built (read_only)")
@@ -130,6 +130,10 @@ def test_every_sql_file_runs_on_a_fixture_database(tiny_db, tmp_path):
             ran.append(path.name)
     assert len(ran) == len(sqlfiles.sql_files("staging")) + len(sqlfiles.sql_files("marts"))
     run_analyses(fresh, Settings())
+    for path in sqlfiles.sql_files("final"):
+        sqlfiles.run_file(fresh, path)
+        ran.append(path.name)
+    assert "01_coverage_marks.sql" in ran
     assert sqlfiles.run_checks(fresh) == []
     same = fresh.execute(
         "select count(*) from indicator_values a join built.indicator_values b "

@@ -40,6 +40,7 @@ from scipy import stats
 from statsmodels.stats.rates import test_poisson_2indep
 
 from etl.settings import Settings
+from etl.stats.coverage import split_like_with_like
 from etl.stats.fdr import bh, family_size
 
 #: Above this total count (both periods) the score test replaces the E-test.
@@ -282,19 +283,22 @@ def write_changes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         where v.indicator like 'incident_rate.%'
         """
     ).df()
+    rates, same_months = split_like_with_like(con, rates)
     changes = pd.concat(
         [
             frame
             for frame in (
                 survey_changes(shares, breaks),
                 rate_changes(rates, breaks),
+                *(rate_changes(f, breaks).assign(months=m) for m, f in same_months),
             )
             if not frame.empty
         ]
         or [pd.DataFrame(columns=_UNADJUSTED)],
         ignore_index=True,
     )
-    changes = add_q_values(changes, settings.fdr_alpha)
+    months = changes["months"] if "months" in changes else None
+    changes = add_q_values(changes, settings.fdr_alpha).assign(months=months)
     con.execute(
         """
         create or replace table changes (
@@ -314,10 +318,12 @@ def write_changes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
             significant boolean not null,
             blocked_by text,
             method text not null,
+            -- the months both years were counted over when one is partial ('01..09')
+            months text,
             primary key (indicator, area_code, period_from, period_to)
         )
         """
     )
     con.register("change_rows", changes)
-    con.execute("insert into changes select * from change_rows")
+    con.execute("insert into changes by name select * from change_rows")
     con.unregister("change_rows")

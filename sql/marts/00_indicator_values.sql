@@ -25,5 +25,11 @@ create table indicator_values (
     harmonised text,
     method text not null default 'direct' check (method in ('direct', 'model')),
     model_share double,
+    -- the months a partial period holds ('2017-01..2017-09', period_coverage); null when
+    -- the period is whole or has no months (survey waves)
+    coverage text,
+    -- the year of the population a rate is divided by (the period's own where a source
+    -- has it, else the nearest year, else the boundary file's vintage)
+    denominator_period text,
     primary key (indicator, area_code, period, method)
 );
