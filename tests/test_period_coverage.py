@@ -12,7 +12,7 @@ import pytest
 
 from etl.db import connect
 from etl.load import build
-from tests.test_analysis_skips import HEADER
+from tests.test_analysis_skips import HEADER, _query
 from tests.tiny import X0, Y0, write_tiny
 
 POSITIONS = [(300, 300), (700, 300), (1300, 300), (1700, 700), (300, 1300)]
@@ -122,12 +122,9 @@ def test_denominator_of_the_nearest_year_is_recorded(partial):
 def test_rates_without_key_figures_name_the_boundary_year(tmp_path):
     db = tmp_path / "out.duckdb"
     build(write_tiny(tmp_path), db)
-    con = connect(db, read_only=True)
-    try:
-        rows = con.execute(
-            "select period, denominator_period from indicator_values "
-            "where indicator = 'incident_rate.total' and area_code = 'WK999801' order by 1"
-        ).fetchall()
-    finally:
-        con.close()
+    rows = _query(
+        db,
+        "select period, denominator_period from indicator_values "
+        "where indicator = 'incident_rate.total' and area_code = 'WK999801' order by 1",
+    )
     assert rows == [("2023", "2024"), ("2024", "2024")]  # the 2024 boundary file's inhabitants
