@@ -273,7 +273,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         clicked = inputs.clicked_area(store, click)
         if ctx.triggered_id == "map" and clicked in codes:
             return options, clicked
-        if current in codes:
+        if inputs.area(store, current) in codes:
             return no_update, no_update
         return options, (options[0]["value"] if options else None)
 
