@@ -228,6 +228,24 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "onvolledig: niet alle delen aanwezig",
         "en": "incomplete: not all parts present",
     },
+    "disclosure_title": {
+        "nl": "Onthullingsbeheersing (publieke weergave)",
+        "en": "Disclosure control (public view)",
+    },
+    "disclosure_rules": {
+        "nl": "Zonder in te loggen: aantallen van 1 tot 4 staan als <5, grotere afgerond op "
+        "{round_to}; cijfers per 1.000 en hun intervallen zijn berekend uit het getoonde "
+        "aantal en ontbreken waar het aantal onder 5 ligt; inwoners, adressen en woningen "
+        "afgerond op {denominator_round_to}, zoals CBS ze afrondt; zedenmisdrijven en "
+        "huiselijk geweld alleen per wijk of groter; geen incidenten als punten. "
+        "Ingelogde professionals zien exacte cijfers.",
+        "en": "Without signing in: counts of 1 to 4 show as <5, larger ones rounded to "
+        "{round_to}; rates per 1,000 and their intervals are computed from the count shown "
+        "and are withheld where the count is below 5; inhabitants, addresses and dwellings "
+        "rounded to {denominator_round_to}, as CBS rounds them; sexual offences and domestic "
+        "violence per wijk or larger only; no incidents as points. Signed-in professionals "
+        "see exact figures.",
+    },
     "flag_sensitive": {
         "nl": "niet getoond: gevoelige categorie, alleen per wijk of groter",
         "en": "withheld: sensitive category, shown per wijk or larger only",

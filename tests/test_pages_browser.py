@@ -93,3 +93,32 @@ def test_data_page_lists_sources_quarantine_and_definitions(app_url, demo_con):
     assert "point lies outside the municipality" in reasons
     definitions = dash.find_element("#definitions-table").text
     assert "Wilson" in definitions
+
+
+def test_a_sensitive_category_per_buurt_is_withheld_with_its_reason(app_url, demo_con):
+    dash = app_url
+    code, name = demo_con.execute(
+        """
+        select v.area_code, a.name from indicator_values v join areas a on a.code = v.area_code
+        where v.indicator = 'incident_rate.zeden' and a.level = 'buurt' and v.period = '2024'
+            and v.n between 1 and 4 and v.method = 'direct'
+        order by v.area_code limit 1
+        """
+    ).fetchone()
+    buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
+    _open(dash, "/?indicator=incident_rate.zeden&level=buurt&period=2024")
+    reason = "niet getoond: gevoelige categorie, alleen per wijk of groter"
+    dash.wait_for_contains_text("#map-missing", reason, timeout=40)
+    assert f"{buurten} × {reason}" in dash.find_element("#map-missing").text
+    dash.find_element("#map-table-summary").click()
+    assert wait_until(lambda: dash.find_elements("#map-data-table td[data-dash-column=flag]"))
+    rows = {
+        r.find_element("css selector", "td[data-dash-column=label]").text: r
+        for r in dash.find_elements("#map-data-table tbody tr")
+        if r.find_elements("css selector", "td[data-dash-column=label]")
+    }
+    cells = {
+        c.get_attribute("data-dash-column"): c.text
+        for c in rows[name].find_elements("css selector", "td")
+    }
+    assert cells["value"] == "–" and cells["n"] == "–" and cells["flag"] == reason

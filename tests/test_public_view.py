@@ -239,3 +239,19 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
             f"{len(ref.cells_matched)} small cells met ({len(sensitive_buurt_cells)} sensitive "
             f"buurt cells), {len(graphs)} graphs"
         )
+
+
+def test_the_data_page_states_the_disclosure_rules_of_the_build(public, demo_con):
+    _, client = public
+    deps = client.get("/_dash-dependencies").get_json()
+    body = wire.request(
+        wire.callback_for(deps, "page.children"),
+        {"url.pathname": "/data", "lang.value": "en", "url.search": "?lang=en"},
+        "url.pathname",
+    )
+    page = json.dumps(client.post("/_dash-update-component", json=body).get_json())
+    settings = dict(demo_con.execute("select name, value from build_settings").fetchall())
+    rounded = settings["public_round_to"]
+    assert f"counts of 1 to 4 show as <5, larger ones rounded to {rounded}" in page
+    assert f"dwellings rounded to {settings['public_denominator_round_to']}, as CBS" in page
+    assert "sexual offences and domestic violence per wijk or larger only" in page

@@ -68,6 +68,8 @@ def layout(store: Store, state: ViewState) -> html.Div:
             *_model_checks(queries.table_rows(store, "sae_models"), store, lang),
             html.H2(t("settings_title", lang)),
             frame_table(settings, "settings-table"),
+            html.H2(t("disclosure_title", lang)),
+            html.P(disclosure_rules(store, lang), id="disclosure-rules"),
             html.P(t("downloads_note", lang), className="definition"),
         ]
     )
@@ -134,6 +136,17 @@ def _percent(value: object) -> str:
 def _warnings(codes: object, lang: str) -> str:
     found = [c for c in str(codes or "").split(",") if c]
     return ", ".join(t(f"sae_warn_{c}", lang) for c in found) or t("sae_passed", lang)
+
+
+def disclosure_rules(store: Store, lang: str) -> str:
+    """The disclosure rules of the served build, as a sentence (settings of etl/settings.py)."""
+    rules = queries.rules(store)
+    return t(
+        "disclosure_rules",
+        lang,
+        round_to=rules.round_to,
+        denominator_round_to=rules.denominator_round_to,
+    )
 
 
 def register_callbacks(app: Dash, store: Store) -> None:
