@@ -232,6 +232,13 @@ OPTIONS: tuple[Key, ...] = (
         "categories of your own for codes or labels",
         '{ "1.4.5" = "geweld" }',
     ),
+    Key(
+        "complete",
+        ("incident_counts",),
+        "the table lists every area: an area it does not list had no incidents (0); "
+        "without it such an area has no figure",
+        "true",
+    ),
     Key("missing_codes", _ROWS, "answer codes read as missing", "[9, 99]"),
     Key(
         "type_map",
