@@ -140,6 +140,14 @@ def _build_into(
             "insert into sources values (?, ?, ?, ?, ?, ?, ?, ?)",
             [s.name, s.kind, str(s.path), s.publisher, s.licence, s.vintage, s.level, s.crs],
         )
+        if "complete" in s.options:
+            if not isinstance(s.options["complete"], bool):
+                raise ConfigError(
+                    f"{config.path}: source '{s.name}': option complete must be true or false, "
+                    f"not {s.options['complete']!r}"
+                )
+            if s.options["complete"]:
+                con.execute("insert into complete_sources values (?)", [s.name])
 
     results, layers, references = [], [], {}
     failures, boundary_results = [], []

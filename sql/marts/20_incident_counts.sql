@@ -1,4 +1,5 @@
--- Incidents per area, year and category (plus 'total'), zeros included, from two
+-- Incidents per area, year and category (plus 'total'), zeros included where an
+-- absent row means none (see zero_years), from two
 -- kinds of source:
 --   * point incidents, counted in the area they lie in at every level (incident_areas);
 --   * reported counts (e.g. 47022NED): a year's figure, or the sum of its 12 months,
@@ -56,7 +57,17 @@ counted as (
     select area_code, period, category, n from reported
 ),
 years as (select distinct period from counted),
-categories as (select distinct category from counted union select 'total')
+categories as (select distinct category from counted union select 'total'),
+-- where an absent row means 0: every area in a year of point incidents (the extract
+-- covers the municipality), and in a year of a count table declared complete; else
+-- only areas the table lists (or that sum areas it lists) get counts
+zero_years as (
+    select distinct period from point_counts
+    union
+    select distinct left(period, 4) from reported_counts
+    where source in (select source from complete_sources)
+),
+listed as (select distinct area_code, period from reported)
 select a.code as area_code, a.level, y.period, c.category,
     coalesce(sum(counted.n), 0) as n
 from areas a
@@ -64,4 +75,6 @@ cross join years y
 cross join categories c
 left join counted
     on counted.area_code = a.code and counted.period = y.period and counted.category = c.category
+left join listed on listed.area_code = a.code and listed.period = y.period
+where y.period in (select period from zero_years) or listed.area_code is not null
 group by all;

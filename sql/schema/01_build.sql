@@ -98,3 +98,7 @@ create table area_parent_checks (
     share_in_parent double,
     reason text not null
 );
+
+-- Count tables that declare every area listed (option complete = true): an area they
+-- do not list had no incidents.  Without it such an area has no figure, never 0.
+create table complete_sources (source text primary key);
