@@ -5,10 +5,20 @@ A point exactly on a shared border touches two or more: it goes to the area
 with the smallest code (a fixed tie-break, independent of input order).  A point
 in no area gets ``None`` so the caller can quarantine it.
 
-The points are never turned into geometry objects: they are sorted by x once,
-each polygon takes the slice of points inside its bounding box by binary search,
-and ``shapely.intersects_xy`` on the prepared polygon tests only those.  On the
-demo this is about twice as fast as ``geopandas.sjoin`` (see docs/performance.md).
+The answer is exact (``shapely.intersects_xy``), but most points never meet a
+polygon.  A grid over the areas first marks every cell that a border crosses: the
+borders are cut into pieces no longer than a cell and each piece marks the cells
+of its bounding box (slightly widened), which covers every cell the border touches.
+The cells no border crosses form connected regions that each lie wholly inside the
+same areas (or outside all of them), so one point per region, tested exactly,
+labels the whole region.  A point in such a cell takes its cell's label; only the
+points in border cells are tested against the polygons, with the exact method
+below (:func:`_exact`).  Areas are integer indices in code order throughout, so the
+smallest index is the smallest code; codes are looked up once at the end.
+
+:func:`_exact` sorts the points by x once; each polygon takes the slice of points
+inside its bounding box by binary search and ``shapely.intersects_xy`` on the
+prepared polygon tests only those.  Figures: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -17,6 +27,21 @@ from collections.abc import Sequence
 
 import numpy as np
 import shapely
+from scipy import ndimage
+
+#: Grid cells per area and per point (about): more cells, fewer points in border
+#: cells, but a grid that takes longer to build than the points it saves.
+CELLS_PER_AREA = 4096
+CELLS_PER_POINT = 0.5
+#: Bounds of the number of cells of the grid.
+MIN_CELLS, MAX_CELLS = 4096, 4_000_000
+#: Fewer points than this, or than this many per area: the exact method alone (the
+#: grid costs two passes over the polygons and would not pay for itself).
+GRID_FROM_POINTS = 20_000
+GRID_FROM_POINTS_PER_AREA = 200
+
+_NONE = -1  # in no area
+_BORDER = -2  # a border crosses the cell: test exactly
 
 
 def assign_areas(
@@ -36,14 +61,114 @@ def assign_areas(
     codes
         Area codes, parallel to ``geometries``; ties go to the smallest code.
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
     codes_arr = np.asarray(codes, dtype=object)
     order = np.argsort(codes_arr.astype(str), kind="stable")
-    geoms = np.asarray(geometries, dtype=object)[order]
-    sorted_codes = codes_arr[order]
-    shapely.prepare(geoms)
+    found = assign_area_indices(x, y, np.asarray(geometries, dtype=object)[order])
+    result = np.full(len(found), None, dtype=object)
+    inside = found >= 0
+    result[inside] = codes_arr[order][found[inside]]
+    return result
 
+
+def assign_area_indices(
+    x: np.ndarray, y: np.ndarray, geometries: Sequence[shapely.Geometry] | np.ndarray
+) -> np.ndarray:
+    """For each point, the index of the first of ``geometries`` it lies in, or -1.
+
+    "First" is the tie-break: give the geometries in code order for the smallest code.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    geoms = np.asarray(geometries, dtype=object)
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    enough = max(GRID_FROM_POINTS, GRID_FROM_POINTS_PER_AREA * usable.sum())
+    if len(x) < enough or not usable.any():
+        return _exact(x, y, geoms)
+    grid = _Grid(geoms, usable, cells=min(CELLS_PER_AREA * usable.sum(), CELLS_PER_POINT * len(x)))
+    label = grid.labels(x, y)
+    border = np.flatnonzero(label == _BORDER)
+    label[border] = _exact(x[border], y[border], geoms)
+    return label
+
+
+class _Grid:
+    """Cells over the areas' bounds: an area index, _NONE, or _BORDER for each."""
+
+    def __init__(self, geoms: np.ndarray, usable: np.ndarray, cells: float):
+        bounds = shapely.bounds(geoms[usable])
+        self.x0, self.y0 = bounds[:, 0].min(), bounds[:, 1].min()
+        width = max(bounds[:, 2].max() - self.x0, 1e-9)
+        height = max(bounds[:, 3].max() - self.y0, 1e-9)
+        cells = np.clip(cells, MIN_CELLS, MAX_CELLS)
+        self.size = float(np.sqrt(width * height / cells))
+        # one empty cell of margin on each side: points beyond the bounds land there
+        self.nx = int(width / self.size) + 3
+        self.ny = int(height / self.size) + 3
+        self.index_type = np.int32 if self.nx * self.ny < 2**31 else np.int64
+        self.cells = np.full(self.nx * self.ny, _NONE, dtype=np.int32)
+        self._mark_borders(geoms[usable])
+        self._label_regions(geoms)
+
+    def index(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The cell of each point (points outside the bounds in the margin)."""
+        cell = self._axis(y, self.y0, self.ny)
+        cell *= self.nx
+        cell += self._axis(x, self.x0, self.nx)
+        return cell
+
+    def _axis(self, v: np.ndarray, origin: float, n: int) -> np.ndarray:
+        """Column (or row) of each coordinate: one formula for points and borders alike.
+
+        The origin is one cell before the bounds (the margin), so inside the grid the
+        scaled value is not negative and truncation is the floor; it never decreases
+        when the coordinate grows, which is what the marking of borders relies on.
+        """
+        scaled = np.subtract(v, origin - self.size)
+        scaled *= 1.0 / self.size
+        np.fmax(scaled, 0, out=scaled)  # NaN too: to the margin, in no area
+        np.minimum(scaled, n - 1, out=scaled)
+        return scaled.astype(self.index_type)
+
+    def labels(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return self.cells[self.index(x, y)]
+
+    def _mark_borders(self, geoms: np.ndarray) -> None:
+        """Mark every cell a border touches, by pieces of at most one cell."""
+        pieces = shapely.segmentize(shapely.boundary(geoms), self.size / 2)
+        xy, ring = shapely.get_coordinates(shapely.get_parts(pieces), return_index=True)
+        same = ring[1:] == ring[:-1]  # consecutive vertices of one line: a piece
+        start, end = xy[:-1][same], xy[1:][same]
+        # widened by a little more than rounding can move a point across a cell edge
+        pad = self.size * 1e-6
+        lo = np.minimum(start, end) - pad
+        hi = np.maximum(start, end) + pad
+        ix0, iy0 = self._axis(lo[:, 0], self.x0, self.nx), self._axis(lo[:, 1], self.y0, self.ny)
+        ix1, iy1 = self._axis(hi[:, 0], self.x0, self.nx), self._axis(hi[:, 1], self.y0, self.ny)
+        for dx in range(int((ix1 - ix0).max()) + 1):
+            for dy in range(int((iy1 - iy0).max()) + 1):
+                take = (ix0 + dx <= ix1) & (iy0 + dy <= iy1)
+                self.cells[(iy0[take] + dy) * self.nx + ix0[take] + dx] = _BORDER
+
+    def _label_regions(self, geoms: np.ndarray) -> None:
+        """One exact test per region of cells that no border crosses."""
+        open_cells = (self.cells != _BORDER).reshape(self.ny, self.nx)
+        regions, count = ndimage.label(open_cells)  # 4-connected
+        regions = regions.ravel()
+        some_cell = np.zeros(count + 1, dtype=np.int64)
+        some_cell[regions] = np.arange(len(regions))  # any cell of each region will do
+        some_cell = some_cell[1:]  # region 0: the border cells
+        cx = self.x0 + ((some_cell % self.nx) - 0.5) * self.size
+        cy = self.y0 + ((some_cell // self.nx) - 0.5) * self.size
+        small = np.int16 if len(geoms) < 2**15 else np.int32  # a smaller grid, fewer cache misses
+        region_label = np.empty(count + 1, dtype=small)
+        region_label[0] = _BORDER
+        region_label[1:] = _exact(cx, cy, geoms)
+        self.cells = region_label[regions]
+
+
+def _exact(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """Index of the first geometry each point intersects, or -1 (every polygon tested)."""
+    shapely.prepare(geoms)
     by_x = np.argsort(x, kind="stable")
     xs, ys = x[by_x], y[by_x]
     none = len(geoms)
@@ -55,11 +180,8 @@ def assign_areas(
         hi = np.searchsorted(xs, xmax, "right")
         in_box = np.flatnonzero((ys[lo:hi] >= ymin) & (ys[lo:hi] <= ymax)) + lo
         hit = by_x[in_box[shapely.intersects_xy(geom, xs[in_box], ys[in_box])]]
-        # geometries are visited in code order: the first hit is the smallest code
+        # geometries are visited in order: the first hit is the smallest index
         free = hit[best[hit] == none]
         best[free] = k
-
-    result = np.full(len(x), None, dtype=object)
-    found = best < none
-    result[found] = sorted_codes[best[found]]
-    return result
+    best[best == none] = -1
+    return best.astype(np.int32)

@@ -1,0 +1,137 @@
+"""Point -> area assignment at scale: the grid prefilter beside the alternatives, as ratios.
+
+    .venv/bin/python bench/assign.py [--points 10000000] [--sjoin-points 1000000] [--repeat 3]
+
+On Amsterdam's 518 buurten (``amsterdam_buurten_gebieden_2022``) and on CBS's 9,949
+buurten of 2014 for the whole country (``cbs_buurten_2014_nl_coarse``), both under the
+real-data folder (``UNEASE_REAL_DATA``), in RD New, with uniform random points over
+each layer's bounds, in one run:
+
+* ``geo.assign.assign_area_indices`` (grid prefilter, exact tests in border cells;
+  integer area indices) and ``geo.assign.assign_areas`` (the same, with codes);
+* the previous implementation (every point tested exactly against the polygons whose
+  bounding box holds it: ``geo.assign._exact``, kept for the border cells), with codes;
+* plain ``geopandas.sjoin(predicate="intersects")`` from the x/y arrays, smallest code
+  per point, on ``--sjoin-points`` points (it needs a shapely point per point; 10M
+  of them take several GB), compared by rate.
+
+Every method's answer is checked against the grid's, point by point. Prints Markdown
+(best of --repeat runs) for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import geopandas as gpd  # noqa: E402
+import pandas as pd  # noqa: E402
+import shapely  # noqa: E402
+
+from bench.run import best_of  # noqa: E402
+from geo import assign  # noqa: E402
+from geo.crs import RD  # noqa: E402
+from tests.conftest import REAL_DATA  # noqa: E402
+from tests.national import NATIONAL_FILE, read_buurten  # noqa: E402
+
+AMSTERDAM = Path("amsterdam_buurten_gebieden_2022", "amsterdam_buurten.geojson")
+
+
+def layers(real: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    amsterdam = gpd.read_file(real / AMSTERDAM).to_crs(RD)
+    national, _ = read_buurten(real / NATIONAL_FILE)
+    return {
+        "Amsterdam": (
+            amsterdam.geometry.values,
+            amsterdam["cbsCode"].fillna(amsterdam["code"]).to_numpy(),
+        ),
+        "Netherlands (coarse)": (national.geometry.values, national["code"].to_numpy()),
+    }
+
+
+def previous(x, y, geoms, codes):
+    """The implementation before the grid: every point tested exactly, then codes."""
+    grid_from = assign.GRID_FROM_POINTS
+    assign.GRID_FROM_POINTS = len(x) + 1  # with fewer points, assign_areas tests every point
+    try:
+        return assign.assign_areas(x, y, geoms, codes)
+    finally:
+        assign.GRID_FROM_POINTS = grid_from
+
+
+def sjoin_codes(x, y, geoms, codes):
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=RD)
+    polys = gpd.GeoDataFrame({"code": codes}, geometry=geoms, crs=RD)
+    joined = gpd.sjoin(points, polys, predicate="intersects")
+    smallest = joined.groupby(level=0)["code"].min()
+    return pd.Series(None, index=range(len(x)), dtype=object).fillna(smallest).to_numpy()
+
+
+def same(a, b) -> bool:
+    return bool((pd.Series(a).fillna("-") == pd.Series(b).fillna("-")).all())
+
+
+def compare(name: str, geoms, codes, rng, args) -> None:
+    """One layer: every method on the same points, a Markdown row each."""
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    x = rng.uniform(xmin, xmax, args.points)
+    y = rng.uniform(ymin, ymax, args.points)
+    order = np.argsort(codes.astype(str), kind="stable")
+    ordered = np.asarray(geoms, dtype=object)[order]
+    shapely.prepare(ordered)  # once for all methods, as the first call of any of them would
+    t_idx, idx = best_of(args.repeat, lambda: assign.assign_area_indices(x, y, ordered))
+    t_codes, got = best_of(args.repeat, lambda: assign.assign_areas(x, y, geoms, codes))
+    t_prev, prev = best_of(args.repeat, lambda: previous(x, y, geoms, codes))
+    n_s = min(args.sjoin_points, args.points)
+    t_sjoin, joined = best_of(1, lambda: sjoin_codes(x[:n_s], y[:n_s], geoms, codes))
+    grid_rate = args.points / t_idx
+
+    def as_codes(found):
+        return np.where(found >= 0, codes[order][np.maximum(found, 0)], None)
+
+    rows = [
+        ("`assign_area_indices` (grid, indices)", args.points, t_idx, True),
+        ("`assign_areas` (grid, codes)", args.points, t_codes, same(got, as_codes(idx))),
+        ("previous `assign_areas` (every point exact)", args.points, t_prev, same(prev, got)),
+        ("`geopandas.sjoin` from x/y, smallest code", n_s, t_sjoin, same(joined, got[:n_s])),
+    ]
+    for method, n, seconds, agrees in rows:
+        rate = n / seconds
+        print(
+            f"| {name} | {len(geoms):,} | {method} | {n:,} | {rate / 1e6:.2f} "
+            f"| {grid_rate / rate:.2f} | {'yes' if agrees else 'NO'} |"
+        )
+    inside = int((idx >= 0).sum())
+    print(f"| {name} | | points inside an area: {inside:,} of {args.points:,} | | | | |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--points", type=int, default=10_000_000)
+    parser.add_argument("--sjoin-points", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--real", type=Path, default=REAL_DATA)
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at the start, shapely {shapely.__version__}, "
+        f"geopandas {gpd.__version__}; best of {args.repeat}\n"
+    )
+    print("| layer | areas | method | points | M points/s | grid vs this | same answers |")
+    print("|---|---:|---|---:|---:|---:|---|")
+    rng = np.random.default_rng(7)
+    for name, (geoms, codes) in layers(args.real).items():
+        compare(name, geoms, codes, rng, args)
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
