@@ -34,7 +34,7 @@ from scipy import ndimage
 CELLS_PER_AREA = 4096
 CELLS_PER_POINT = 0.5
 #: Bounds of the number of cells of the grid.
-MIN_CELLS, MAX_CELLS = 4096, 4_000_000
+MIN_CELLS, MAX_CELLS = 4096, 8_000_000
 #: Fewer points than this, or than this many per area: the exact method alone (the
 #: grid costs two passes over the polygons and would not pay for itself).
 GRID_FROM_POINTS = 20_000
@@ -162,8 +162,18 @@ class _Grid:
         small = np.int16 if len(geoms) < 2**15 else np.int32  # a smaller grid, fewer cache misses
         region_label = np.empty(count + 1, dtype=small)
         region_label[0] = _BORDER
-        region_label[1:] = _exact(cx, cy, geoms)
+        region_label[1:] = _first_hit(cx, cy, geoms)
         self.cells = region_label[regions]
+
+
+def _first_hit(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """As :func:`_exact`, for a few points among many polygons: through an STRtree."""
+    tree = shapely.STRtree(geoms)
+    point, area = tree.query(shapely.points(x, y), predicate="intersects")
+    first = np.full(len(x), len(geoms), dtype=np.int64)
+    np.minimum.at(first, point, area)
+    first[first == len(geoms)] = -1
+    return first.astype(np.int32)
 
 
 def _exact(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.ndarray:
