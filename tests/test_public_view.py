@@ -255,3 +255,41 @@ def test_the_data_page_states_the_disclosure_rules_of_the_build(public, demo_con
     assert f"counts of 1 to 4 show as <5, larger ones rounded to {rounded}" in page
     assert f"dwellings rounded to {settings['public_denominator_round_to']}, as CBS" in page
     assert "sexual offences and domestic violence per wijk or larger only" in page
+
+
+def _disclosed(text: str) -> bool:
+    return text in ("0", "<5", "–") or (
+        text.replace(".", "").isdigit() and int(text.replace(".", "")) % 5 == 0
+    )
+
+
+def test_alerts_funnel_and_reach_use_disclosed_counts(demo_db, demo_con):
+    from dashboard import queries
+    from dashboard.store import Store
+
+    store = Store(demo_db)
+    public, pro = queries.alerts(store, "public"), queries.alerts(store, "professional")
+    assert len(public) and all(_disclosed(str(o)) for o in public["observed"])
+    exact = dict(
+        demo_con.execute(
+            "select area_code || category, observed from alerts where alert"
+        ).fetchall()
+    )
+    assert [exact[a + c] for a, c in zip(pro["area_code"], pro["category"])] == list(
+        pro["observed"]
+    )
+    period = queries.periods(store, "incident_rate.total")[-1]
+    funnel = queries.funnel(store, "incident_rate.total", "buurt", period, "public")
+    count = funnel["rate"] * funnel["population"] / 1000
+    assert len(funnel) and (funnel["population"] % 5 == 0).all() and (count >= 4.9).all()
+    # the rate times the population shown is the disclosed count (a multiple of 5), up to
+    # the rounding of the population
+    assert ((count / 5).round() * 5 - count).abs().max() < 0.02 * count.max()
+    assert queries.funnel(store, "incident_rate.zeden", "buurt", period, "public").empty
+    assert len(queries.funnel(store, "incident_rate.zeden", "wijk", period, "public"))
+    reach = queries.table_rows(store, "initiative_reach", "public")
+    raw = queries.table_rows(store, "initiative_reach", "professional")
+    assert (raw["n_participants"].between(1, 4)).any()
+    assert all(_disclosed(v) for v in reach["n_participants"])
+    small = raw["n_participants"].between(1, 4).to_numpy()
+    assert reach.loc[small, "participants_share"].isna().all()
