@@ -96,6 +96,7 @@ def parse_dates(
         patterns = PATTERNS
     else:
         patterns = PATTERNS
+    todo = _exact_widths(text, todo, lo, hi, result)
     for label, pattern in patterns:
         if not todo.any():
             break
@@ -111,6 +112,45 @@ def parse_dates(
     return result
 
 
+#: Fixed-width forms read by pandas' C parser before any regex: (label, width, format).
+EXACT = (
+    (PATTERNS[0][0], 10, "%Y-%m-%d"),
+    (PATTERNS[0][0], 19, "%Y-%m-%d %H:%M:%S"),
+    (PATTERNS[0][0], 19, "%Y-%m-%dT%H:%M:%S"),
+    (PATTERNS[0][0], 16, "%Y-%m-%d %H:%M"),
+    (PATTERNS[1][0], 8, "%Y%m%d"),
+    (PATTERNS[1][0], 14, "%Y%m%d%H%M%S"),
+    (PATTERNS[1][0], 12, "%Y%m%d%H%M"),
+)
+
+
+def _exact_widths(
+    text: pd.Series, todo: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp, result: ParsedDates
+) -> pd.Series:
+    """The common fixed-width forms, fast; what is left (second 60, other forms) goes on."""
+    width = text.str.len()
+    for label, size, fmt in EXACT:
+        candidates = todo & (width == size)
+        if not candidates.any():
+            continue
+        stamps = pd.to_datetime(text[candidates], format=fmt, errors="coerce")
+        read = stamps.notna()
+        if not read.any():
+            continue
+        out = read & ((stamps < lo) | (stamps > hi + pd.Timedelta(days=1)))
+        good = read & ~out
+        done = read[read].index
+        result.values.loc[good[good].index] = stamps[good]
+        result.unreadable.loc[done] = False
+        result.implausible.loc[out[out].index] = True
+        if good.any():
+            result.formats[label] = result.formats.get(label, 0) + int(good.sum())
+        if fmt.endswith("%S"):  # the parser rolls second 60 over itself
+            result.rolled_over += int((text[good[good].index].str[-2:] == "60").sum())
+        todo = todo & ~todo.index.isin(done)
+    return todo
+
+
 def _day_month(parts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """The day and month of the day-first pattern, in one order for the whole column."""
     a, b = parts["a"].astype(int), parts["b"].astype(int)
@@ -123,7 +163,7 @@ def _from_parts(
     parts: pd.DataFrame, label: str, lo: pd.Timestamp, hi: pd.Timestamp, result: ParsedDates
 ) -> None:
     """Timestamps from year, month, day, hour, minute, second columns (text or numbers)."""
-    num = {k: pd.to_numeric(parts.get(k), errors="coerce") for k in ("Y", "m", "d", "H", "M", "S")}
+    num = {k: parts[k].astype(float) for k in ("Y", "m", "d", "H", "M", "S")}
     hour, minute, second = (num[k].fillna(0) for k in ("H", "M", "S"))
     clock_ok = (hour <= 23) & (minute <= 59) & (second <= 60)
     clock_ok |= (hour == 24) & (minute == 0) & (second == 0)  # 24:00 is the next midnight
