@@ -35,6 +35,7 @@ CELLS_PER_AREA = 4096
 CELLS_PER_POINT = 0.5
 #: Bounds of the number of cells of the grid.
 MIN_CELLS, MAX_CELLS = 4096, 8_000_000
+MAX_SIDE = 8192
 #: Fewer points than this, or than this many per area: the exact method alone (the
 #: grid costs two passes over the polygons and would not pay for itself).
 GRID_FROM_POINTS = 20_000
@@ -100,7 +101,8 @@ class _Grid:
         width = max(bounds[:, 2].max() - self.x0, 1e-9)
         height = max(bounds[:, 3].max() - self.y0, 1e-9)
         cells = np.clip(cells, MIN_CELLS, MAX_CELLS)
-        self.size = float(np.sqrt(width * height / cells))
+        # square cells, but never more than MAX_SIDE along one side (a thin layer)
+        self.size = float(max(np.sqrt(width * height / cells), max(width, height) / MAX_SIDE))
         # one empty cell of margin on each side: points beyond the bounds land there
         self.nx = int(width / self.size) + 3
         self.ny = int(height / self.size) + 3

@@ -135,3 +135,18 @@ def test_amsterdam_grid_equals_exact_on_random_points_vertices_and_edges():
     assert np.array_equal(grid, exact)
     on_borders = exact[300_000:]  # vertices and points along edges
     assert (on_borders >= 0).mean() > 0.9  # nearly all of them touch a buurt
+
+
+def test_thin_and_degenerate_layers_stay_small_and_exact(monkeypatch_grid):
+    sliver = shapely.box(0, 0, 1000, 0.001)
+    line_like = Polygon([(0, 5), (1000, 5), (0, 5)])  # no area at all
+    geoms, codes = [sliver, line_like, None], ["A", "B", "C"]
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.uniform(-10, 1010, 30_000), [500.0, 500.0]])
+    y = np.concatenate([rng.uniform(-0.01, 0.011, 30_000), [0.0, 5.0]])
+    upright = Polygon([(5, 0), (5, 1000), (5, 0)])  # bounds of zero width
+    grid = assign._Grid(np.array([upright], dtype=object), np.array([True]), 1e6)
+    assert grid.nx * grid.ny < 2 * assign.MAX_CELLS
+    got = assign.assign_areas(x, y, geoms, codes)
+    assert list(got) == _brute_force(x, y, geoms[:2], codes[:2])
+    assert got[-2] == "A" and got[-1] == "B"
