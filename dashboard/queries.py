@@ -24,6 +24,7 @@ from etl.disclosure import (
     public_change_rows,
     public_counts,
     public_denominators,
+    public_effect_rows,
     public_rate_rows,
     public_reach_rows,
     public_values,
@@ -927,6 +928,10 @@ def table_rows(store: Store, table: str, role: str = "public") -> pd.DataFrame:
     frame = store.frame(f"select * from {table}")  # name from the allow-list above
     if table == "initiative_reach" and is_public(role):
         return public_reach_rows(frame, rules(store))
+    if table == "initiative_effects" and is_public(role):
+        areas = store.frame("select code, inhabitants from areas")
+        inhabitants = dict(zip(areas["code"], areas["inhabitants"].astype(float)))
+        return public_effect_rows(frame, inhabitants, indicator_meta(store), rules(store))
     return frame
 
 

@@ -263,3 +263,52 @@ def public_reach_rows(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
             small = is_small(frame[count].to_numpy(dtype=float))
             out[share] = np.where(small, np.nan, out[share].to_numpy(dtype=float))
     return out
+
+
+def window_months(window: object) -> float:
+    """Months of a window written 'YYYY-MM/YYYY-MM' (both ends included); NaN otherwise."""
+    try:
+        start, end = str(window).split("/")
+        (y1, m1), (y2, m2) = (map(int, start.split("-")), map(int, end.split("-")))
+    except ValueError:
+        return float("nan")
+    return float((y2 * 12 + m2) - (y1 * 12 + m1) + 1)
+
+
+def public_effect_rows(
+    frame: pd.DataFrame, inhabitants: dict[str, float], meta: dict, rules: Rules
+) -> pd.DataFrame:
+    """Before/after comparisons of initiatives for the public.
+
+    An incident outcome's rate per 1,000 inhabitants a year over a window of months
+    times the inhabitants and the window gives back the count: each window's rate is
+    that of the disclosed count, withheld where the count is below 5, and the change
+    and the difference against the controls follow (their interval shifted with them).
+    A sensitive outcome below wijk level is withheld whole."""
+    out = frame.copy()
+    for i, rec in enumerate(frame.to_dict("records")):
+        outcome = str(rec.get("outcome", ""))
+        entry = meta.get(outcome)
+        if entry is None or gate_kind(outcome, entry.source_kind) != "rate":
+            continue
+        columns = ["before_area", "after_area", "change_area", "difference", "ci_low", "ci_high"]
+        if sensitive_hidden(entry.sensitive, "buurt"):
+            out.loc[out.index[i], [c for c in columns if c in out]] = np.nan
+            continue
+        rates = {}
+        for side in ("before", "after"):
+            rate = float(rec[f"{side}_area"])
+            years = window_months(rec[f"{side}_period"]) / 12
+            count = rate * inhabitants.get(rec["area_code"], np.nan) / 1000 * years
+            shown = disclosed_counts([count], rules.round_to)[0]
+            rates[side] = (
+                np.nan if not np.isfinite(shown) else (rate if count <= 0 else shown * rate / count)
+            )
+            out.loc[out.index[i], f"{side}_area"] = rates[side]
+        change = rates["after"] - rates["before"]
+        shift = change - float(rec["change_area"])
+        out.loc[out.index[i], "change_area"] = change
+        for column in ("difference", "ci_low", "ci_high"):
+            if column in out:
+                out.loc[out.index[i], column] = float(rec[column]) + shift
+    return out

@@ -266,6 +266,7 @@ def _disclosed(text: str) -> bool:
 def test_alerts_funnel_and_reach_use_disclosed_counts(demo_db, demo_con):
     from dashboard import queries
     from dashboard.store import Store
+    from etl.disclosure import window_months
 
     store = Store(demo_db)
     public, pro = queries.alerts(store, "public"), queries.alerts(store, "professional")
@@ -293,3 +294,23 @@ def test_alerts_funnel_and_reach_use_disclosed_counts(demo_db, demo_con):
     assert all(_disclosed(v) for v in reach["n_participants"])
     small = raw["n_participants"].between(1, 4).to_numpy()
     assert reach.loc[small, "participants_share"].isna().all()
+    # before/after rates of initiatives: rate x inhabitants x window = the count
+    inhabitants = dict(demo_con.execute("select code, inhabitants from areas").fetchall())
+
+    def counts(frame):
+        rows = frame[frame["outcome"].str.startswith("incident_rate.")]
+        return pd.concat(
+            [
+                rows[f"{side}_area"]
+                * rows["area_code"].map(inhabitants)
+                / 1000
+                * rows[f"{side}_period"].map(window_months)
+                / 12
+                for side in ("before", "after")
+            ]
+        ).dropna()
+
+    raw_counts = counts(queries.table_rows(store, "initiative_effects", "professional"))
+    shown = counts(queries.table_rows(store, "initiative_effects", "public"))
+    assert raw_counts.between(0.5, 4.5).any() and len(shown)
+    assert not shown.between(0.5, 4.5).any()
