@@ -39,6 +39,7 @@ from dashboard.compare import CLASSES, COLOURS, classify
 from dashboard.fmt import MISSING, number, p_value
 from dashboard.i18n import TEXT, t
 from dashboard.notes import PARTIES, Note, NotesStore, notes_path
+from dashboard.period_marks import marks_text
 from dashboard.store import Store
 from etl.disclosure import (
     PUBLIC_LEVELS_FOR_SENSITIVE,
@@ -891,6 +892,7 @@ def render_html(
   <p id="sources"><strong>{_e(t("sources", lang))}:</strong> {
         _e(_sources_html(store, lang, vintages))
     }.</p>
+  <p id="period-marks">{_e(marks_text(queries.period_marks(store, None, period), lang))}</p>
   <p><strong>{_e(t("suppression", lang))}:</strong> {_e(queries.rules_text(store, lang))} {
         _e(counts_rule)
     }{_e(withheld_text)}</p>

@@ -94,6 +94,14 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Totalen tegenover de som van de gebieden",
         "en": "Totals against the sum of the areas",
     },
+    "mark_partial": {
+        "nl": "Periode {period} bevat alleen {months}.",
+        "en": "Period {period} holds {months} only.",
+    },
+    "mark_denominator": {
+        "nl": "Inwoners van {years} gebruikt voor {periods} (geen cijfers van dat jaar).",
+        "en": "Population of {years} used for {periods} (no figures of that year).",
+    },
     "skips_title": {
         "nl": "Overgeslagen analyses",
         "en": "Skipped analyses",

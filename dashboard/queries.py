@@ -500,6 +500,36 @@ def _sources(store: Store, version: tuple[int, int]) -> list[dict]:
     ]
 
 
+def period_marks(
+    store: Store, indicator: str | None = None, period: str | None = None
+) -> pd.DataFrame:
+    """Partial periods and denominators of another year: period, coverage, denominator_periods.
+
+    For one indicator and/or period (checked by dashboard.inputs), or the whole build.
+    """
+    return _period_marks(store, store.version, indicator, period)
+
+
+@lru_cache(maxsize=256)
+def _period_marks(
+    store: Store, version: tuple[int, int], indicator: str | None, period: str | None
+) -> pd.DataFrame:
+    return store.frame(
+        """
+        select period, max(coverage) as coverage,
+            string_agg(distinct denominator_period, ', ' order by denominator_period)
+                filter (where denominator_period <> period) as denominator_periods
+        from indicator_values
+        where ($indicator is null or indicator = $indicator)
+            and ($period is null or period = $period)
+            and (coverage is not null or denominator_period <> period)
+        group by period
+        order by period
+        """,
+        {"indicator": indicator, "period": period},
+    )
+
+
 def rules_text(store: Store, lang: str) -> str:
     """The project-default thresholds this database was built with, as a sentence."""
     return _rules_text(store, store.version, lang)

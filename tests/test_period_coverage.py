@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import queries
+from dashboard.briefing import render_html
+from dashboard.period_marks import coverage_label, marks_text
+from dashboard.store import Store
 from etl.db import connect
 from etl.load import build
 from tests.test_analysis_skips import HEADER, _query
@@ -128,3 +132,28 @@ def test_rates_without_key_figures_name_the_boundary_year(tmp_path):
         "where indicator = 'incident_rate.total' and area_code = 'WK999801' order by 1",
     )
     assert rows == [("2023", "2024"), ("2024", "2024")]  # the 2024 boundary file's inhabitants
+
+
+def _path(con) -> str:
+    return con.execute(
+        "select file from pragma_database_list where name = current_database()"
+    ).fetchone()[0]
+
+
+@pytest.mark.parametrize(("lang", "text"), [("nl", "jan–sep 2017"), ("en", "Jan–Sep 2017")])
+def test_months_are_named_in_both_languages(lang, text):
+    assert coverage_label("2017-01..2017-09", lang) == text
+    assert coverage_label("2014-04..2014-04", "en") == "Apr 2014"
+
+
+def test_map_and_briefing_say_the_year_is_partial(partial):
+    store = Store(_path(partial))
+    map_note = marks_text(queries.period_marks(store, "incident_rate.total", "2017"), "en")
+    assert map_note == (
+        "Period 2017 holds Jan–Sep 2017 only. "
+        "Population of 2016 used for 2017 (no figures of that year)."
+    )
+    assert marks_text(queries.period_marks(store, "incident_rate.total", "2016"), "en") == ""
+    page = render_html(store, "WK999801", "2017", lang="nl")
+    assert "Periode 2017 bevat alleen jan–sep 2017." in page
+    assert "Inwoners van 2016 gebruikt voor 2017" in page

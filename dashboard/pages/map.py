@@ -10,6 +10,7 @@ from dashboard import auth, basemap, figures, inputs, queries
 from dashboard.compare import classify
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
+from dashboard.period_marks import marks_text
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import data_table
@@ -345,7 +346,16 @@ def register_callbacks(app: Dash, store: Store) -> None:
         return (
             figure,
             figures.missing_note(view.values, level, lang),
-            f"{entry.definition[lang]} {queries.rules_text(store, lang)}",
+            " ".join(
+                filter(
+                    None,
+                    (
+                        entry.definition[lang],
+                        marks_text(queries.period_marks(store, indicator, period), lang),
+                        queries.rules_text(store, lang),
+                    ),
+                )
+            ),
             queries.attribution(store, lang, indicator)
             + (f". {t('basemap_credit', lang)}: {basemap.attribution()}" if tiles else ""),
             f"/download/view.csv{query}",

@@ -12,6 +12,7 @@ from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown
 from dashboard.i18n import t
 from dashboard.pages import notes_panel
+from dashboard.period_marks import marks_text
 from dashboard.significance import flag_words, significance_list
 from dashboard.state import ViewState
 from dashboard.store import Store
@@ -160,6 +161,7 @@ def body(store: Store, area_code: str, lang: str) -> list:
         ),
         html.H3(t("key_figures", lang)),
         frame_table(pd.DataFrame(rows), "profile-key-figures", labels),
+        html.P(marks_text(queries.period_marks(store), lang), id="profile-period-marks"),
         html.P(
             t("similar_note", lang) + ", ".join(similar["name"]) if len(similar) else "",
             className="definition",

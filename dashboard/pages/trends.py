@@ -9,6 +9,7 @@ from dashboard import auth, figures, inputs, queries
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
 from dashboard.pages.map import indicator_options, level_options, resolve
+from dashboard.period_marks import marks_text
 from dashboard.significance import significance_list
 from dashboard.state import ViewState
 from dashboard.store import Store
@@ -142,6 +143,9 @@ def register_callbacks(app: Dash, store: Store) -> None:
                     lang,
                 )
                 note = ""
+        note = " ".join(
+            filter(None, (note, marks_text(queries.period_marks(store, indicator), lang)))
+        )
         changes = queries.significant_changes(store, role=role)
         if len(changes):
             changes = changes.assign(indicator=[meta[i].label(lang) for i in changes["indicator"]])
