@@ -199,14 +199,12 @@ def check_parents(
         if coded in known and (trust_code or in_coded >= MIN_SHARE_IN_PARENT):
             continue
         best = _largest_land_overlap(share, parents, land=not bool(areas.at[i, "is_water"]))
-        if best == coded:
-            continue
+        if best == coded or best is None:
+            continue  # no parent overlaps it: placed under the gemeente later, and recorded
         if coded not in known:
             reason = f"coded parent {coded} is not a loaded {parent_level}"
         else:
             reason = f"{in_coded:.0%} of the area lies inside its coded parent"
-        if best is None:
-            reason += f"; no {parent_level} overlaps it"
         found.append(
             (
                 areas.at[i, "code"],

@@ -206,3 +206,24 @@ def test_parent_level_puts_land_under_land_not_water():
     )
     parents = dict(zip(areas["code"], areas["parent_code"]))
     assert parents["BU99980102"] == "WK999801"  # 25% land beats 75% water
+
+
+def test_buurten_no_wijk_holds_go_under_the_gemeente_and_the_build_goes_on(tmp_path):
+    config = _write(tmp_path)
+    west = gpd.read_file(tmp_path / "kleindorp.gpkg", layer="wijken").iloc[[0]]
+    west.to_file(tmp_path / "kleindorp.gpkg", layer="wijken", driver="GPKG")  # no Oost, no Zee
+    db = tmp_path / "out.duckdb"
+    build(config, db)
+    con = connect(db, read_only=True)
+    try:
+        parents = dict(
+            con.execute("select code, parent_code from areas where level = 'buurt'").fetchall()
+        )
+        reasons = dict(con.execute("select code, reason from area_parent_checks").fetchall())
+    finally:
+        con.close()
+    assert parents["BU99980201"] == "WK999801"  # 20% in West is the largest overlap there is
+    assert parents["BU99980202"] == "GM9998"
+    assert reasons["BU99980202"] == (
+        "parent WK999802 is not loaded and no area above overlaps it: placed under the gemeente"
+    )
