@@ -7,14 +7,15 @@ in no area gets ``None`` so the caller can quarantine it.
 
 The answer is exact (``shapely.intersects_xy``), but most points never meet a
 polygon.  A grid over the areas first marks every cell that a border crosses: the
-borders are cut into pieces no longer than a cell and each piece marks the cells
+borders are cut into pieces of at most half a cell and each piece marks the cells
 of its bounding box (slightly widened), which covers every cell the border touches.
 The cells no border crosses form connected regions that each lie wholly inside the
-same areas (or outside all of them), so one point per region, tested exactly,
-labels the whole region.  A point in such a cell takes its cell's label; only the
-points in border cells are tested against the polygons, with the exact method
-below (:func:`_exact`).  Areas are integer indices in code order throughout, so the
-smallest index is the smallest code; codes are looked up once at the end.
+same areas (or outside all of them), so one point per region, tested exactly
+(through an STRtree), labels the whole region.  A point in such a cell takes its
+cell's label; only the points in border cells are tested against the polygons,
+with the exact method below (:func:`_exact`).  Areas are integer indices in code
+order throughout, so the smallest index is the smallest code; codes are looked up
+once at the end.
 
 :func:`_exact` sorts the points by x once; each polygon takes the slice of points
 inside its bounding box by binary search and ``shapely.intersects_xy`` on the
@@ -86,7 +87,7 @@ def assign_area_indices(
     if len(x) < enough or not usable.any():
         return _exact(x, y, geoms)
     grid = _Grid(geoms, usable, cells=min(CELLS_PER_AREA * usable.sum(), CELLS_PER_POINT * len(x)))
-    label = grid.labels(x, y)
+    label = grid.labels(x, y).astype(np.int32)  # the grid may hold int16
     border = np.flatnonzero(label == _BORDER)
     label[border] = _exact(x[border], y[border], geoms)
     return label

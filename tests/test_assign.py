@@ -132,7 +132,7 @@ def test_amsterdam_grid_equals_exact_on_random_points_vertices_and_edges():
     order = np.argsort(codes.astype(str), kind="stable")
     exact = assign._exact(x, y, np.asarray(geoms, dtype=object)[order])
     grid = assign.assign_area_indices(x, y, np.asarray(geoms, dtype=object)[order])
-    assert np.array_equal(grid, exact)
+    assert np.array_equal(grid, exact) and grid.dtype == exact.dtype == np.int32
     on_borders = exact[300_000:]  # vertices and points along edges
     assert (on_borders >= 0).mean() > 0.9  # nearly all of them touch a buurt
 
