@@ -6,12 +6,14 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
-from pyproj import Transformer
+from pyproj import CRS, Transformer
 
 from etl.cli import main
 from etl.load import BuildError, build
 from etl.settings import Settings
+from etl.source_checks import coordinate_cause
 from tests.tiny import X0, Y0, write_tiny
 
 FAST = Settings.from_env({"hotspot_permutations": 19})
@@ -168,3 +170,33 @@ def test_unknown_cbs_category_codes_are_kept_and_told(tmp_path):
         "2 rows with SoortMisdrijf codes not in the registry kept as categories of their own "
         "(9.9.9); name them with option category_map"
     ]
+
+
+#: Kleindorp's extent in RD New, and one of its points in the forms a file may hold.
+BOUNDS = (X0, Y0, X0 + 2000, Y0 + 2000)
+LON_LAT = Transformer.from_crs(28992, 4326, always_xy=True).transform(X0 + 500, Y0 + 500)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "declared", "cause"),
+    [
+        (
+            LON_LAT[0],
+            LON_LAT[1],
+            28992,
+            "the coordinates look like lon/lat (WGS84), not EPSG:28992",
+        ),
+        (LON_LAT[1], LON_LAT[0], 28992, "the coordinates look like lat/lon with x and y swapped"),
+        (LON_LAT[1], LON_LAT[0], 4326, "x and y look swapped (latitude mapped to x)"),
+        (X0 + 500, Y0 + 500, 4326, "the coordinates look like RD New (metres), not EPSG:4326"),
+        (Y0 + 500, X0 + 500, 28992, "x and y look swapped (x holds the northing)"),
+        (X0 - 90_000, Y0 + 150_000, 28992, "every point lies outside the municipality"),
+    ],
+)
+def test_likely_cause_of_points_outside(x, y, declared, cause):
+    xs, ys = np.full(4, x), np.full(4, y)
+    found = coordinate_cause(xs, ys, np.ones(4, bool), CRS.from_epsg(declared), BOUNDS)
+    assert found.startswith(cause)
+    # a few stray points among good ones are only quarantined, with no cause guessed
+    outside = np.array([True, False, False, False])
+    assert coordinate_cause(xs, ys, outside, CRS.from_epsg(declared), BOUNDS) is None
