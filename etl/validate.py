@@ -183,32 +183,7 @@ def check_fields(
         if f.required:
             problems.add(empty, f.name, "required value is empty")
         if f.type in ("int", "float", "item"):
-            if missing_codes:
-                col = col.where(~col.isin(missing_codes), "")
-            values, bad = parse_numbers(col)
-            problems.add(bad, f.name, "not a number: " + col.str.slice(0, 40))
-            if f.required:  # a CBS missing marker or a missing code is no value either
-                marker = ~empty & ~bad & values.isna()
-                problems.add(marker, f.name, "required value is missing: " + col.str.slice(0, 40))
-            size = values.abs()
-            extreme = (size > NUMBER_RANGE[1]) | ((size > 0) & (size < NUMBER_RANGE[0]))
-            problems.add(
-                extreme,
-                f.name,
-                f"out of range (magnitude {NUMBER_RANGE[0]:g} to {NUMBER_RANGE[1]:g}): "
-                + col.str.slice(0, 40),
-            )
-            values = values.where(~extreme)
-            if f.type in ("int", "item"):
-                frac = values.notna() & (values != values.round())
-                problems.add(frac, f.name, "not a whole number: " + col.str.slice(0, 40))
-            if f.lo is not None:
-                low = values <= f.lo if f.above_lo else values < f.lo
-                what = f"must be > {f.lo:g}" if f.above_lo else f"below {f.lo:g}"
-                problems.add(low, f.name, f"{what}: " + col.str.slice(0, 40))
-            if f.hi is not None:
-                problems.add(values > f.hi, f.name, f"above {f.hi:g}: " + col.str.slice(0, 40))
-            out[f.name] = values
+            out[f.name] = _check_numbers(f, col, empty, missing_codes, problems)
         elif f.type == "date":
             out[f.name] = _check_dates(source, f, col, empty, problems, dates)
         elif f.type == "code" and source.options.keys() & MAPPED_CODES:
@@ -244,6 +219,45 @@ def check_fields(
         else:
             out[f.name] = col.where(~empty, None)
     return out
+
+
+#: Optional numbers that still reject their row when unreadable: a point needs both.
+LOCATION = ("x", "y")
+
+
+def _check_numbers(
+    f: Field, col: pd.Series, empty: pd.Series, missing_codes: set[str], problems: Problems
+) -> pd.Series:
+    """Numbers of one field; a bad optional value is left empty with a note, the row kept."""
+    if missing_codes:
+        col = col.where(~col.isin(missing_codes), "")
+    values, bad = parse_numbers(col)
+    shown = col.str.slice(0, 40)
+    found = [(bad, "not a number: " + shown)]
+    if f.required:  # a CBS missing marker or a missing code is no value either
+        marker = ~empty & ~bad & values.isna()
+        found.append((marker, "required value is missing: " + shown))
+    size = values.abs()
+    extreme = (size > NUMBER_RANGE[1]) | ((size > 0) & (size < NUMBER_RANGE[0]))
+    limits = f"out of range (magnitude {NUMBER_RANGE[0]:g} to {NUMBER_RANGE[1]:g}): "
+    found.append((extreme, limits + shown))
+    values = values.where(~extreme)
+    if f.type in ("int", "item"):
+        found.append((values.notna() & (values != values.round()), "not a whole number: " + shown))
+    if f.lo is not None:
+        low = values <= f.lo if f.above_lo else values < f.lo
+        what = f"must be > {f.lo:g}" if f.above_lo else f"below {f.lo:g}"
+        found.append((low, f"{what}: " + shown))
+    if f.hi is not None:
+        found.append((values > f.hi, f"above {f.hi:g}: " + shown))
+    if f.required or f.name in LOCATION:
+        for mask, reason in found:
+            problems.add(mask, f.name, reason)
+        return values
+    for mask, reason in found:
+        problems.note(mask, f.name, f"{f.name} left empty, row kept: " + reason)
+        values = values.where(~mask)
+    return values
 
 
 def _check_dates(

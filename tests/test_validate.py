@@ -80,3 +80,28 @@ def test_config_errors_name_the_file(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"bad.toml: source 'x': kind 'crimes' is not one of"):
         load_config(bad)
+
+
+def test_bad_optional_number_is_left_empty_and_the_row_kept(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text(
+        "id,jaar,buurt,gewicht,onveilig,overlast\n"
+        "R1,2023,BU99980101,1,1,7\nR2,2023,BU99980101,1,ja,2\nR3,2023,BU99980101,x,0,1\n"
+    )
+    columns = {
+        "respondent_id": "id",
+        "period": "jaar",
+        "area_code": "buurt",
+        "weight": "gewicht",
+        "unsafe_own_buurt": "onveilig",
+        "nuisance_youth": "overlast",
+    }
+    source = Source("survey", "survey_responses", path, columns)
+    typed, problems = validate_table(source, read_csv_text(path), True)
+    assert problems.by_row == {2: [("weight", "not a number: x")]}  # a required number
+    assert problems.notes == {
+        0: [("nuisance_youth", "nuisance_youth left empty, row kept: above 3: 7")],
+        1: [("unsafe_own_buurt", "unsafe_own_buurt left empty, row kept: not a number: ja")],
+    }
+    assert pd.isna(typed["nuisance_youth"].iloc[0]) and typed["nuisance_youth"].iloc[1] == 2.0
+    assert pd.isna(typed["unsafe_own_buurt"].iloc[1]) and typed["unsafe_own_buurt"].iloc[0] == 1
