@@ -89,7 +89,7 @@ class Settings:
         },
     )
     initiative_controls: int = field(
-        default=5,
+        default=10,
         metadata={"doc": "Number of matched control buurten per initiative."},
     )
     initiative_ring_buffer_m: float = field(

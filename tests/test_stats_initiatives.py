@@ -14,8 +14,10 @@ from scipy import stats
 
 from etl.db import connect
 from etl.settings import Settings
+from etl.stats import initiative_effects as ie
 from etl.stats import initiative_methods as m
 from etl.stats.initiatives import Inputs, coverage_rows, write_initiatives
+from etl.stats.rate_ratio import ratio_of_rate_ratios
 
 Z95 = 1.959963984540054
 
@@ -175,20 +177,62 @@ def test_displacement_flag_logic():
     # too few incidents before in the area
     assert not flag(-0.30, 0.25, 0.05, 19, 80)
     assert not flag(-0.30, np.nan, 0.05, 40, 80)
-    assert m.relative_change(30, 20, 12, 10) == pytest.approx((20 / 10) / (30 / 12) - 1)
 
 
-def test_windows_rates_and_waves():
+def test_ratio_of_rate_ratios_by_hand():
+    """One month a side, one control: the GLM is saturated and gives the 2 x 2 answer.
+
+    Buurt 20 -> 10, control 40 -> 40: ratio (10/20) / (40/40) = 0.5; the log ratio's
+    Poisson variance is 1/20 + 1/10 + 1/40 + 1/40 = 0.2.
+    """
+    counts = pd.DataFrame([[20, 10], [40, 40]], index=["a", "b"], columns=[1, 2])
+    rr = ratio_of_rate_ratios(counts, "a", [2], 0.95)
+    assert rr.ratio == pytest.approx(0.5)
+    assert rr.ci_low == pytest.approx(0.5 * np.exp(-Z95 * sqrt(0.2)))
+    assert rr.ci_high == pytest.approx(0.5 * np.exp(Z95 * sqrt(0.2)))
+    assert not rr.excludes_no_change
+    # a month that does not count for a buurt (NaN) is left out of the fit
+    gappy = counts.copy()
+    gappy[3] = [np.nan, 7.0]
+    assert ratio_of_rate_ratios(gappy, "a", [2], 0.95).ratio == pytest.approx(0.5)
+    # nothing after in the buurt: no finite ratio
+    empty = counts.copy()
+    empty[2] = [0, 40]
+    assert np.isnan(ratio_of_rate_ratios(empty, "a", [2], 0.95).ratio)
+
+
+def test_initiative_months_mark_area_and_ring_while_active():
+    initiatives = pd.DataFrame(
+        {
+            "area_code": ["b1"],
+            "start_date": [pd.Timestamp("2022-03-10")],
+            "end_date": [pd.Timestamp("2022-05-01")],
+        }
+    )
+    months = list(range(m.month_number(2022, 1), m.month_number(2022, 8)))
+    covered = ie.initiative_months(initiatives, {"b1": ["b2"]}, ["b1", "b2", "b3"], months)
+    active = [m.month_number(2022, k) for k in (3, 4, 5)]
+    assert covered.loc["b1"].tolist() == [c in active for c in months]
+    assert covered.loc["b2"].tolist() == covered.loc["b1"].tolist()
+    assert not covered.loc["b3"].any()
+
+
+def test_series_bounds_and_waves():
     start = m.month_number(2022, 6)
     first, last = m.month_number(2021, 1), m.month_number(2024, 12)
-    assert m.window(start, "before", first, last) == (m.month_number(2021, 6), start - 1)
-    assert m.window(start, "after", first, last) == (start + 1, m.month_number(2023, 6))
-    late = m.month_number(2024, 6)
-    assert m.window(late, "after", first, last) == (late + 1, last)  # clipped: 6 months
     assert m.month_label(start) == "2022-06"
-    rate, se = m.window_rate(30, 12, 2000)
-    assert (float(rate), float(se)) == (pytest.approx(15.0), pytest.approx(sqrt(30) / 2))
-    assert float(m.window_rate(15, 6, 2000)[0]) == pytest.approx(15.0)  # annualised
+    breaks = ie.break_months(["2023"])
+    assert breaks == [m.month_number(2023, 1)]
+    # a start in 2022: its series ends in December 2022; one in 2023 starts in January
+    assert ie.series_bounds(start, breaks, first, last) == (
+        first,
+        m.month_number(2022, 12),
+        None,
+        breaks[0],
+    )
+    assert ie.series_bounds(m.month_number(2023, 4), breaks, first, last)[:2] == (breaks[0], last)
+    assert ie.survey_waves_in_series([2021, 2022, 2023, 2024], 2022, ["2023"]) == ([2021], [])
+    assert ie.survey_waves_in_series([2021, 2022, 2023, 2024], 2022, []) == ([2021], [2023, 2024])
     series = np.array([1.0] * 9 + [3.0, 3.0, 3.0] + [1.0] * 12)
     ratio, recent = m.wave_ratio(series, 12)
     assert (ratio, recent) == (pytest.approx(3.0), 9.0)
@@ -272,9 +316,15 @@ def test_planted_effect_lowers_unsafety_and_burglary_with_displacement(run, plan
     assert unsafe["area_code"] == effect["buurt"]
     assert unsafe["before_period"] == "2021" and unsafe["after_period"] == "2023,2024"
     assert unsafe["change_area"] < -10  # planted: 35 % -> 20 %
-    assert unsafe["difference"] < 0 and unsafe["ci_high"] < 0
+    assert unsafe["estimate"] < 0 and unsafe["ci_high"] < 0
     burglary = rows.loc["incident_rate.woninginbraak"]
-    assert burglary["change_area"] < 0 and burglary["difference"] < 0
+    assert burglary["measure"].startswith("ratio of rate ratios")
+    # planted: the rate halves; the ratio to the matched controls is well below 1
+    assert burglary["estimate"] < 0.75 and burglary["ci_low"] < burglary["estimate"]
+    assert burglary["ci_low"] < 0.5 < burglary["ci_high"]
+    # the placebo start a year earlier shows no departure from the controls
+    assert burglary["placebo_ci_low"] <= 1 <= burglary["placebo_ci_high"]
+    assert not burglary["pre_trend"]
     moved = con.execute(
         "select * from initiative_displacement where initiative_id = ? "
         "and category = 'woninginbraak'",
@@ -288,41 +338,68 @@ def test_planted_effect_lowers_unsafety_and_burglary_with_displacement(run, plan
     assert bool(row["flag_displacement"])
 
 
-def test_null_effect_interval_contains_zero(run, planted):
+def test_at_most_one_displacement_flag_is_not_planted(run, planted):
+    """Waves before a start no longer read as displacement: their months leave the baseline."""
+    con, _ = run
+    flagged = con.execute(
+        "select initiative_id, category from initiative_displacement where flag_displacement"
+    ).fetchall()
+    assert (planted["effect"]["initiative"], "woninginbraak") in flagged
+    assert len(flagged) - 1 <= 1, flagged
+    waves = {w["initiative"] for w in planted["burglary_waves"]}
+    excluded = con.execute(
+        "select initiative_id, baseline_excludes from initiative_displacement "
+        "where baseline_excludes is not null"
+    ).fetchall()
+    assert waves <= {i for i, _ in excluded}
+
+
+def test_null_effect_is_null(run, planted):
     con, _ = run
     rows = _effects(con, planted["null_effect"]["initiative"])
     assert len(rows) == 3
     for outcome, row in rows.iterrows():
-        assert row["ci_low"] <= 0 <= row["ci_high"], outcome
+        no_change = 0 if outcome == "unsafe_own_buurt" else 1
+        assert row["ci_low"] <= no_change <= row["ci_high"], outcome
     assert "burglary wave" not in rows.iloc[0]["caveat"]
 
 
-def test_controls_listed_reproducible_and_without_the_same_type(run, planted):
+def test_controls_matched_reproducible_and_outside_every_initiative(run, planted):
     con, first = run
     again = con.execute("select * from initiative_effects order by all").df()
     pd.testing.assert_series_equal(first["controls"], again["controls"])
     effects = again.set_index(["initiative_id", "outcome"])
     for tag in ("effect", "null_effect"):
         row = effects.loc[(planted[tag]["initiative"], "incident_rate.total")]
-        assert row["n_controls"] == 5 and len(row["controls"].split(",")) == 5
+        assert row["n_controls"] == 10 and len(row["controls"].split(",")) == 10
     ring = set(planted["effect"]["ring"])
     row = effects.loc[(planted["effect"]["initiative"], "incident_rate.woninginbraak")]
     assert not ring & set(row["controls"].split(","))
+    # survey controls: outside the area and ring of every initiative active in the waves
     initiatives = con.execute("select * from initiatives").df()
-    for r in again[again["controls"] != ""].itertuples():
-        start = pd.Timestamp(r.start_date)
-        same = initiatives[initiatives["type"] == r.type]
-        busy = same[
+    rings = {
+        r["area_code"]: set(r["ring"].split(","))
+        for r in con.execute(
+            "select distinct e.area_code, d.ring from initiative_displacement d "
+            "join initiative_effects e using (initiative_id)"
+        )
+        .df()
+        .to_dict("records")
+    }
+    for r in again[
+        (again["outcome"] == "unsafe_own_buurt") & (again["controls"] != "")
+    ].itertuples():
+        waves = [int(w) for w in f"{r.before_period},{r.after_period}".split(",") if w]
+        busy = initiatives[
             m.active_between(
-                same["start_date"],
-                same["end_date"],
-                start - pd.DateOffset(months=12),
-                start + pd.DateOffset(months=12),
+                initiatives["start_date"],
+                initiatives["end_date"],
+                pd.Timestamp(min(waves), 1, 1),
+                pd.Timestamp(max(waves), 12, 31),
             )
         ]
-        controls = set(r.controls.split(","))
-        assert r.area_code not in controls
-        assert not controls & set(busy["area_code"]), (r.initiative_id, r.outcome)
+        near = set(busy["area_code"]).union(*(rings.get(a, set()) for a in busy["area_code"]))
+        assert not set(r.controls.split(",")) & near, r.initiative_id
     # the table is replaced on a second run, not appended to
     assert len(again) == len(first)
     assert again["caveat"].str.contains("not a causal effect").all()
@@ -442,7 +519,7 @@ def test_runs_on_a_municipality_with_little_data(tiny_db, tmp_path):
         "incident_rate.woninginbraak",
         "unsafe_own_buurt",
     ]
-    assert effects["difference"].isna().all() and (effects["n_controls"] == 0).all()
+    assert effects["estimate"].isna().all() and (effects["n_controls"] == 0).all()
     assert pd.isna(effects["before_period"].iloc[0])  # no months with data before
     reach = con.execute(
         "select initiatives, members from initiative_reach where area_code = ?", [buurt]

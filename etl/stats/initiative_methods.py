@@ -62,35 +62,6 @@ def per_thousand(count, denominator, min_denominator: float = 1.0):
     return np.where(ok, count / np.where(ok, den, 1.0) * 1000.0, np.nan)
 
 
-def window(start_month: int, side: str, data_first: int, data_last: int, months: int = 12):
-    """Months of the window before (``side='before'``) or after the start month.
-
-    The start month itself belongs to neither window.  The window is clipped to
-    the months with data; returns (first, last), with first > last when empty.
-    """
-    if side == "before":
-        first, last = start_month - months, start_month - 1
-    elif side == "after":
-        first, last = start_month + 1, start_month + months
-    else:
-        raise ValueError(f"side must be 'before' or 'after', not {side!r}")
-    return max(first, data_first), min(last, data_last)
-
-
-def window_rate(count, n_months: int, denominator) -> tuple[np.ndarray, np.ndarray]:
-    """Annualised rate per 1,000 over a window of ``n_months`` and its Poisson SE.
-
-    ``rate = count * 12 / n_months / denominator * 1000``; the SE treats the count
-    as Poisson (variance = count).  NaN for an empty window or no denominator.
-    Works on scalars and arrays alike.
-    """
-    count = np.asarray(count, dtype=float)
-    den = np.asarray(denominator, dtype=float)
-    ok = (n_months > 0) & np.isfinite(den) & (den > 0)
-    scale = np.where(ok, 12.0 / max(n_months, 1) / np.where(ok, den, 1.0) * 1000.0, np.nan)
-    return count * scale, np.sqrt(count) * scale
-
-
 def share_from_sums(sw, swy, sw2) -> tuple[np.ndarray, np.ndarray]:
     """Weighted share (%) and its SE in points from sums of w, w*y and w^2.
 
@@ -283,17 +254,6 @@ def is_wave(ratio: float, recent: float, min_ratio: float = 1.5, alpha: float = 
     return bool(stats.poisson.sf(recent - 1, expected) < alpha)
 
 
-def relative_change(before: float, after: float, months_before: int, months_after: int) -> float:
-    """Relative change of a monthly mean count, ``(after / m_a) / (before / m_b) - 1``.
-
-    With one denominator for both windows this is also the relative change of the
-    rate.  NaN when nothing was counted before or a window is empty.
-    """
-    if before <= 0 or months_before <= 0 or months_after <= 0:
-        return float("nan")
-    return (after / months_after) / (before / months_before) - 1.0
-
-
 def displacement_flag(
     relative_area: float,
     relative_ring: float,
@@ -305,8 +265,7 @@ def displacement_flag(
 ) -> bool:
     """Whether a change looks like displacement from the area to its ring.
 
-    All relative changes are ``after / before - 1`` of the annualised rate (see
-    :func:`relative_change`).  True when all of:
+    All relative changes are ``after / before - 1`` of the annualised rate.  True when all of:
 
     - the area and the ring each counted at least ``min_count`` incidents in the
       window before (below that a relative change is mostly noise);

@@ -33,7 +33,6 @@ import shapely
 from etl.settings import Settings
 from etl.stats import initiative_methods as m
 from etl.stats.initiative_effects import (
-    CONTROLS,
     DISPLACEMENT_COLUMNS,
     EFFECT_COLUMNS,
     comparisons,
@@ -93,11 +92,12 @@ class Inputs:
     context: pd.DataFrame  # buurt x period (int)
     rings: dict[str, list[str]]
     ring_method: str
+    breaks: tuple[str, ...] = ()  # declared series breaks ('YYYY' or 'YYYY-MM')
 
 
 def write_initiatives(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Write coverage, effects, displacement, reach and collective resilience (see module)."""
-    k = int(getattr(settings, "initiative_controls", CONTROLS))
+    k = settings.initiative_controls
     buffer_m = getattr(settings, "initiative_ring_buffer_m", None)
     buffer_m = float(buffer_m) if buffer_m not in (None, "", 0, 0.0) else None
     names = "', '".join(FAMILIES)
@@ -178,6 +178,7 @@ def load_inputs(
         context=context.pivot_table(index="area_code", columns="period", values="value"),
         rings=ring,
         ring_method="contiguity (queen)" if buffer_m is None else f"buffer {buffer_m:g} m",
+        breaks=tuple(r[0] for r in con.execute("select period from series_breaks").fetchall()),
     )
 
 
