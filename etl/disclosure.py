@@ -283,7 +283,8 @@ def public_effect_rows(
     An incident outcome's rate per 1,000 inhabitants a year over a window of months
     times the inhabitants and the window gives back the count: each window's rate is
     that of the disclosed count, withheld where the count is below 5, and the change
-    and the difference against the controls follow (their interval shifted with them).
+    and the difference against the controls follow; the model's ratio and its interval
+    stand (they are no count of one window).
     A sensitive outcome below wijk level is withheld whole."""
     out = frame.copy()
     for i, rec in enumerate(frame.to_dict("records")):
@@ -291,7 +292,9 @@ def public_effect_rows(
         entry = meta.get(outcome)
         if entry is None or gate_kind(outcome, entry.source_kind) != "rate":
             continue
-        columns = ["before_area", "after_area", "change_area", "difference", "ci_low", "ci_high"]
+        columns = ["before_area", "after_area", "change_area", "difference"]
+        columns += ["estimate", "ci_low", "ci_high", "placebo_estimate"]
+        columns += ["placebo_ci_low", "placebo_ci_high"]
         if sensitive_hidden(entry.sensitive, "buurt"):
             out.loc[out.index[i], [c for c in columns if c in out]] = np.nan
             continue
@@ -308,7 +311,8 @@ def public_effect_rows(
         change = rates["after"] - rates["before"]
         shift = change - float(rec["change_area"])
         out.loc[out.index[i], "change_area"] = change
-        for column in ("difference", "ci_low", "ci_high"):
-            if column in out:
-                out.loc[out.index[i], column] = float(rec[column]) + shift
+        # the ratio of rate ratios and its interval (estimate, ci_low, ci_high) come from
+        # the model over the buurt and its controls, not from one window's count
+        if "difference" in out:
+            out.loc[out.index[i], "difference"] = float(rec["difference"]) + shift
     return out
