@@ -215,3 +215,16 @@ def test_a_step_failing_unexpectedly_names_the_step_and_its_sources(tmp_path):
     message = str(failure.value)
     assert message.startswith("analysis step 'trends and alerts' failed on ")
     assert "source 'incidents' (" in message and "incidents.csv)" in message
+
+
+def test_no_area_with_a_rate_skips_the_smoothed_map(tmp_path):
+    small = {c: 100 for c in ("BU99980101", "BU99980102", "BU99980201", "BU99980202")}
+    db = tmp_path / "out.duckdb"
+    build(write_tiny(tmp_path, inhabitants=small), db)
+    skipped = {
+        (s["indicator"], s["level"], s["period"])
+        for s in _skips(db)
+        if s["step"] == "smoothed rates and funnel"
+    }
+    assert ("incident_rate_eb.total", "buurt", "2023") in skipped
+    assert not any(level == "wijk" for _, level, _ in skipped)  # 200 inhabitants a wijk

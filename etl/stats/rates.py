@@ -28,6 +28,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from etl.settings import Settings
+from etl.stats.skips import record_skips
 
 #: Two-sided coverage of the funnel's control limits, with their column suffixes.
 FUNNEL_LEVELS = {"95": 0.95, "998": 0.998}
@@ -280,6 +281,21 @@ def write_smoothed_rates(con: duckdb.DuckDBPyConnection, settings: Settings) -> 
     """
     frame = rate_inputs(con, settings)
     frame["value"] = smooth_frame(frame)
+    with_rate = frame.groupby(["category", "level", "period"])["value"].count()
+    record_skips(
+        con,
+        (
+            dict(
+                step="smoothed rates and funnel",
+                indicator=f"incident_rate_eb.{category}",
+                level=level,
+                period=period,
+                reason="no area has a rate (no population, or below min_inhabitants)",
+            )
+            for (category, level, period), n in with_rate.items()
+            if n == 0
+        ),
+    )
     frame["indicator"] = "incident_rate_eb." + frame["category"]
     frame["flag"] = np.where(frame["value"].notna(), "ok", "no-denominator")
     rows = frame[["indicator", "area_code", "level", "period", "value", "n", "flag"]]
