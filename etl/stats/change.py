@@ -142,6 +142,22 @@ def crosses_break(period_from: str, period_to: str, breaks: Iterable[str]) -> st
     return str(inside[0]) if inside else None
 
 
+def break_month(period: str) -> str | None:
+    """The first month ('YYYY-MM') of a series that starts at ``period`` ('YYYY' or 'YYYY-MM')."""
+    year, _, month = str(period).partition("-")
+    if not year.isdigit():
+        return None
+    return f"{year}-{int(month) if month.isdigit() else 1:02d}"
+
+
+def months_since_last_break(months: list[str], breaks: Iterable[str]) -> list[str]:
+    """The months ('YYYY-MM', sorted) of the series that holds the last month."""
+    if not months:
+        return months
+    starts = [b for b in map(break_month, breaks) if b is not None and b <= months[-1]]
+    return [mo for mo in months if mo >= max(starts)] if starts else months
+
+
 def consecutive_pairs(periods: Iterable[str]) -> list[tuple[str, str]]:
     """Pairs of consecutive periods, in order."""
     ordered = sorted(set(map(str, periods)), key=period_key)

@@ -36,6 +36,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.seasonal import STL
 
 from etl.settings import Settings
+from etl.stats.change import months_since_last_break
 from etl.stats.fdr import bh, family_size
 from etl.stats.skips import record_skips
 
@@ -321,12 +322,15 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     settings : Settings
         ``trend_min_months``, ``alert_level``, ``fdr_alpha``.
     """
-    months = month_range(con)
+    # a declared series break starts a new series: trends and alerts use its months only
+    breaks = [r[0] for r in con.execute("select period from series_breaks").fetchall()]
+    months = months_since_last_break(month_range(con), breaks)
     trend_rows, component_frames, alert_rows, skipped = [], [], [], []
     first_moy = int(months[0][5:7]) if months else 1
     for level in TREND_LEVELS:
         for category in _categories(con) if months else []:
             counts = monthly_counts(con, level, category)
+            counts = counts[counts.index.isin(months)]
             for code in counts.columns:
                 y = counts[code].to_numpy()
                 z, p, slope = seasonal_mann_kendall(y, 12, settings.trend_min_months)
