@@ -93,8 +93,8 @@ def rejection_causes(rejected: pd.DataFrame, counts: pd.Series) -> list[str]:
         elif reason == "required value is empty":
             fields = rejected.loc[rejected["reason"] == reason, "field"].value_counts()
             causes.append(
-                f"the column mapped to {fields.index[0]} is empty in most rows: is it the "
-                "right column in [sources.columns]?"
+                f"the column mapped to {fields.index[0]} is empty in {fields.iloc[0]:,} rows: "
+                "is it the right column in [sources.columns]?"
             )
     return causes
 

@@ -200,3 +200,12 @@ def test_likely_cause_of_points_outside(x, y, declared, cause):
     # a few stray points among good ones are only quarantined, with no cause guessed
     outside = np.array([True, False, False, False])
     assert coordinate_cause(xs, ys, outside, CRS.from_epsg(declared), BOUNDS) is None
+
+
+def test_an_empty_mapped_column_is_named(tmp_path, previous, capsys):
+    err = _fails(tmp_path, previous, capsys, _incidents(POINTS).replace(",geweld,", ",,"))
+    assert err.splitlines()[1:3] == [
+        "  commonest reasons: 10 x required value is empty",
+        "  likely cause: the column mapped to category is empty in 10 rows: is it the right "
+        "column in [sources.columns]?",
+    ]
