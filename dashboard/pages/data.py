@@ -80,7 +80,9 @@ def _checked_table(frame, key: str, table_id: str, lang: str) -> list:
     return [
         html.H2(t(f"{key}_title", lang)),
         html.P(t(f"{key}_note", lang), className="definition"),
-        frame_table(frame, table_id) if len(frame) else html.P(t(f"{key}_none", lang)),
+        frame_table(frame.astype(object).where(frame.notna(), None), table_id)
+        if len(frame)
+        else html.P(t(f"{key}_none", lang)),
     ]
 
 
