@@ -136,9 +136,11 @@ def _exact(n: object) -> str:
 
 
 def _key_series(
-    store: Store, area_code: str, indicators: list[str], role: str
+    store: Store, area_code: str, indicators: list[str], role: str, method: str = "direct"
 ) -> dict[str, pd.DataFrame]:
-    """All periods of each indicator for the area, with the city's value of each period.
+    """All periods of each indicator for the area, with the city's value of each period;
+    with ``method`` model the model-based series of an indicator that has one (column
+    ``method``), the direct one otherwise.
 
     The rows of ``area_trend`` for several indicators in one query; for the public the
     same disclosure control (``queries.disclose``), for professionals the exact counts.
@@ -149,17 +151,18 @@ def _key_series(
     frame = store.frame(
         f"""
         select v.indicator, v.period, v.value, v.ci_low, v.ci_high, v.n, v.flag, a.level,
-            c.value as city_value
+            v.method, c.value as city_value
         from indicator_values v join areas a on a.code = v.area_code
         left join indicator_values c on c.indicator = v.indicator and c.period = v.period
             and c.method = 'direct'
             and c.area_code = (
                 select code from areas where level = 'gemeente' order by code limit 1
             )
-        where v.area_code = ? and v.indicator in ({marks}) and v.method = 'direct'
+        where v.area_code = ? and v.indicator in ({marks}) and v.method in ('direct', ?)
+        qualify v.method = max(v.method) over (partition by v.indicator, v.period)
         order by v.indicator, v.period
         """,
-        [area_code, *indicators],
+        [area_code, *indicators, method],
     )
     out = {}
     for ind, rows in frame.groupby("indicator", sort=False):
@@ -421,14 +424,14 @@ def _sparkline(values: list[float], current: int) -> str:
 
 
 def _key_rows(
-    store: Store, area_code: str, period: str, lang: str, role: str
+    store: Store, area_code: str, period: str, lang: str, role: str, method: str = "direct"
 ) -> tuple[list[str], str | None, int]:
     meta = queries.indicator_meta(store)
     changes = _significant(store, area_code, period)
     sig = {r["indicator"]: (r["diff"], r["family_size"]) for r in changes.to_dict("records")}
     rows, prev_period, withheld = [], None, 0
     present = [i for i in KEY_INDICATORS if i in meta]
-    all_series = _key_series(store, area_code, present, role)
+    all_series = _key_series(store, area_code, present, role, method)
     for ind in (i for i in present if i in all_series):
         entry = meta[ind]
         series = all_series[ind]
@@ -457,9 +460,13 @@ def _key_rows(
             arrow = f' <span class="sig" title="{_e(words)}">{arrow}</span>'
         values = [float(v) if pd.notna(v) else float("nan") for v in series["value"]]
         prev_text = _num(prev["value"]) if prev is not None else MISSING
+        label, marker = entry.label(lang), ""
+        if rec["method"] == "model":
+            label += f" ({t('method_model', lang)})"
+            marker = ' data-method="model"'
         rows.append(
-            f'<tr data-indicator="{_e(ind)}">'
-            f"<td>{_e(entry.label(lang))}</td>"
+            f'<tr data-indicator="{_e(ind)}"{marker}>'
+            f"<td>{_e(label)}</td>"
             f'<td class="num value">{_num(rec["value"])}{arrow}</td>'
             f'<td class="num">{interval}</td>'
             f'<td class="num">{_num(city)}</td>'
@@ -761,8 +768,10 @@ def render_html(
     lang: str = "nl",
     role: str = "public",
     notes: NotesStore | None = None,
+    method: str = "direct",
 ) -> str:
-    """The briefing of an area and period as one self-contained HTML page.
+    """The briefing of an area and period as one self-contained HTML page; with ``method``
+    model the survey figures are the model-based estimates where there are any.
 
     ``notes`` is read for the professional role only; when None, the notes file beside
     the database is used if it exists.  Raises BriefingError for an unknown area or period.
@@ -771,6 +780,8 @@ def render_html(
         raise ValueError(f"unknown language {lang!r}")
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
+    if method not in queries.METHODS:
+        raise ValueError(f"unknown method {method!r}")
     info, period = check_request(store, area_code, period, lang)
     info = queries.area_info(store, area_code, role)  # inhabitants rounded for the public
     _, city_name = queries.city(store)
@@ -785,7 +796,8 @@ def render_html(
     if pd.notna(info.get("inhabitants")):
         sub.append(f"{_exact(info['inhabitants'])} {t('population', lang)}")
 
-    key_rows, prev_period, withheld = _key_rows(store, area_code, period, lang, role)
+    key_rows, prev_period, withheld = _key_rows(store, area_code, period, lang, role, method)
+    shown = "shown_model_where" if method == "model" else "shown_direct"
     key_head = [
         t("indicator", lang),
         period,
@@ -859,6 +871,7 @@ def render_html(
 </div>
 <section>
   <h2>{_e(t("key_figures", lang))}</h2>
+  <p class="note" id="method">{_e(t(shown, lang))}</p>
   {_table(key_head, key_rows, "keys")}
   <p class="note">{_e(t("sig_note", lang))}</p>
 </section>
@@ -1058,6 +1071,12 @@ def add_briefing_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGS, default="nl")
     p.add_argument("--role", choices=ROLES, default="public")
     p.add_argument(
+        "--method",
+        choices=queries.METHODS,
+        default="direct",
+        help="direct figures, or model-based survey estimates where there are any",
+    )
+    p.add_argument(
         "--notes", type=Path, help="notes file (default: UNEASE_NOTES or <db>.notes.sqlite)"
     )
     p.set_defaults(func=briefing_command)
@@ -1077,7 +1096,7 @@ def briefing_command(args: argparse.Namespace) -> int:
         path = getattr(args, "notes", None) or notes_path(args.db)
         notes = NotesStore(path) if Path(path).is_file() else None
     try:
-        page = render_html(store, args.area, args.period, args.lang, args.role, notes)
+        page = render_html(store, args.area, args.period, args.lang, args.role, notes, args.method)
     except BriefingError as exc:
         print(f"unease briefing: {exc}", file=sys.stderr)
         return 2
@@ -1103,25 +1122,29 @@ def register_briefing_route(server: Flask, store: Store) -> None:
     @server.route("/briefing/<area>.<fmt>")
     def briefing_download(area: str, fmt: str) -> Response:
         lang = request.args.get("lang", "nl")
-        if fmt not in FORMATS or lang not in LANGS:
+        method = request.args.get("method", "direct")
+        if fmt not in FORMATS or lang not in LANGS or method not in queries.METHODS:
             abort(404)
         try:
             _, period = check_request(store, area, request.args.get("period") or None, lang)
         except BriefingError:
             abort(404)
-        name = f"briefing_{area}_{period}_{lang}.{fmt}"
+        name = f"briefing_{area}_{period}_{lang}" + ("_model" if method == "model" else "")
+        name += f".{fmt}"
         headers = {"Content-Disposition": f'inline; filename="{name}"'}
         if fmt == "html":
-            page = render_html(store, area, period, lang=lang, role="public")
+            page = render_html(store, area, period, lang=lang, role="public", method=method)
             return Response(page, mimetype="text/html", headers=headers)
         try:
-            body = _public_pdf(store, store.version, area, period, lang)
+            body = _public_pdf(store, store.version, area, period, lang, method)
         except PdfError:
             abort(503)
         return Response(body, mimetype="application/pdf", headers=headers)
 
 
 @lru_cache(maxsize=64)
-def _public_pdf(store: Store, version: tuple[int, int], area: str, period: str, lang: str) -> bytes:
+def _public_pdf(
+    store: Store, version: tuple[int, int], area: str, period: str, lang: str, method: str
+) -> bytes:
     """Public PDFs per database file: a build never changes a file in place."""
-    return pdf_bytes(render_html(store, area, period, lang=lang, role="public"))
+    return pdf_bytes(render_html(store, area, period, lang=lang, role="public", method=method))

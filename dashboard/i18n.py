@@ -417,11 +417,11 @@ TEXT.update(
             "en": "synthetic (model only, no respondents)",
         },
         "method": {"nl": "Schatting", "en": "Estimate"},
-        "method_direct": {"nl": "direct (enquête)", "en": "direct (survey)"},
+        "method_direct": {"nl": "direct", "en": "direct"},
         "method_model": {"nl": "modelgeschat", "en": "model-based"},
         "shown_direct": {
-            "nl": "Getoond: directe schattingen uit de enquête van elk gebied.",
-            "en": "Shown: direct estimates from each area's own survey respondents.",
+            "nl": "Getoond: directe cijfers, uit de eigen gegevens van elk gebied (geen model).",
+            "en": "Shown: direct figures, from each area's own data (no model).",
         },
         "shown_model": {
             "nl": "Getoond: modelschattingen (Fay–Herriot): de enquête van het gebied "
@@ -431,7 +431,19 @@ TEXT.update(
             "with a regression on registered incidents and context; the fewer respondents, "
             "the more comes from the model. Not direct figures.",
         },
+        "shown_model_where": {
+            "nl": "Getoond: modelschattingen (Fay–Herriot) van de enquêtecijfers waar die er "
+            "zijn, gemarkeerd als modelgeschat; de andere cijfers zijn direct.",
+            "en": "Shown: model-based estimates (Fay–Herriot) of the survey figures where "
+            "there are any, marked model-based; the other figures are direct.",
+        },
         "model_share": {"nl": "aandeel uit model", "en": "share from model"},
+        "model_none": {
+            "nl": "Voor deze indicator, dit niveau en deze periode is er geen modelschatting "
+            "(zie de controles op de pagina Data).",
+            "en": "There is no model-based estimate for this indicator, level and period "
+            "(see the checks on the Data page).",
+        },
         "sae_title": {
             "nl": "Modelschattingen voor kleine gebieden: controles",
             "en": "Small-area model estimates: checks",

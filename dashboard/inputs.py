@@ -59,6 +59,14 @@ def areas(store: Store, value: object) -> list[str] | None:
     return [v for v in value if isinstance(v, str) and v in codes]
 
 
+def method(value: object) -> str | None:
+    """How the figures shown were estimated: direct or model; absent (a request without
+    the control) means direct, as everywhere a query is not asked for model."""
+    if value is None or value == []:
+        return "direct"
+    return value if isinstance(value, str) and value in queries.METHODS else None
+
+
 def layers(value: object) -> list[str] | None:
     if value is None:
         return []

@@ -44,13 +44,14 @@ def register_routes(server: Flask, store: Store) -> None:
         level = request.args.get("level", "")
         period = request.args.get("period", "")
         lang = request.args.get("lang", "nl")
+        method = request.args.get("method", "direct")
         meta = queries.indicator_meta(store)
         if indicator not in meta or level not in queries.levels(store) or lang not in LANGS:
             abort(404)
-        if period not in queries.periods(store, indicator):
+        if period not in queries.periods(store, indicator) or method not in queries.METHODS:
             abort(404)
-        frame = view_table(store, indicator, level, period, lang, auth.role())
-        name = f"{indicator}_{level}_{period}"
+        frame = view_table(store, indicator, level, period, lang, auth.role(), method)
+        name = f"{indicator}_{level}_{period}" + ("_model" if method == "model" else "")
         if fmt == "csv":
             body = frame.to_csv(index=False).encode("utf-8-sig")
             mimetype = "text/csv"
@@ -63,11 +64,17 @@ def register_routes(server: Flask, store: Store) -> None:
 
 
 def view_table(
-    store: Store, indicator: str, level: str, period: str, lang: str, role: str = "public"
+    store: Store,
+    indicator: str,
+    level: str,
+    period: str,
+    lang: str,
+    role: str = "public",
+    method: str = "direct",
 ):
     """The map's table as ``role`` may see it (disclosure control for the public)."""
     entry = queries.indicator_meta(store)[indicator]
-    frame = queries.public_area_values(store, indicator, level, period, role)
+    frame = queries.public_area_values(store, indicator, level, period, role, method)
     city = frame["city_value"].iloc[0] if len(frame) else None
     classes = classify(frame, city, entry.direction)
     return frame.assign(
@@ -79,6 +86,7 @@ def view_table(
         unit=entry.unit,
         period=period,
         level=level,
+        method=method,
         attribution=queries.attribution(store, lang, indicator),
     )[
         [
@@ -87,6 +95,7 @@ def view_table(
             "level",
             "indicator",
             "indicator_name",
+            "method",
             "period",
             "value",
             "ci_low",

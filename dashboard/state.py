@@ -19,7 +19,7 @@ PAGES = {
 }
 PATHS = {page: path for path, page in PAGES.items()}
 LANGS = ("nl", "en")
-KEYS = ("area", "level", "indicator", "period", "lang", "areas")
+KEYS = ("area", "level", "indicator", "period", "lang", "areas", "method")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class ViewState:
     period: str | None = None
     lang: str = "nl"
     areas: str | None = None  # comma-separated areas compared on the trends page
+    method: str | None = None  # direct or model (indicator_values.method); None = direct
 
     def query(self) -> str:
         values = {k: v for k, v in asdict(self).items() if k in KEYS and v}

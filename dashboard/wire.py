@@ -63,6 +63,7 @@ def map_request(
     layers: list[str] | None = None,
     lang: str = "nl",
     basemap: bool = False,
+    method: str = "direct",
 ) -> dict:
     """The map's callback after a switch of indicator (the figure drawn sent as state)."""
     changed = key(control("indicator"), "value")
@@ -70,6 +71,7 @@ def map_request(
         changed: indicator,
         key(control("level"), "value"): level,
         key(control("period"), "value"): period,
+        key(control("method"), "value"): method,
         "layers.value": layers or [],
         "basemap.data": {"on": basemap},
         "map.figure": figure,

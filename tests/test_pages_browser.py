@@ -122,3 +122,30 @@ def test_a_sensitive_category_per_buurt_is_withheld_with_its_reason(app_url, dem
         for c in rows[name].find_elements("css selector", "td")
     }
     assert cells["value"] == "–" and cells["n"] == "–" and cells["flag"] == reason
+
+
+def test_map_switches_to_model_based_figures_and_says_so(app_url, demo_con):
+    """The buurt map of "voelt zich weleens onveilig in eigen buurt": direct figures grey out
+    the small buurten; model-based ones give every buurt with respondents a value."""
+    dash = app_url
+    _open(dash, "/?indicator=survey_share.unsafe_own_buurt&level=buurt&period=2024")
+    dash.wait_for_contains_text("#map-method", "directe cijfers", timeout=30)
+    dash.find_element(f"{ctl('method')} input[value='model']").click()
+    dash.wait_for_contains_text("#map-method", "modelschattingen", timeout=30)
+    assert "method=model" in dash.driver.current_url
+    assert "method=model" in dash.find_element("#download-csv").get_attribute("href")
+    sampled = demo_con.execute(
+        "select count(*) from survey_estimates where indicator = "
+        "'survey_share.unsafe_own_buurt' and level = 'buurt' and period = '2024' and n > 0"
+    ).fetchone()[0]
+    # the table behind the map: a value (not "–") for every buurt with respondents
+    dash.find_element("#map-table-summary").click()
+
+    def valued_rows():
+        cells = dash.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#map-data-table tbody tr'))"
+            ".map(r => Array.from(r.querySelectorAll('td')).map(c => c.innerText.trim()));"
+        )
+        return [c for c in cells if len(c) > 1 and c[1] not in ("", "–")]
+
+    assert len(wait_until(lambda: len(valued_rows()) == sampled and valued_rows(), 20)) == sampled

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard import auth, basemap, figures, inputs, queries
@@ -35,6 +36,11 @@ def indicator_options(store: Store, lang: str) -> list[dict]:
 
 def level_options(store: Store, lang: str) -> list[dict]:
     return [{"label": t(lv, lang), "value": lv} for lv in queries.levels(store)]
+
+
+def method_options(lang: str) -> list[dict]:
+    """Direct survey figures or model-based (small-area) estimates."""
+    return [{"label": t(f"method_{m}", lang), "value": m} for m in queries.METHODS]
 
 
 def layer_options(lang: str) -> list[dict]:
@@ -135,6 +141,13 @@ def layout(store: Store, state: ViewState) -> html.Div:
                     radio(
                         "level", "map", t("level", lang), level_options(store, lang), state.level
                     ),
+                    radio(
+                        "method",
+                        "map",
+                        t("method", lang),
+                        method_options(lang),
+                        inputs.method(state.method) or "direct",
+                    ),
                     dcc.Checklist(
                         id="layers",
                         options=layer_options(lang),
@@ -151,6 +164,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         className="map-panel",
                         **{"aria-labelledby": "indicator-label"},
                         children=[
+                            html.P(id="map-method", className="method-note", role="status"),
                             figures.graph(
                                 "map",
                                 config={"scrollZoom": False, "topojsonURL": "/assets/topojson/"},
@@ -218,20 +232,31 @@ def map_view(
     period: str,
     role: str,
     lang: str,
+    method: str = "direct",
 ) -> MapView:
     """The map's classes and hover texts of one view, kept per database file (a build
     never changes a file in place).  Built from plain columns, never a data frame, so
     a view nobody asked for before is still answered within the switch budget."""
     entry = queries.indicator_meta(store)[indicator]
-    values = queries.public_area_columns(store, indicator, level, period, role)
+    values = queries.public_area_columns(store, indicator, level, period, role, method)
     city = values["city_value"][0] if len(values["area_code"]) else None
     classes = classify(values, city, entry.direction)
+    custom = figures.map_custom(values, classes, lang)
+    if method == "model":  # every hover says the figure is model-based
+        custom = [[*c[:-1], f"{c[-1]} · {t('method_model', lang)}"] for c in custom]
     return MapView(
         values,
         classes.tolist(),
-        figures.map_custom(values, classes, lang),
+        custom,
         figures.hover_template(entry.unit, lang),
     )
+
+
+def method_note(values: dict, method: str, lang: str) -> str:
+    """Which figures the map shows, always said; for a view without model values, why not."""
+    if method == "model" and not np.isfinite(np.asarray(values["value"], dtype=float)).any():
+        return f"{t('shown_model', lang)} {t('model_none', lang)}"
+    return t(f"shown_{method}", lang)
 
 
 def register_callbacks(app: Dash, store: Store) -> None:
@@ -280,6 +305,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
 
     @app.callback(
         Output("map", "figure"),
+        Output("map-method", "children"),
         Output("map-missing", "children"),
         Output("map-definition", "children"),
         Output("map-attribution", "children"),
@@ -288,21 +314,22 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Input(ctl("indicator", "map"), "value"),
         Input(ctl("level", "map"), "value"),
         Input(ctl("period", "map"), "value"),
+        Input(ctl("method", "map"), "value"),
         Input("layers", "value"),
         Input("basemap", "data"),
         State("map", "figure"),
         State("page-lang", "data"),
     )
-    def update_map(indicator, level, period, layers, background, current, lang):
+    def update_map(indicator, level, period, method, layers, background, current, lang):
         indicator, level = inputs.indicator(store, indicator), inputs.level(store, level)
         inputs.require(indicator, level)
         period, lang = inputs.period(store, indicator, period), inputs.lang(lang)
-        layers = inputs.layers(layers)
+        layers, method = inputs.layers(layers), inputs.method(method)
         background, current = inputs.mapping(background), inputs.mapping(current)
-        inputs.require(period, lang, layers, background, current)
+        inputs.require(period, lang, layers, background, current, method)
         role = auth.role()
         entry = queries.indicator_meta(store)[indicator]
-        view = map_view(store, store.version, indicator, level, period, role, lang)
+        view = map_view(store, store.version, indicator, level, period, role, lang, method)
         drawn = inputs.mapping((inputs.mapping(current.get("layout")) or {}).get("meta"))
         # point-level incidents only for professionals, whatever the browser asks
         if "incidents" in layers and not auth.at_least("professional"):
@@ -343,8 +370,10 @@ def register_callbacks(app: Dash, store: Store) -> None:
                 )
             figure.update_layout(meta=drawn_key)
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
+        query += f"&method={method}"
         return (
             figure,
+            method_note(view.values, method, lang),
             figures.missing_note(view.values, level, lang),
             " ".join(
                 filter(
@@ -367,9 +396,10 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Input(ctl("indicator", "map"), "value"),
         Input(ctl("level", "map"), "value"),
         Input(ctl("period", "map"), "value"),
+        Input(ctl("method", "map"), "value"),
         State("page-lang", "data"),
     )
-    def update_table(indicator, level, period, lang):
+    def update_table(indicator, level, period, method, lang):
         """The table behind the map: its own request, so the map's colours never wait for it."""
         indicator, level, lang = (
             inputs.indicator(store, indicator),
@@ -377,10 +407,10 @@ def register_callbacks(app: Dash, store: Store) -> None:
             inputs.lang(lang),
         )
         inputs.require(indicator, level, lang)
-        period = inputs.period(store, indicator, period)
-        inputs.require(period)
+        period, method = inputs.period(store, indicator, period), inputs.method(method)
+        inputs.require(period, method)
         entry = queries.indicator_meta(store)[indicator]
-        values = queries.public_area_values(store, indicator, level, period, auth.role())
+        values = queries.public_area_values(store, indicator, level, period, auth.role(), method)
         return data_table(values, entry.unit, lang, "map")
 
     @app.callback(
@@ -389,19 +419,21 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("profile-link", "href"),
         Input(ctl("area", "map"), "value"),
         Input(ctl("indicator", "map"), "value"),
+        Input(ctl("method", "map"), "value"),
         State("page-lang", "data"),
         State("url", "search"),
     )
-    def update_trend(area_code, indicator, lang, search):
+    def update_trend(area_code, indicator, method, lang, search):
         area_code, indicator = inputs.area(store, area_code), inputs.indicator(store, indicator)
-        inputs.require(area_code, indicator, inputs.lang(lang))
+        method = inputs.method(method)
+        inputs.require(area_code, indicator, inputs.lang(lang), method)
         entry = queries.indicator_meta(store)[indicator]
         name = queries.area_name(store, area_code)
         city_code, city_name = queries.city(store)
         role = auth.role()
-        frame = queries.area_trend(store, indicator, area_code, role)
-        city_frame = queries.area_trend(store, indicator, city_code, role)
+        frame = queries.area_trend(store, indicator, area_code, role, method)
+        city_frame = queries.area_trend(store, indicator, city_code, role)  # the city: direct
         fig = figures.trend(frame, city_frame, name, city_name, entry.label(lang), entry.unit, lang)
         table = data_table(frame.assign(area_code=area_code, name=name), entry.unit, lang, "trend")
-        href = f"/gebied?area={area_code}&indicator={indicator}&lang={lang}"
+        href = f"/gebied?area={area_code}&indicator={indicator}&lang={lang}&method={method}"
         return fig, table, href

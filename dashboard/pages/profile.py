@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, figures, inputs, queries
 from dashboard.compare import CLASSES, classify
-from dashboard.controls import ctl, dropdown
+from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
 from dashboard.pages import notes_panel
 from dashboard.period_marks import marks_text
@@ -51,7 +51,16 @@ def layout(store: Store, state: ViewState) -> html.Div:
     return html.Div(
         [
             html.Div(
-                dropdown("area", "profile", t("area", lang), options, area, wide=True),
+                [
+                    dropdown("area", "profile", t("area", lang), options, area, wide=True),
+                    radio(
+                        "method",
+                        "profile",
+                        t("method", lang),
+                        [{"label": t(f"method_{m}", lang), "value": m} for m in queries.METHODS],
+                        inputs.method(state.method) or "direct",
+                    ),
+                ],
                 className="controls",
                 role="group",
             ),
@@ -60,14 +69,33 @@ def layout(store: Store, state: ViewState) -> html.Div:
     )
 
 
-def body(store: Store, area_code: str, lang: str) -> list:
+def key_values(
+    store: Store, area_code: str, indicators: list[str], role: str, method: str
+) -> pd.DataFrame:
+    """Latest values of the key indicators; with ``method`` model, the model-based value
+    where there is one (column ``method`` says which each row is)."""
+    key = queries.latest_values(store, area_code, indicators, role).assign(method="direct")
+    if method != "model" or not len(key):
+        return key
+    model = queries.latest_values(store, area_code, indicators, role, "model")
+    model = model[model["value"].notna()].assign(method="model")
+    kept = key[~key["indicator"].isin(model["indicator"])]
+    order = {i: k for k, i in enumerate(indicators)}
+    return (
+        pd.concat([kept, model], ignore_index=True)
+        .sort_values("indicator", key=lambda s: s.map(order))
+        .reset_index(drop=True)
+    )
+
+
+def body(store: Store, area_code: str, lang: str, method: str = "direct") -> list:
     role = auth.role()
     info = queries.area_info(store, area_code, role)
     if info is None:
         return [html.P(t("flag_no-data", lang))]
     meta = queries.indicator_meta(store)
     present = [i for i in KEY_INDICATORS if i in meta]
-    key = queries.latest_values(store, area_code, present, role)
+    key = key_values(store, area_code, present, role, method)
     similar = queries.similar_areas(store, area_code)
     missing_parts = queries.index_parts_missing(store, area_code)
     rows = []
@@ -79,6 +107,7 @@ def body(store: Store, area_code: str, lang: str) -> list:
             {
                 "indicator": entry.label(lang),
                 "period": rec["period"],
+                "method": t(f"method_{rec['method']}", lang),
                 "value": _num(rec["value"]),
                 "interval": f"{_num(rec['ci_low'])} – {_num(rec['ci_high'])}"
                 if pd.notna(rec["ci_low"])
@@ -92,6 +121,7 @@ def body(store: Store, area_code: str, lang: str) -> list:
     labels = {
         "indicator": t("indicator", lang),
         "period": t("period", lang),
+        "method": t("method", lang),
         "value": t("value", lang),
         "interval": t("interval", lang),
         "status": t("flag", lang),
@@ -104,11 +134,13 @@ def body(store: Store, area_code: str, lang: str) -> list:
     for indicator in ("survey_share.unsafe_own_buurt", "incident_rate.total"):
         if indicator in meta:
             entry = meta[indicator]
+            modelled = set(key.loc[key["method"] == "model", "indicator"])
+            trend_method = "model" if indicator in modelled else "direct"
             trends.append(
                 figures.graph(
                     f"profile-trend-{indicator.replace('.', '-')}",
                     figures.trend(
-                        queries.area_trend(store, indicator, area_code, role),
+                        queries.area_trend(store, indicator, area_code, role, trend_method),
                         queries.area_trend(store, indicator, city_code, role),
                         info["name"],
                         city_name,
@@ -142,11 +174,14 @@ def body(store: Store, area_code: str, lang: str) -> list:
             [
                 html.A(
                     t("briefing_pdf", lang),
-                    href=f"/briefing/{area_code}.pdf?lang={lang}",
+                    href=f"/briefing/{area_code}.pdf?lang={lang}&method={method}",
                     id="briefing-link",
                 ),
                 " · ",
-                html.A(t("briefing_html", lang), href=f"/briefing/{area_code}.html?lang={lang}"),
+                html.A(
+                    t("briefing_html", lang),
+                    href=f"/briefing/{area_code}.html?lang={lang}&method={method}",
+                ),
             ],
             className="downloads",
         ),
@@ -160,6 +195,11 @@ def body(store: Store, area_code: str, lang: str) -> list:
             )
         ),
         html.H3(t("key_figures", lang)),
+        html.P(
+            t("shown_model_where" if method == "model" else "shown_direct", lang),
+            id="profile-method",
+            className="method-note",
+        ),
         frame_table(pd.DataFrame(rows), "profile-key-figures", labels),
         html.P(marks_text(queries.period_marks(store), lang), id="profile-period-marks"),
         html.P(
@@ -211,12 +251,14 @@ def register_callbacks(app: Dash, store: Store) -> None:
     @app.callback(
         Output("profile-body", "children"),
         Input(ctl("area", "profile"), "value"),
+        Input(ctl("method", "profile"), "value"),
         State("page-lang", "data"),
         State("url", "pathname"),
     )
-    def show(area_code, lang, pathname):
+    def show(area_code, method, lang, pathname):
         area_code, lang = inputs.area(store, area_code), inputs.lang(lang)
+        method = inputs.method(method)
         if pathname != "/gebied":
             raise PreventUpdate
-        inputs.require(area_code, lang)
-        return body(store, area_code, lang)
+        inputs.require(area_code, lang, method)
+        return body(store, area_code, lang, method)
