@@ -366,10 +366,40 @@ def category_bars(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> go.
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
+    return labelled_bar_layout(fig, t("categories_title", lang))
+
+
+def labelled_bar_layout(fig: go.Figure, title: str, **layout: object) -> go.Figure:
+    """Layout of a horizontal bar chart with long labels, first bar on top."""
     fig.update_layout(
-        title={"text": t("categories_title", lang)},
+        title={"text": title},
         height=320,
         margin={"l": 180, "r": 10, "t": 50, "b": 30},
         yaxis={"autorange": "reversed"},
+        **layout,
     )
     return fig
+
+
+#: Colours of a Gi* bar: a stable hotspot, hot at one level only, cold, neither.
+HOTSPOT_COLOURS = {"stable": "#D55E00", "hot": "#E69F00", "cold": "#0072B2", "none": "#999999"}
+
+
+def hotspot_bars(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> go.Figure:
+    """Gi* z of an area per incident category (period 'all'), coloured by hotspot status."""
+    rows = frame[frame["period"] == "all"]
+    status = [
+        "stable" if stable else (kind if isinstance(kind, str) else "none")
+        for kind, stable in zip(rows["kind"], rows["stable"])
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["gi_z"],
+            y=[labels.get(c, c) for c in rows["category"]],
+            orientation="h",
+            marker_color=[HOTSPOT_COLOURS[s] for s in status],
+            text=[t(f"hotspot_{s}", lang) for s in status],
+            hovertemplate="%{y}: Gi* z %{x:.2f}, %{text}<extra></extra>",
+        )
+    )
+    return labelled_bar_layout(fig, t("hotspots_title", lang), xaxis={"title": "Gi* z"})

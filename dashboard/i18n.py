@@ -225,6 +225,36 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "no rate: too few inhabitants",
     },
     "flag_no-data": {"nl": "geen gegevens", "en": "no data"},
+    "departures_title": {
+        "nl": "Waar het product afwijkt van methods.md, en waarom",
+        "en": "Where the product departs from methods.md, and why",
+    },
+    "departure_topic": {"nl": "Onderwerp", "en": "Topic"},
+    "departure_methods": {"nl": "methods.md", "en": "methods.md"},
+    "departure_product": {"nl": "Product", "en": "Product"},
+    "departure_why": {"nl": "Waarom", "en": "Why"},
+    "departure_setting": {"nl": "Instelling", "en": "Setting"},
+    "hotspots_title": {
+        "nl": "Hotspots (Getis–Ord Gi*, alle jaren)",
+        "en": "Hotspots (Getis–Ord Gi*, all years)",
+    },
+    "hotspot_stable": {
+        "nl": "hotspot (buurt en wijk)",
+        "en": "hotspot (buurt and wijk)",
+    },
+    "hotspot_hot": {"nl": "hoog, op één niveau", "en": "high, at one level"},
+    "hotspot_cold": {"nl": "laag", "en": "low"},
+    "hotspot_none": {"nl": "geen", "en": "none"},
+    "hotspot_note": {
+        "nl": "Gi* z is de standaard Getis–Ord-statistiek (binaire buren, het gebied zelf "
+        "meegeteld) op de rangorde van de gladgestreken cijfers (instelling hotspot_scale); "
+        "een hotspot alleen als hij na correctie voor het aantal vergelijkingen (q) op "
+        "buurt- én wijkniveau standhoudt.",
+        "en": "Gi* z is the standard Getis–Ord statistic (binary neighbours, the area "
+        "itself included) on the ranks of the smoothed rates (setting hotspot_scale); a "
+        "hotspot only when it holds after correction for the number of comparisons (q) "
+        "at both buurt and wijk level.",
+    },
     "flag_incomplete_parts": {
         "nl": "onvolledig: ontbreekt {parts}",
         "en": "incomplete: missing {parts}",
@@ -494,3 +524,171 @@ def t(key: str, lang: str, **kwargs: object) -> str:
     """The text for ``key`` in ``lang`` (nl or en), formatted with kwargs."""
     text = TEXT[key].get(lang) or TEXT[key]["nl"]
     return text.format(**kwargs) if kwargs else text
+
+
+#: Where the product departs from methods.md, and why (shown on the Data page).
+#: Each entry: topic, what methods.md says, what the product does, why, the setting.
+DEPARTURES: list[dict[str, dict[str, str] | str]] = [
+    {
+        "topic": {"nl": "Hotspots: schaal", "en": "Hotspots: scale"},
+        "methods": {"nl": "Gi* op gladgestreken cijfers (§6)", "en": "Gi* on smoothed rates (§6)"},
+        "product": {
+            "nl": "Gi* op de rangorde van de gladgestreken cijfers",
+            "en": "Gi* on the ranks of the smoothed rates",
+        },
+        "why": {
+            "nl": "Een centrum met extreme cijfers en weinig inwoners bepaalt anders gemiddelde "
+            "en spreiding en verbergt elk ander cluster.",
+            "en": "A centre with extreme rates and few residents otherwise sets the mean and "
+            "spread and hides every other cluster.",
+        },
+        "setting": "hotspot_scale",
+    },
+    {
+        "topic": {"nl": "Hotspots: wijkniveau", "en": "Hotspots: wijk level"},
+        "methods": {
+            "nl": "Hotspot alleen als hij op buurt- én wijkniveau standhoudt (§6)",
+            "en": "A hotspot only when it holds at buurt and wijk level (§6)",
+        },
+        "product": {
+            "nl": "Bij minder dan 30 wijken is het wijkniveau een controle (wijkcijfer boven de "
+            "gemeente), geen Gi*-toets",
+            "en": "With fewer than 30 wijken the wijk level is a check (wijk rate above the "
+            "city), not a Gi* test",
+        },
+        "why": {
+            "nl": "Met zo weinig wijken kan de permutatietoets na correctie nooit "
+            "significant zijn.",
+            "en": "With so few wijken the permutation test can never be significant after "
+            "correction.",
+        },
+        "setting": "",
+    },
+    {
+        "topic": {"nl": "Onbehagenindex: basis", "en": "Unease index: base"},
+        "methods": {
+            "nl": "Gemeente basisjaar = 100; de mediaan mag (§5)",
+            "en": "City base year = 100; the median is allowed (§5)",
+        },
+        "product": {
+            "nl": "Mediane buurt van het basisjaar van de reeks = 100",
+            "en": "Median buurt of the base year of the series = 100",
+        },
+        "why": {
+            "nl": "Het centrum trekt de gemeentelijke waarde ver boven de gewone buurt.",
+            "en": "The centre pulls the city value far above the typical buurt.",
+        },
+        "setting": "",
+    },
+    {
+        "topic": {"nl": "Onbehagenindex: totaal", "en": "Unease index: overall"},
+        "methods": {
+            "nl": "Gemiddelde van de aanwezige delen, met de ontbrekende genoemd (§5)",
+            "en": "Mean of the parts present, naming the missing ones (§5)",
+        },
+        "product": {
+            "nl": "Alleen als alle delen aanwezig zijn; anders 'onvolledig' met de ontbrekende "
+            "delen genoemd",
+            "en": "Only where all parts are present; otherwise 'incomplete', naming the missing "
+            "parts",
+        },
+        "why": {
+            "nl": "Een gemiddelde van minder delen is een andere index; incidenten alleen zijn "
+            "een incidentenindex.",
+            "en": "A mean of fewer parts is another index; incidents alone are an incident index.",
+        },
+        "setting": "",
+    },
+    {
+        "topic": {"nl": "Kwadranten", "en": "Quadrants"},
+        "methods": {
+            "nl": "Alleen waar het interval de gemeentelijke waarde uitsluit (§5)",
+            "en": "Only where the interval excludes the city value (§5)",
+        },
+        "product": {
+            "nl": "Gemeentelijke waarde = mediaan van de gebieden van dat niveau en jaar; beide "
+            "delen moeten hem uitsluiten",
+            "en": "City value = median of the areas of that level and year; both parts must "
+            "exclude it",
+        },
+        "why": {
+            "nl": "Zelfde reden als de basis: een robuuste gemeentelijke waarde.",
+            "en": "As for the base: a robust city value.",
+        },
+        "setting": "",
+    },
+    {
+        "topic": {"nl": "Initiatieven: controles", "en": "Initiatives: controls"},
+        "methods": {
+            "nl": "Gematcht op eigen uitgangswaarde en context, buiten elk initiatief (§7)",
+            "en": "Matched on own baseline and context, outside every initiative (§7)",
+        },
+        "product": {
+            "nl": "Uitgangswaarde empirisch-Bayes gladgestreken; maanden van een controle tellen "
+            "alleen zolang hij buiten elk actief initiatief en zijn ring ligt; vensters tot 24 "
+            "maanden",
+            "en": "Baseline smoothed by empirical Bayes; a control's months count only while it "
+            "lies outside every active initiative and its ring; windows up to 24 months",
+        },
+        "why": {
+            "nl": "Kleine buurten die toevallig hoog zijn vallen daarna terug en verbergen een "
+            "echte daling; buiten élk initiatief blijven over vier jaar bijna geen buurten over.",
+            "en": "Small buurten high by chance fall back afterwards and hide a real fall; over "
+            "four years hardly any buurt stays outside every initiative.",
+        },
+        "setting": "initiative_controls",
+    },
+    {
+        "topic": {"nl": "Initiatieven: enquête", "en": "Initiatives: survey"},
+        "methods": {
+            "nl": "Verhouding van cijfers op aantallen, met placebo (§7)",
+            "en": "Ratio of rates on counts, with a placebo (§7)",
+        },
+        "product": {
+            "nl": "Beleefde onveiligheid: verschil in verschillen van percentages, zonder placebo",
+            "en": "Perceived unsafety: difference in differences of shares, no placebo",
+        },
+        "why": {
+            "nl": "Een percentage is geen telling; met één meting per jaar valt er geen meting "
+            "tussen een placebostart en de start.",
+            "en": "A share is no count; with one wave a year no wave lies between a placebo "
+            "start and the start.",
+        },
+        "setting": "",
+    },
+    {
+        "topic": {"nl": "Trendbreuken", "en": "Series breaks"},
+        "methods": {
+            "nl": "Geen vergelijking over een trendbreuk van de enquête (§2)",
+            "en": "No comparison across a survey series break (§2)",
+        },
+        "product": {
+            "nl": "Een gedeclareerde breuk geldt voor elke reeks, ook incidenten",
+            "en": "A declared break applies to every series, incidents too",
+        },
+        "why": {
+            "nl": "Ook de politieregistratie kan van methode veranderen; declareer die op "
+            "dezelfde manier.",
+            "en": "Police registration can change method too; declare it the same way.",
+        },
+        "setting": "",
+    },
+    {
+        "topic": {"nl": "Significant", "en": "Significant"},
+        "methods": {
+            "nl": "Benjamini–Hochberg binnen de getoonde familie (§2)",
+            "en": "Benjamini–Hochberg within the family shown (§2)",
+        },
+        "product": {
+            "nl": "Familie = alle gebieden van één indicator, niveau en periodepaar, ook waar een "
+            "pagina er een deel van toont; N staat erbij",
+            "en": "Family = all areas of one indicator, level and pair of periods, also where a "
+            "page shows part of it; N is shown",
+        },
+        "why": {
+            "nl": "Een vaste familie geeft elk gebied hetzelfde oordeel op elke pagina.",
+            "en": "A fixed family gives an area the same verdict on every page.",
+        },
+        "setting": "fdr_alpha",
+    },
+]

@@ -675,6 +675,37 @@ def _latest_values(
     )
 
 
+def area_hotspots(store: Store, area_code: str, role: str = "public") -> pd.DataFrame:
+    """Getis-Ord Gi* of an area per incident category, over all years ('all') and the latest.
+
+    Columns category, period, gi_z, q_value, kind ('hot', 'cold' or None) and stable
+    (hot at buurt and wijk level, the only hotspots to report).  For the public,
+    sensitive categories below wijk level are left out (etl.disclosure).
+    """
+    if not has_table(store, "hotspots"):
+        return pd.DataFrame()
+    frame = store.frame(
+        """
+        select indicator, level, period, gi_z, q_value, kind, stable from hotspots
+        where area_code = ? and gi_z is not null and (
+            period = 'all' or period = (select max(period) from hotspots where period <> 'all')
+        )
+        order by stable desc, gi_z desc
+        """,
+        [area_code],
+    )
+    meta = indicator_meta(store)
+    if is_public(role):
+        hidden = [
+            sensitive_hidden(meta[i].sensitive, lv) if i in meta else True
+            for i, lv in zip(frame["indicator"], frame["level"])
+        ]
+        frame = frame[~np.asarray(hidden, dtype=bool)]
+    return frame.assign(category=frame["indicator"].str.partition(".")[2]).drop(
+        columns=["indicator", "level"]
+    )
+
+
 def index_parts_missing(store: Store, area_code: str) -> dict[str, list[str]]:
     """Per period, the parts of the unease index an area lacks (empty list: complete)."""
     if not has_table(store, "unease_index_parts"):

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, html
 
 from dashboard import queries
-from dashboard.i18n import t
+from dashboard.i18n import DEPARTURES, t
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import frame_table
@@ -66,6 +66,8 @@ def layout(store: Store, state: ViewState) -> html.Div:
             html.H2(t("definitions_title", lang)),
             frame_table(definitions, "definitions-table"),
             *_model_checks(queries.table_rows(store, "sae_models"), store, lang),
+            html.H2(t("departures_title", lang)),
+            frame_table(departures(lang), "departures-table", departure_labels(lang)),
             html.H2(t("settings_title", lang)),
             frame_table(settings, "settings-table"),
             html.H2(t("disclosure_title", lang)),
@@ -149,6 +151,20 @@ def disclosure_rules(store: Store, lang: str) -> str:
         round_to=rules.round_to,
         denominator_round_to=rules.denominator_round_to,
     )
+
+
+def departures(lang: str) -> pd.DataFrame:
+    """The departures from methods.md in ``lang``, one row each."""
+    return pd.DataFrame(
+        [
+            {k: v if isinstance(v, str) else v[lang] for k, v in entry.items()}
+            for entry in DEPARTURES
+        ]
+    )
+
+
+def departure_labels(lang: str) -> dict[str, str]:
+    return {c: t(f"departure_{c}", lang) for c in ("topic", "methods", "product", "why", "setting")}
 
 
 def register_callbacks(app: Dash, store: Store) -> None:

@@ -164,6 +164,7 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
             type=[t(f"type_{k}", lang) for k in initiatives["type"]],
             where=[t(f"where_{w}", lang) for w in initiatives["where"]],
         )
+    hotspots = queries.area_hotspots(store, area_code, role)
     changes = queries.significant_changes(store, area_code, role=role)
     if len(changes):
         changes = changes.assign(indicator=[meta[i].label(lang) for i in changes["indicator"]])
@@ -212,6 +213,7 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
         figures.graph("profile-categories", figures.category_bars(cats.head(10), cat_labels, lang))
         if len(cats)
         else html.P(t("flag_no-data", lang)),
+        *hotspot_section(hotspots, cat_labels, lang),
         html.H3(t("context_title", lang)),
         frame_table(context, "profile-context") if len(context) else html.P("–"),
         html.H3(t("nav_initiatives", lang)),
@@ -221,6 +223,23 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
         if len(changes)
         else html.P(t("no_changes", lang)),
         *notes_panel.panel(store, area_code, _latest_period(store), lang),
+    ]
+
+
+def hotspot_section(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> list:
+    """Gi* of the area per category: a bar chart, its table and how to read it."""
+    if frame.empty:
+        return []
+    shown = frame.assign(category=[labels.get(c, c) for c in frame["category"]])
+    return [
+        html.H3(t("hotspots_title", lang)),
+        dcc.Graph(
+            id="profile-hotspots",
+            figure=figures.hotspot_bars(frame, labels, lang),
+            config={"displaylogo": False},
+        ),
+        frame_table(shown, "profile-hotspots-table"),
+        html.P(t("hotspot_note", lang), className="definition"),
     ]
 
 
