@@ -225,6 +225,18 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "no rate: too few inhabitants",
     },
     "flag_no-data": {"nl": "geen gegevens", "en": "no data"},
+    "mark_harmonised_name": {
+        "nl": "{n} gebieden gekoppeld op naam (laatste redmiddel; controleer de koppeling).",
+        "en": "{n} areas matched by name (a last resort; check the match).",
+    },
+    "mark_harmonised_overlay": {
+        "nl": "{n} gebieden omgerekend naar de huidige grenzen op oppervlak (benadering).",
+        "en": "{n} areas carried to the current boundaries by area share (approximate).",
+    },
+    "mark_harmonised_table": {
+        "nl": "{n} gebieden omgezet met een opgegeven koppeltabel.",
+        "en": "{n} areas mapped with a supplied crosswalk table.",
+    },
     "departures_title": {
         "nl": "Waar het product afwijkt van methods.md, en waarom",
         "en": "Where the product departs from methods.md, and why",

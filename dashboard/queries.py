@@ -530,6 +530,35 @@ def _period_marks(
     )
 
 
+def harmonised_marks(
+    store: Store, indicator: str | None = None, period: str | None = None
+) -> pd.DataFrame:
+    """Values mapped from another code system or vintage: harmonised, areas (count).
+
+    ``indicator_values.harmonised`` is 'name' (matched by name, a last resort),
+    'overlay' (carried by area share, approximate) or 'table' (a supplied crosswalk).
+    """
+    return _harmonised_marks(store, store.version, indicator, period)
+
+
+@lru_cache(maxsize=256)
+def _harmonised_marks(
+    store: Store, version: tuple[int, int], indicator: str | None, period: str | None
+) -> pd.DataFrame:
+    return store.frame(
+        """
+        select harmonised, count(distinct area_code) as areas
+        from indicator_values
+        where harmonised is not null
+            and ($indicator is null or indicator = $indicator)
+            and ($period is null or period = $period)
+        group by harmonised
+        order by harmonised
+        """,
+        {"indicator": indicator, "period": period},
+    )
+
+
 def rules_text(store: Store, lang: str) -> str:
     """The project-default thresholds this database was built with, as a sentence."""
     return _rules_text(store, store.version, lang)

@@ -123,6 +123,25 @@ def test_amsterdam_has_an_incident_index_and_nothing_called_an_unease_index(amst
     assert missing == [("nuisance,perceived",)]
 
 
+def test_values_matched_by_name_are_marked(amsterdam_db, amsterdam):
+    """The Veiligheidsindex of 2015 wijken is matched by name: the pages say so."""
+    from dashboard import queries
+    from dashboard.harmonised_marks import harmonised_text
+    from dashboard.pages import data
+    from dashboard.state import ViewState
+    from dashboard.store import Store
+
+    store = Store(amsterdam_db)
+    named = amsterdam.execute(
+        "select count(distinct area_code) from indicator_values "
+        "where harmonised = 'name' and indicator = 'veiligheidsindex.veiligheidsindex'"
+    ).fetchone()[0]
+    assert named > 0
+    marks = queries.harmonised_marks(store, "veiligheidsindex.veiligheidsindex")
+    assert f"{named} areas matched by name" in harmonised_text(marks, "en")
+    assert "gekoppeld op naam" in str(data.layout(store, ViewState(page="data", lang="nl")))
+
+
 def test_another_municipality_needs_only_a_config(tmp_path, monkeypatch):
     """Rotterdam with examples/rotterdam.toml: its boundaries as `unease fetch` writes them
     (here a grid of the real Rotterdam buurt codes, as no boundary file is at hand offline),

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Dash, html
 
 from dashboard import queries
+from dashboard.harmonised_marks import harmonised_text
 from dashboard.i18n import DEPARTURES, t
 from dashboard.state import ViewState
 from dashboard.store import Store
@@ -66,6 +67,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
             html.H2(t("definitions_title", lang)),
             frame_table(definitions, "definitions-table"),
             *_model_checks(queries.table_rows(store, "sae_models"), store, lang),
+            html.P(harmonised_text(queries.harmonised_marks(store), lang), id="harmonised-note"),
             html.H2(t("departures_title", lang)),
             frame_table(departures(lang), "departures-table", departure_labels(lang)),
             html.H2(t("settings_title", lang)),

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dashboard import auth, basemap, figures, inputs, queries
 from dashboard.compare import classify
 from dashboard.controls import ctl, dropdown, radio
+from dashboard.harmonised_marks import harmonised_text
 from dashboard.i18n import t
 from dashboard.period_marks import marks_text
 from dashboard.state import ViewState
@@ -381,6 +382,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
                     (
                         entry.definition[lang],
                         marks_text(queries.period_marks(store, indicator, period), lang),
+                        harmonised_text(queries.harmonised_marks(store, indicator, period), lang),
                         queries.rules_text(store, lang),
                     ),
                 )

@@ -7,6 +7,7 @@ from dash import Dash, Input, Output, State, html
 
 from dashboard import auth, figures, inputs, queries
 from dashboard.controls import ctl, dropdown, radio
+from dashboard.harmonised_marks import harmonised_text
 from dashboard.i18n import t
 from dashboard.pages.map import indicator_options, level_options, resolve
 from dashboard.period_marks import marks_text
@@ -144,7 +145,14 @@ def register_callbacks(app: Dash, store: Store) -> None:
                 )
                 note = ""
         note = " ".join(
-            filter(None, (note, marks_text(queries.period_marks(store, indicator), lang)))
+            filter(
+                None,
+                (
+                    note,
+                    marks_text(queries.period_marks(store, indicator), lang),
+                    harmonised_text(queries.harmonised_marks(store, indicator), lang),
+                ),
+            )
         )
         changes = queries.significant_changes(store, role=role)
         if len(changes):
