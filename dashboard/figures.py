@@ -279,6 +279,7 @@ QUADRANT_COLOURS = {
     "high_fear_high_incidents": "#5e3c99",
     "low_fear_high_incidents": "#0072B2",
     "low_fear_low_incidents": "#7f7f7f",
+    "not_distinguishable": "#c7c7c7",
 }
 
 
