@@ -479,6 +479,16 @@ TEXT.update(
             "en": "Shown: model-based estimates (Fay–Herriot) of the survey figures where "
             "there are any, marked model-based; the other figures are direct.",
         },
+        "model_definition": {
+            "nl": "Modelschatting: het directe cijfer van het gebied en de voorspelling van een "
+            "regressie, gewogen naar hun precisie (Fay–Herriot, REML; aandelen op "
+            "arcsinus-wortelschaal); 95%-interval uit de MSE volgens Prasad–Rao. De "
+            "controles van elk model staan op de pagina Data.",
+            "en": "Model-based estimate: the area's direct figure and a regression "
+            "prediction, weighted by their precision (Fay–Herriot, REML; shares on the "
+            "arcsine-square-root scale); 95% interval from the Prasad–Rao MSE. The checks of "
+            "every model are on the Data page.",
+        },
         "model_share": {"nl": "aandeel uit model", "en": "share from model"},
         "model_none": {
             "nl": "Voor deze indicator, dit niveau en deze periode is er geen modelschatting "

@@ -42,6 +42,7 @@ def test_model_map_has_a_labelled_value_for_every_buurt_with_respondents(
 ):
     answer = _map(client, "model", lang).get_json()["response"]
     assert shown in answer["map-method"]["children"]
+    assert "Prasad–Rao" in answer["map-definition"]["children"]
     trace = answer["map"]["figure"]["data"][0]
     hover = dict(zip(trace["locations"], trace["customdata"]))
     sampled = _with_respondents(demo_con)

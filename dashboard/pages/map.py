@@ -380,7 +380,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
                 filter(
                     None,
                     (
-                        entry.definition[lang],
+                        t("model_definition", lang) if method == "model" else None,
+                        entry.definition[lang] if method == "direct" else None,
                         marks_text(queries.period_marks(store, indicator, period), lang),
                         harmonised_text(queries.harmonised_marks(store, indicator, period), lang),
                         queries.rules_text(store, lang),
