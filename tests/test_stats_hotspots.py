@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import box
 
 from etl.db import connect
+from etl.demo.incidents import CATEGORIES, SENSITIVE_RATES
 from etl.stats.fdr import bh
 from etl.stats.hotspots import (
     classify,
@@ -182,7 +183,9 @@ def test_demo_hotspot_table_shape(hot_con):
         from hotspots group by level order by level
         """
     ).fetchall()
-    assert rows == [("buurt", 8, 5, 8 * 5 * 97), ("wijk", 8, 5, 8 * 5 * 8)]
+    # every demo category, the sensitive ones included, and the total
+    maps = len(CATEGORIES) + len(SENSITIVE_RATES) + 1
+    assert rows == [("buurt", maps, 5, maps * 5 * 97), ("wijk", maps, 5, maps * 5 * 8)]
     bad = hot_con.execute(
         """
         select count(*) from hotspots
