@@ -233,11 +233,7 @@ def hotspot_section(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> l
     shown = frame.assign(category=[labels.get(c, c) for c in frame["category"]])
     return [
         html.H3(t("hotspots_title", lang)),
-        dcc.Graph(
-            id="profile-hotspots",
-            figure=figures.hotspot_bars(frame, labels, lang),
-            config={"displaylogo": False},
-        ),
+        figures.graph("profile-hotspots", figures.hotspot_bars(frame, labels, lang)),
         frame_table(shown, "profile-hotspots-table"),
         html.P(t("hotspot_note", lang), className="definition"),
     ]
