@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: Test statistics of an area: no count to recover, but no sensitive category per buurt.
+STATISTIC_KEYS = {"gi_z", "z", "z_adjusted", "p_value", "q_value"}
 #: Keys whose numbers are no figure of the area itself (the city's, a model band,
 #: test statistics, dates).
 CONTEXT_KEYS = {
@@ -30,6 +32,7 @@ CONTEXT_KEYS = {
     "q_value",
     "z",
     "z_adjusted",
+    "gi_z",
     "phi",
     "lo95",
     "hi95",
@@ -211,11 +214,14 @@ class Reference:
 
     def leaks(self, record: object, context: dict) -> list[str]:
         """What the record gives away, given the request's area, indicator and period
-        (``context``; with ``counts`` true the record's numbers are counts, not rates)."""
+        (``context``; with ``counts`` true the record's numbers are counts, not rates; with
+        ``statistics`` true test statistics, checked for sensitive categories only)."""
         self.checked += 1
         # (number, the period its column names or None)
+        statistics = False
         if isinstance(record, dict):
             cells = list(record.values())
+            statistics = any(numbers_in(record.get(k)) for k in STATISTIC_KEYS)
             figures = [
                 (x, self.period_of(k))
                 for k, v in record.items()
@@ -240,7 +246,9 @@ class Reference:
                 for period in self.small.get((indicator, area), {}):
                     if period in periods:
                         self.cells_matched.add((indicator, area, period))
-        if not figures:
+        if context.get("statistics"):
+            statistics, figures = bool(figures), []
+        if not figures and not statistics:
             return problems
         for area in areas:
             name, level = self.areas[area]

@@ -36,6 +36,8 @@ OUTPUT_INDICATOR = {
 }
 #: Charts of counts (bar lengths follow the disclosed counts): no rate to recover.
 COUNT_CHARTS = ("profile-categories",)
+#: Charts of test statistics (Gi* z of the area's neighbourhood), not of its figures.
+STATISTIC_CHARTS = ("profile-hotspots",)
 #: Chart buttons that would send a chart off the server.
 OFF = {"showSendToCloud": False, "showEditInChartStudio": False, "showLink": False}
 
@@ -175,6 +177,9 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
         found = _graphs(payload, [])
         graphs.extend(found)
         for props in found:
+            if props.get("id") in STATISTIC_CHARTS:
+                for record in records(props.pop("figure", None)):
+                    problems.extend(ref.leaks(record, {**context, "statistics": True}))
             if props.get("id") in COUNT_CHARTS:
                 for record in records(props.pop("figure", None)):
                     problems.extend(ref.leaks(record, {**context, "counts": True}))
