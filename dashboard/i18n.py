@@ -285,13 +285,15 @@ TEXT: dict[str, dict[str, str]] = {
     "disclosure_rules": {
         "nl": "Zonder in te loggen: aantallen van 1 tot 4 staan als <5, grotere afgerond op "
         "{round_to}; cijfers per 1.000 en hun intervallen zijn berekend uit het getoonde "
-        "aantal en ontbreken waar het aantal onder 5 ligt; inwoners, adressen en woningen "
+        "aantal en ontbreken waar het aantal onder 5 ligt; een enquêtepercentage ontbreekt "
+        "waar het voor 1 tot 4 respondenten staat; inwoners, adressen en woningen "
         "afgerond op {denominator_round_to}, zoals CBS ze afrondt; zedenmisdrijven en "
         "huiselijk geweld alleen per wijk of groter; geen incidenten als punten. "
         "Ingelogde professionals zien exacte cijfers.",
         "en": "Without signing in: counts of 1 to 4 show as <5, larger ones rounded to "
         "{round_to}; rates per 1,000 and their intervals are computed from the count shown "
-        "and are withheld where the count is below 5; inhabitants, addresses and dwellings "
+        "and are withheld where the count is below 5; a survey share is withheld where it "
+        "stands for 1 to 4 respondents; inhabitants, addresses and dwellings "
         "rounded to {denominator_round_to}, as CBS rounds them; sexual offences and domestic "
         "violence per wijk or larger only; no incidents as points. Signed-in professionals "
         "see exact figures.",
@@ -299,6 +301,10 @@ TEXT: dict[str, dict[str, str]] = {
     "flag_sensitive": {
         "nl": "niet getoond: gevoelige categorie, alleen per wijk of groter",
         "en": "withheld: sensitive category, shown per wijk or larger only",
+    },
+    "flag_few-respondents": {
+        "nl": "niet getoond: minder dan 5 respondenten gaven dit antwoord",
+        "en": "withheld: fewer than 5 respondents gave this answer",
     },
     "flag_small-count": {
         "nl": "niet getoond: minder dan 5 incidenten",

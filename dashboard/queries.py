@@ -237,7 +237,7 @@ def disclose(
         out = frame.copy()
         out["n_public"] = [_plain(n) for n in np.asarray(frame["n"], dtype=float).tolist()]
         return out
-    kind = gate_kind(indicator, entry.source_kind)
+    kind = gate_kind(indicator, entry.source_kind, entry.unit)
     incident_n = None
     if kind == "composite":
         size = len(frame["n"])

@@ -10,6 +10,8 @@ The one gate every public value passes (the dashboard's query layer calls it):
 * denominators (inhabitants, addresses, dwellings, populations) are shown rounded
   to a multiple of ``public_denominator_round_to``, as CBS rounds the numbers of
   inhabitants in its Kerncijfers wijken en buurten;
+* a survey share is withheld where its share of the respondents (value x n) stands
+  for 1 to 4 of them, so that a share times its n never gives back a small count;
 * sensitive categories (sexual and domestic violence) are published at wijk level
   or above only; below it every figure of theirs is withheld;
 * point-level incidents never reach a public output.
@@ -30,6 +32,7 @@ PUBLIC_LEVELS_FOR_SENSITIVE = ("wijk", "stadsdeel", "gemeente")
 #: Flags of figures the gate withholds (texts in dashboard/i18n.py: flag_<name>).
 SENSITIVE_FLAG = "sensitive"
 SMALL_COUNT_FLAG = "small-count"
+FEW_RESPONDENTS_FLAG = "few-respondents"
 #: Composite indicators built from an area's incident index (methods §5): withheld
 #: where the area's count of incidents is small, since the other parts are public.
 INCIDENT_COMPOSITES = ("unease_index.overall", "unease_gap.perceived_minus_registered")
@@ -48,13 +51,15 @@ class Rules:
     confidence: float = 0.95
 
 
-def gate_kind(indicator: str, source_kind: str) -> str:
+def gate_kind(indicator: str, source_kind: str, unit: str = "") -> str:
     """How the gate treats an indicator's values for the public.
 
     ``rate``: value proportional to a count of incidents (its n), recomputed from the
     disclosed count; ``count``: a model estimate whose n is a count of incidents
     (withheld where that count is small); ``composite``: built from the incident index
-    (withheld where the area's incident count is small); ``plain``: unchanged.
+    (withheld where the area's incident count is small); ``share``: a survey share in
+    percent of its n respondents (withheld where value x n stands for 1-4 of them);
+    ``plain``: unchanged.
     """
     family = indicator.partition(".")[0]
     if indicator in PROPORTIONAL_INDICES or (
@@ -65,6 +70,8 @@ def gate_kind(indicator: str, source_kind: str) -> str:
         return "count"
     if indicator in INCIDENT_COMPOSITES:
         return "composite"
+    if source_kind == "survey_responses" and unit == "%":
+        return "share"
     return "plain"
 
 
@@ -159,9 +166,11 @@ def public_values(
         withheld = is_small(n)
     elif kind == "composite" and incident_n is not None:
         withheld = is_small(incident_n)
+    elif kind == "share":
+        withheld = is_small(value / 100 * n)
     had_value = ~np.isnan(value)
     value[withheld], low[withheld], high[withheld] = np.nan, np.nan, np.nan
-    flag[withheld & had_value] = SMALL_COUNT_FLAG
+    flag[withheld & had_value] = FEW_RESPONDENTS_FLAG if kind == "share" else SMALL_COUNT_FLAG
     if kind in ("rate", "count"):
         out["n_public"] = public_counts(n, rules.round_to)
     else:
@@ -221,8 +230,21 @@ def public_change_rows(frame: pd.DataFrame, meta: dict, rules: Rules) -> pd.Data
         if entry is None or sensitive_hidden(entry.sensitive, rec["level"]):
             keep[i] = False
             continue
-        kind = gate_kind(rec["indicator"], entry.source_kind)
+        kind = gate_kind(rec["indicator"], entry.source_kind, entry.unit)
         if kind == "plain":
+            continue
+        if kind == "share":
+            answers = (
+                np.array(
+                    [
+                        rec["value_from"] * rec.get("n_from", np.nan),
+                        rec["value_to"] * rec.get("n_to", np.nan),
+                    ],
+                    dtype=float,
+                )
+                / 100
+            )
+            keep[i] = not (is_small(answers).any() or np.isnan(answers).any())
             continue
         counts = np.array([rec.get("n_from", np.nan), rec.get("n_to", np.nan)], dtype=float)
         if is_small(counts).any() or np.isnan(counts).any():

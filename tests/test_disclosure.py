@@ -79,3 +79,46 @@ def test_bar_lengths_do_not_reveal_small_counts():
     from etl.disclosure import disclosed_length
 
     assert [disclosed_length(n) for n in (0, 1, 3, 4, 7, 8, 12)] == [0, 2.5, 2.5, 2.5, 5, 10, 10]
+
+
+def test_survey_share_standing_for_one_to_four_respondents_is_withheld():
+    # 3 of 60 respondents (5%) and 12 of 60 (20%): the first share times its n gives 3
+    frame = pd.DataFrame(
+        {
+            "value": [5.0, 20.0, 0.0],
+            "ci_low": [1.7, 11.8, 0.0],
+            "ci_high": [13.7, 31.9, 6.0],
+            "n": [60, 60, 60],
+            "flag": ["indicative", "indicative", "indicative"],
+        }
+    )
+    out = public_values(frame, sensitive=False, level="buurt", kind="share")
+    assert math.isnan(out["value"][0]) and math.isnan(out["ci_high"][0])
+    assert out["flag"].tolist() == ["few-respondents", "indicative", "indicative"]
+    # a share of 0 tells no small count; the others are shown as they are
+    assert out["value"][1] == 20.0 and out["value"][2] == 0.0
+    assert out["n_public"].tolist() == ["60", "60", "60"]
+
+
+def test_survey_changes_of_a_share_of_few_respondents_are_left_out():
+    from types import SimpleNamespace
+
+    from etl.disclosure import public_change_rows
+
+    meta = {
+        "survey.unsafe": SimpleNamespace(sensitive=False, source_kind="survey_responses", unit="%")
+    }
+    frame = pd.DataFrame(
+        {
+            "indicator": ["survey.unsafe", "survey.unsafe"],
+            "level": ["buurt", "buurt"],
+            "value_from": [5.0, 25.0],
+            "value_to": [30.0, 40.0],
+            "diff": [25.0, 15.0],
+            "n_from": [60, 60],
+            "n_to": [70, 70],
+        }
+    )
+    out = public_change_rows(frame, meta, Rules())
+    assert out["value_from"].tolist() == [25.0]
+    assert "n_from" not in out

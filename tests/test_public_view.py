@@ -344,3 +344,25 @@ def test_alerts_funnel_and_reach_use_disclosed_counts(demo_db, demo_con):
     # whatever the raw counts, none of 1-4 is shown
     assert len(raw_counts) and len(shown)
     assert not shown.between(0.5, 4.5).any()
+
+
+def test_no_public_survey_share_times_its_n_gives_one_to_four_respondents(demo_db):
+    from dashboard import queries
+    from dashboard.store import Store
+
+    store = Store(demo_db)
+    meta = queries.indicator_meta(store)
+    shares = [k for k, e in meta.items() if e.source_kind == "survey_responses" and e.unit == "%"]
+    assert shares
+    withheld = 0
+    for indicator in shares:
+        for period in queries.periods(store, indicator):
+            pro = queries.public_area_values(store, indicator, "buurt", period, "professional")
+            pub = queries.public_area_values(store, indicator, "buurt", period, "public")
+            answers = pub["value"] / 100 * pub["n"]
+            assert not answers.between(0.5, 4.5, inclusive="left").any()
+            small = (pro["value"] / 100 * pro["n"]).between(0.5, 4.5, inclusive="left")
+            withheld += int(small.sum())
+            assert (pub.loc[small.to_numpy(), "flag"] == "few-respondents").all()
+    # the demo has such cells, so the rule is exercised
+    assert withheld > 0
