@@ -60,11 +60,21 @@ def test_one_incident_in_a_category_skips_its_alerts_not_the_build(tmp_path):
     db = tmp_path / "out.duckdb"
     build(write_tiny(tmp_path, incidents=incidents), db)
 
-    skipped = [s for s in _skips(db) if s["step"] == "trends and alerts"]
+    steps = [s for s in _skips(db) if s["step"] == "trends and alerts"]
+    # the extract ends on its last month's 5th day: that month is left out, and said so
+    partial = [s for s in steps if s["reason"].startswith("month ")]
+    assert [(s["period"], s["reason"]) for s in partial] == [
+        (
+            "2023-06",
+            "month 2023-06 holds incidents up to 2023-06-05 only: trends and alerts "
+            "end with 2023-05",
+        )
+    ]
+    skipped = [s for s in steps if s not in partial]
     assert skipped, "the single geweld incident must be recorded as a skip"
     assert {s["indicator"] for s in skipped} == {"incident_rate.geweld"}
     assert all(
-        "the month's mean cannot be estimated from 1 incidents in 29 months" in s["reason"]
+        "the month's mean cannot be estimated from 1 incidents in 28 months" in s["reason"]
         for s in skipped
     )
     # only the series holding that incident: its wijk and the gemeente
@@ -81,8 +91,10 @@ def test_too_few_months_is_one_skip_for_the_trend_step(tmp_path):
     db = tmp_path / "out.duckdb"
     build(write_tiny(tmp_path), db)
     reasons = [s["reason"] for s in _skips(db) if s["step"] == "trends and alerts"]
+    # the extract ends on 1 July 2024: July is left out, and said so
     assert reasons == [
-        "19 months of incidents: trend tests, components and alerts need trend_min_months = 24"
+        "18 months of incidents: trend tests, components and alerts need trend_min_months = 24",
+        "month 2024-07 holds incidents up to 2024-07-01 only: trends and alerts end with 2024-06",
     ]
 
 

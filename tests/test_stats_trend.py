@@ -216,3 +216,22 @@ def test_demo_components_and_alerts_cover_wijken_and_gemeente(demo_trends, plant
         .fetchone()
     )
     assert months == (48, "2021-01", "2024-12")
+
+
+def test_an_extract_ending_within_a_month_ends_trends_and_alerts_the_month_before():
+    import duckdb
+
+    from etl.stats.trend import drop_partial_last_month
+
+    con = duckdb.connect()
+    con.execute(
+        "create table incidents as "
+        "select * from (values (date '2024-07-02'), (date '2024-09-20')) t(date)"
+    )
+    months = ["2024-07", "2024-08", "2024-09"]
+    kept, skip = drop_partial_last_month(con, months)
+    assert kept == ["2024-07", "2024-08"]
+    assert skip["period"] == "2024-09" and "up to 2024-09-20 only" in skip["reason"]
+    # an extract that reaches the last day of its month keeps that month
+    con.execute("insert into incidents values (date '2024-09-30')")
+    assert drop_partial_last_month(con, months) == (months, None)

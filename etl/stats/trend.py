@@ -68,6 +68,28 @@ def month_range(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def drop_partial_last_month(
+    con: duckdb.DuckDBPyConnection, months: list[str]
+) -> tuple[list[str], dict | None]:
+    """The months without a last one the extract holds only in part, and why.
+
+    A police extract often ends within a month (up to the day it was drawn); that
+    month's counts look like a fall and would raise a false alert, so trends and
+    alerts end with the month before it (methods: compare like with like).
+    """
+    last = con.execute("select cast(max(date) as date) from incidents").fetchone()[0]
+    if not months or last is None or f"{last.year:04d}-{last.month:02d}" != months[-1]:
+        return months, None
+    month_end = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
+    if last >= month_end:
+        return months, None
+    reason = (
+        f"month {months[-1]} holds incidents up to {last.isoformat()} only: trends and "
+        f"alerts end with {months[-2] if len(months) > 1 else 'no month'}"
+    )
+    return months[:-1], dict(step=STEP, period=months[-1], reason=reason)
+
+
 def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, category: str) -> pd.DataFrame:
     """Complete monthly incident counts of every area of one level.
 
@@ -324,8 +346,11 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """
     # a declared series break starts a new series: trends and alerts use its months only
     breaks = [r[0] for r in con.execute("select period from series_breaks").fetchall()]
-    months = months_since_last_break(month_range(con), breaks)
+    months, partial = drop_partial_last_month(con, month_range(con))
+    months = months_since_last_break(months, breaks)
     trend_rows, component_frames, alert_rows, skipped = [], [], [], []
+    if partial:
+        skipped.append(partial)
     first_moy = int(months[0][5:7]) if months else 1
     for level in TREND_LEVELS:
         for category in _categories(con) if months else []:
