@@ -730,9 +730,9 @@ def area_hotspots(store: Store, area_code: str, role: str = "public") -> pd.Data
             for i, lv in zip(frame["indicator"], frame["level"])
         ]
         frame = frame[~np.asarray(hidden, dtype=bool)]
-    return frame.assign(category=frame["indicator"].str.partition(".")[2]).drop(
-        columns=["indicator", "level"]
-    )
+    # a plain list: .str.partition of an empty column has no column 2
+    category = [indicator.partition(".")[2] for indicator in frame["indicator"]]
+    return frame.assign(category=category).drop(columns=["indicator", "level"])
 
 
 def index_parts_missing(store: Store, area_code: str) -> dict[str, list[str]]:
