@@ -214,7 +214,7 @@ def _public_area_columns(
     method: str,
 ) -> dict:
     columns = _area_columns(store, indicator, level, period, method)
-    return disclose(store, columns, indicator, level, role, period=period)
+    return disclose(store, columns, indicator, level, role, period=period, method=method)
 
 
 def disclose(
@@ -225,12 +225,14 @@ def disclose(
     role: str = "public",
     period: str | None = None,
     area_code: str | None = None,
+    method: str = "direct",
 ):
     """The one disclosure gate of indicator values (etl.disclosure.public_values).
 
     ``frame`` is a data frame or a dict of columns (value, ci_low, ci_high, n, flag and,
     when it has them, area_code and period; else ``area_code``/``period`` hold for every
-    row); the result is of the same kind, with the text column n_public.  Professionals
+    row; a column ``method``, or else ``method``, tells model estimates from direct ones);
+    the result is of the same kind, with the text column n_public.  Professionals
     and admins see exact values and counts."""
     entry = indicator_meta(store)[indicator]
     if not is_public(role):
@@ -239,13 +241,15 @@ def disclose(
         return out
     kind = gate_kind(indicator, entry.source_kind, entry.unit)
     incident_n = None
+    size = len(frame["n"])
     if kind == "composite":
-        size = len(frame["n"])
         codes = list(frame["area_code"]) if "area_code" in frame else [area_code] * size
         periods = list(frame["period"]) if "period" in frame else [period] * size
         counts = _incident_counts(store, store.version)
         incident_n = np.array([counts.get((c, p), np.nan) for c, p in zip(codes, periods)])
-    return public_values(frame, entry.sensitive, level, rules(store), kind, incident_n)
+    methods = list(frame["method"]) if "method" in frame else [method] * size
+    model_rows = np.array([m != "direct" for m in methods], dtype=bool)
+    return public_values(frame, entry.sensitive, level, rules(store), kind, incident_n, model_rows)
 
 
 @lru_cache(maxsize=2)
@@ -389,7 +393,7 @@ def area_trend(
         [indicator, area_code, method],
     )
     level = frame["level"].iloc[0] if len(frame) else "buurt"
-    return disclose(store, frame, indicator, level, role, area_code=area_code)
+    return disclose(store, frame, indicator, level, role, area_code=area_code, method=method)
 
 
 def areas(store: Store, level: str | None = None) -> pd.DataFrame:
@@ -674,7 +678,7 @@ def latest_values(
     info = area_info(store, area_code, role)
     level = info["level"] if info else ""
     rows = [
-        disclose(store, frame.iloc[[i]], ind, level, role, area_code=area_code)
+        disclose(store, frame.iloc[[i]], ind, level, role, area_code=area_code, method=method)
         for i, ind in enumerate(frame["indicator"])
     ]
     return pd.concat(rows, ignore_index=True) if rows else frame
@@ -947,7 +951,7 @@ def trend_series(
     if frame.empty:
         return frame
     parts = [
-        disclose(store, rows, indicator, level, role)
+        disclose(store, rows, indicator, level, role, method=method)
         for level, rows in frame.groupby("level", sort=False)
     ]
     return pd.concat(parts).sort_values(["name", "period"], kind="stable")

@@ -135,12 +135,15 @@ def public_values(
     rules: Rules | None = None,
     kind: str = "rate",
     incident_n=None,
+    model_rows=None,
 ):
     """Rows of indicator_values fit for the public.
 
     ``frame`` is a data frame or a dict of columns (value, ci_low, ci_high, n, flag;
     the result is of the same kind).  Adds the text column ``n_public``.  ``kind`` is
-    :func:`gate_kind`; ``incident_n`` the areas' counts of incidents for a composite.
+    :func:`gate_kind`; ``incident_n`` the areas' counts of incidents for a composite;
+    ``model_rows`` marks model-based estimates, which are no share of their respondents
+    (a small-area model's value times n gives back no count), so the share rule skips them.
     Withheld rows lose value, interval and (for sensitive categories) n, and their
     flag tells why.
     """
@@ -168,6 +171,8 @@ def public_values(
         withheld = is_small(incident_n)
     elif kind == "share":
         withheld = is_small(value / 100 * n)
+        if model_rows is not None:
+            withheld &= ~np.asarray(model_rows, dtype=bool)
     had_value = ~np.isnan(value)
     value[withheld], low[withheld], high[withheld] = np.nan, np.nan, np.nan
     flag[withheld & had_value] = FEW_RESPONDENTS_FLAG if kind == "share" else SMALL_COUNT_FLAG

@@ -95,11 +95,22 @@ def test_areas_without_a_figure_are_grey_with_the_reason_not_zero(dash, demo_con
             and v.indicator = 'survey_share.unsafe_own_buurt' and v.method = 'direct')
         """
     ).fetchone()[0]
+    # shares that stand for 1 to 4 respondents are withheld from the public too
+    few = demo_con.execute(
+        """
+        select count(*) from indicator_values v join areas a on a.code = v.area_code
+        where v.indicator = 'survey_share.unsafe_own_buurt' and a.level = 'buurt'
+          and v.period = '2024' and v.method = 'direct'
+          and v.value / 100 * v.n >= 0.5 and v.value / 100 * v.n < 4.5
+        """
+    ).fetchone()[0]
     assert withheld > 0
     dash.wait_for_contains_text("#map-missing", "zonder cijfer", timeout=10)
     note = dash.find_element("#map-missing").text
-    assert f"Grijs: {withheld + no_survey} gebieden" in note
+    assert f"Grijs: {withheld + no_survey + few} gebieden" in note
     assert f"{withheld} × niet getoond: te weinig respondenten" in note
+    if few:
+        assert f"{few} × niet getoond: minder dan 5 respondenten gaven dit antwoord" in note
     attribution = dash.find_element("#map-attribution").text
     assert "Grenzen: Demostad (synthetic), 2024 (CC0-1.0)" in attribution
     assert "Gegevens: Demostad (synthetic survey) (CC0-1.0)" in attribution
@@ -111,7 +122,7 @@ def test_areas_without_a_figure_are_grey_with_the_reason_not_zero(dash, demo_con
                 .filter(p => getComputedStyle(p).fill === 'rgb(189, 189, 189)').length
             """
             )
-            == withheld + no_survey
+            == withheld + no_survey + few
         )
     )
     assert grey
