@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from dashboard import queries
+from dashboard.queries.values import _area_values_sql
 from dashboard.store import Store
 
 
@@ -20,7 +21,7 @@ from dashboard.store import Store
 def test_held_values_equal_the_query(demo_db, indicator, level, period):
     store = Store(demo_db)
     held = queries.area_values(store, indicator, level, period).reset_index(drop=True)
-    sql = queries._area_values_sql(store, indicator, level, period)
+    sql = _area_values_sql(store, indicator, level, period)
     pd.testing.assert_frame_equal(held, sql, check_dtype=False)
     assert len(held) == len(queries.areas(store, level))
 
@@ -53,7 +54,7 @@ def test_model_values_are_read_only_when_asked_for(tiny_db, tmp_path):
     )
     con.close()
     store = Store(db)
-    for read in (queries.area_values, queries._area_values_sql):
+    for read in (queries.area_values, _area_values_sql):
         plain = read(store, indicator, "buurt", period).set_index("area_code")
         model = read(store, indicator, "buurt", period, "model").set_index("area_code")
         assert plain.loc[area, "value"] == pytest.approx(direct)
