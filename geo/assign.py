@@ -19,12 +19,22 @@ once at the end.
 
 :func:`_exact` sorts the points by x once; each polygon takes the slice of points
 inside its bounding box by binary search and ``shapely.intersects_xy`` on the
-prepared polygon tests only those.  Figures: docs/performance.md.
+prepared polygon tests only those.
+
+Large inputs run in threads over contiguous chunks (``threads``, default
+:data:`THREADS`): the cell of every point in chunks of points, the exact tests in
+chunks of the points sorted by x (each chunk visits only the polygons over its stretch
+of x), the borders of the grid in chunks of polygons.  shapely's predicates and
+constructors and numpy's array operations release the GIL, so the chunks run side by
+side; each point's answer depends on that point alone, so the result is the same for
+any number of threads.  Figures: docs/performance.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import shapely
@@ -42,6 +52,12 @@ MAX_SIDE = 8192
 GRID_FROM_POINTS = 20_000
 GRID_FROM_POINTS_PER_AREA = 200
 
+#: Threads of one assignment (UNEASE_ASSIGN_THREADS): the machine's cores, at most 4
+#: (beyond that the memory bus, not the cores, sets the pace).
+THREADS = int(os.environ.get("UNEASE_ASSIGN_THREADS", min(os.cpu_count() or 1, 4)))
+#: Chunks smaller than this are not worth a thread.
+CHUNK_FROM = 50_000
+
 _NONE = -1  # in no area
 _BORDER = -2  # a border crosses the cell: test exactly
 
@@ -51,6 +67,7 @@ def assign_areas(
     y: np.ndarray,
     geometries: Sequence[shapely.Geometry] | np.ndarray,
     codes: Sequence[str],
+    threads: int | None = None,
 ) -> np.ndarray:
     """Return, for each point (x, y), the code of the area it lies in, or None.
 
@@ -62,10 +79,12 @@ def assign_areas(
         Polygons of one level (they should tile the area of interest).
     codes
         Area codes, parallel to ``geometries``; ties go to the smallest code.
+    threads
+        Threads to use (default :data:`THREADS`); the answer does not depend on it.
     """
     codes_arr = np.asarray(codes, dtype=object)
     order = np.argsort(codes_arr.astype(str), kind="stable")
-    found = assign_area_indices(x, y, np.asarray(geometries, dtype=object)[order])
+    found = assign_area_indices(x, y, np.asarray(geometries, dtype=object)[order], threads)
     result = np.full(len(found), None, dtype=object)
     inside = found >= 0
     result[inside] = codes_arr[order][found[inside]]
@@ -73,30 +92,54 @@ def assign_areas(
 
 
 def assign_area_indices(
-    x: np.ndarray, y: np.ndarray, geometries: Sequence[shapely.Geometry] | np.ndarray
+    x: np.ndarray,
+    y: np.ndarray,
+    geometries: Sequence[shapely.Geometry] | np.ndarray,
+    threads: int | None = None,
 ) -> np.ndarray:
     """For each point, the index of the first of ``geometries`` it lies in, or -1.
 
     "First" is the tie-break: give the geometries in code order for the smallest code.
+    ``threads``: as in :func:`assign_areas`.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     geoms = np.asarray(geometries, dtype=object)
+    threads = max(1, THREADS if threads is None else threads)
     usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     enough = max(GRID_FROM_POINTS, GRID_FROM_POINTS_PER_AREA * usable.sum())
     if len(x) < enough or not usable.any():
-        return _exact(x, y, geoms)
-    grid = _Grid(geoms, usable, cells=min(CELLS_PER_AREA * usable.sum(), CELLS_PER_POINT * len(x)))
-    label = grid.labels(x, y).astype(np.int32)  # the grid may hold int16
-    border = np.flatnonzero(label == _BORDER)
-    label[border] = _exact(x[border], y[border], geoms)
+        return _exact(x, y, geoms, threads)
+    cells = min(CELLS_PER_AREA * usable.sum(), CELLS_PER_POINT * len(x))
+    grid = _Grid(geoms, usable, cells, threads)
+    label = np.empty(len(x), dtype=np.int32)
+
+    def label_chunk(start: int, stop: int) -> np.ndarray:
+        label[start:stop] = grid.labels(x[start:stop], y[start:stop])  # int16 to int32
+        return np.flatnonzero(label[start:stop] == _BORDER) + start
+
+    border = np.concatenate(_in_chunks(len(x), threads, label_chunk))
+    label[border] = _exact(x[border], y[border], geoms, threads)
     return label
+
+
+def _in_chunks(
+    n: int, threads: int, work: Callable[[int, int], object], smallest: int = CHUNK_FROM
+) -> list:
+    """``work(start, stop)`` over contiguous chunks of range(n), in threads when the
+    chunks hold at least ``smallest`` items; the results in the order of the chunks."""
+    chunks = min(threads, max(1, n // smallest))
+    bounds = np.linspace(0, n, chunks + 1).astype(int)
+    if chunks == 1:
+        return [work(0, n)]
+    with ThreadPoolExecutor(chunks) as pool:
+        return list(pool.map(work, bounds[:-1], bounds[1:]))
 
 
 class _Grid:
     """Cells over the areas' bounds: an area index, _NONE, or _BORDER for each."""
 
-    def __init__(self, geoms: np.ndarray, usable: np.ndarray, cells: float):
+    def __init__(self, geoms: np.ndarray, usable: np.ndarray, cells: float, threads: int = 1):
         bounds = shapely.bounds(geoms[usable])
         self.x0, self.y0 = bounds[:, 0].min(), bounds[:, 1].min()
         width = max(bounds[:, 2].max() - self.x0, 1e-9)
@@ -109,7 +152,7 @@ class _Grid:
         self.ny = int(height / self.size) + 3
         self.index_type = np.int32 if self.nx * self.ny < 2**31 else np.int64
         self.cells = np.full(self.nx * self.ny, _NONE, dtype=np.int32)
-        self._mark_borders(geoms[usable])
+        self._mark_borders(geoms[usable], threads)
         self._label_regions(geoms)
 
     def index(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -135,8 +178,17 @@ class _Grid:
     def labels(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return self.cells[self.index(x, y)]
 
-    def _mark_borders(self, geoms: np.ndarray) -> None:
+    def _mark_borders(self, geoms: np.ndarray, threads: int = 1) -> None:
         """Mark every cell a border touches, by pieces of at most one cell."""
+
+        def mark(start: int, stop: int) -> None:
+            # every chunk writes the same value: the order of the writes does not matter
+            self._mark_pieces(geoms[start:stop])
+
+        # a few hundred polygons already make a chunk worth a thread
+        _in_chunks(len(geoms), threads, mark, smallest=200)
+
+    def _mark_pieces(self, geoms: np.ndarray) -> None:
         pieces = shapely.segmentize(shapely.boundary(geoms), self.size / 2)
         xy, ring = shapely.get_coordinates(shapely.get_parts(pieces), return_index=True)
         same = ring[1:] == ring[:-1]  # consecutive vertices of one line: a piece
@@ -179,22 +231,31 @@ def _first_hit(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.ndarray:
     return first.astype(np.int32)
 
 
-def _exact(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.ndarray:
-    """Index of the first geometry each point intersects, or -1 (every polygon tested)."""
+def _exact(x: np.ndarray, y: np.ndarray, geoms: np.ndarray, threads: int = 1) -> np.ndarray:
+    """Index of the first geometry each point intersects, or -1 (every polygon tested).
+
+    The points sorted by x are cut into ``threads`` contiguous chunks; a chunk visits the
+    polygons whose bounding box reaches into its stretch of x, in index order."""
     shapely.prepare(geoms)
     by_x = np.argsort(x, kind="stable")
     xs, ys = x[by_x], y[by_x]
-    none = len(geoms)
-    best = np.full(len(x), none, dtype=np.int64)
-    for k, (geom, (xmin, ymin, xmax, ymax)) in enumerate(zip(geoms, shapely.bounds(geoms))):
-        if geom is None or shapely.is_empty(geom):
-            continue
-        lo = np.searchsorted(xs, xmin, "left")
-        hi = np.searchsorted(xs, xmax, "right")
-        in_box = np.flatnonzero((ys[lo:hi] >= ymin) & (ys[lo:hi] <= ymax)) + lo
-        hit = by_x[in_box[shapely.intersects_xy(geom, xs[in_box], ys[in_box])]]
-        # geometries are visited in order: the first hit is the smallest index
-        free = hit[best[hit] == none]
-        best[free] = k
-    best[best == none] = -1
-    return best.astype(np.int32)
+    bounds = shapely.bounds(geoms)  # NaN for a missing or empty geometry
+    areas = np.flatnonzero(~np.isnan(bounds[:, 0]))
+    first = np.searchsorted(xs, bounds[areas, 0], "left")
+    last = np.searchsorted(xs, bounds[areas, 2], "right")
+    found = np.empty(len(x), dtype=np.int32)
+
+    def chunk(start: int, stop: int) -> None:
+        lo, hi = np.maximum(first, start), np.minimum(last, stop)
+        some = hi > lo
+        best = np.full(stop - start, -1, dtype=np.int32)
+        for k, a, b in zip(areas[some].tolist(), lo[some].tolist(), hi[some].tolist()):
+            _, ymin, _, ymax = bounds[k]
+            in_box = np.flatnonzero((ys[a:b] >= ymin) & (ys[a:b] <= ymax)) + a
+            hit = in_box[shapely.intersects_xy(geoms[k], xs[in_box], ys[in_box])] - start
+            # geometries are visited in order: the first hit is the smallest index
+            best[hit[best[hit] < 0]] = k
+        found[by_x[start:stop]] = best
+
+    _in_chunks(len(x), threads, chunk)
+    return found

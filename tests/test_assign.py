@@ -150,3 +150,18 @@ def test_thin_and_degenerate_layers_stay_small_and_exact(monkeypatch_grid):
     got = assign.assign_areas(x, y, geoms, codes)
     assert list(got) == _brute_force(x, y, geoms[:2], codes[:2])
     assert got[-2] == "A" and got[-1] == "B"
+
+
+def test_threads_give_the_same_answers_as_one(monkeypatch_grid, monkeypatch):
+    """Chunks of a few hundred points, so every step runs in several threads."""
+    monkeypatch.setattr(assign, "CHUNK_FROM", 500)
+    cells, codes, rng = _voronoi_tiling(17, 40)
+    overlap = shapely.box(200, 200, 700, 450)  # over many cells: ties with the smallest code
+    geoms = np.array([*cells, overlap, None], dtype=object)
+    codes = [*codes, "BU0000a", "BU9999"]
+    x, y = _hard_points(geoms[:-1], rng, 20_000)
+    one = assign.assign_areas(x, y, geoms, codes, threads=1)
+    assert list(one) == _brute_force(x, y, geoms[:-1], codes[:-1])
+    for threads in (2, 3, 4):
+        assert list(assign.assign_areas(x, y, geoms, codes, threads=threads)) == list(one)
+    assert (one == "BU0000a").sum() > 1000  # the overlapping box wins its ties
