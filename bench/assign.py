@@ -1,6 +1,7 @@
 """Point -> area assignment at scale: the grid prefilter beside the alternatives, as ratios.
 
     .venv/bin/python bench/assign.py [--points 10000000] [--sjoin-points 1000000] [--repeat 3]
+                                     [--threads N]
 
 On Amsterdam's 518 buurten (``amsterdam_buurten_gebieden_2022``) and on CBS's 9,949
 buurten of 2014 for the whole country (``cbs_buurten_2014_nl_coarse``), both under the
@@ -8,9 +9,11 @@ real-data folder (``UNEASE_REAL_DATA``), in RD New, with uniform random points o
 each layer's bounds, in one run:
 
 * ``geo.assign.assign_area_indices`` (grid prefilter, exact tests in border cells;
-  integer area indices) and ``geo.assign.assign_areas`` (the same, with codes);
-* the previous implementation (every point tested exactly against the polygons whose
-  bounding box holds it: ``geo.assign._exact``, kept for the border cells), with codes;
+  integer area indices) in ``--threads`` threads (default ``geo.assign.THREADS``) and
+  in one, and ``geo.assign.assign_areas`` (the same, with codes);
+* the implementation before the grid (every point tested exactly against the polygons
+  whose bounding box holds it: ``geo.assign._exact``, kept for the border cells), with
+  codes, in one thread;
 * plain ``geopandas.sjoin(predicate="intersects")`` from the x/y arrays, smallest code
   per point, on ``--sjoin-points`` points (it needs a shapely point per point; 10M
   of them take several GB), compared by rate.
@@ -18,7 +21,7 @@ each layer's bounds, in one run:
 Every method's answer is checked against the grid's, point by point. Prints Markdown
 (best of --repeat runs) for docs/performance.md, with wall time and the CPU time of
 the process: on a machine shared with other work the wall time measures the load as
-much as the code, the CPU time what the code needs.
+much as the code, the CPU time what the code needs.  Ratios are given on both.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def previous(x, y, geoms, codes):
     grid_from = assign.GRID_FROM_POINTS
     assign.GRID_FROM_POINTS = len(x) + 1  # with fewer points, assign_areas tests every point
     try:
-        return assign.assign_areas(x, y, geoms, codes)
+        return assign.assign_areas(x, y, geoms, codes, threads=1)
     finally:
         assign.GRID_FROM_POINTS = grid_from
 
@@ -97,8 +100,10 @@ def compare(name: str, geoms, codes, rng, args) -> None:
         cpu, _ = best_of(repeat, fn, clock=time.process_time)
         return wall, cpu, result
 
-    t_idx, c_idx, idx = timed(lambda: assign.assign_area_indices(x, y, ordered))
-    t_codes, c_codes, got = timed(lambda: assign.assign_areas(x, y, geoms, codes))
+    print(f"| {name} | | load average {os.getloadavg()[0]:.1f} at the start | | | | | | |")
+    t_idx, c_idx, idx = timed(lambda: assign.assign_area_indices(x, y, ordered, args.threads))
+    t_one, c_one, one = timed(lambda: assign.assign_area_indices(x, y, ordered, 1))
+    t_codes, c_codes, got = timed(lambda: assign.assign_areas(x, y, geoms, codes, args.threads))
     t_prev, c_prev, prev = timed(lambda: previous(x, y, geoms, codes))
     n_s = min(args.sjoin_points, args.points)
     t_sjoin, c_sjoin, joined = timed(lambda: sjoin_codes(x[:n_s], y[:n_s], geoms, codes), 1)
@@ -106,11 +111,25 @@ def compare(name: str, geoms, codes, rng, args) -> None:
     def as_codes(found):
         return np.where(found >= 0, codes[order][np.maximum(found, 0)], None)
 
+    threads = f"{args.threads} thread{'s' if args.threads > 1 else ''}"
     rows = [
-        ("`assign_area_indices` (grid, indices)", args.points, t_idx, c_idx, True),
-        ("`assign_areas` (grid, codes)", args.points, t_codes, c_codes, same(got, as_codes(idx))),
+        (f"`assign_area_indices` (grid, indices), {threads}", args.points, t_idx, c_idx, True),
         (
-            "previous `assign_areas` (every point exact)",
+            "`assign_area_indices` (grid, indices), 1 thread",
+            args.points,
+            t_one,
+            c_one,
+            bool(np.array_equal(one, idx)),
+        ),
+        (
+            f"`assign_areas` (grid, codes), {threads}",
+            args.points,
+            t_codes,
+            c_codes,
+            same(got, as_codes(idx)),
+        ),
+        (
+            "before the grid: every point exact, 1 thread",
             args.points,
             t_prev,
             c_prev,
@@ -127,11 +146,11 @@ def compare(name: str, geoms, codes, rng, args) -> None:
     for method, n, wall, cpu, agrees in rows:
         print(
             f"| {name} | {len(geoms):,} | {method} | {n:,} | {n / wall / 1e6:.2f} "
-            f"| {n / cpu / 1e6:.2f} | {(args.points / c_idx) / (n / cpu):.2f} "
-            f"| {'yes' if agrees else 'NO'} |"
+            f"| {n / cpu / 1e6:.2f} | {(args.points / t_idx) / (n / wall):.2f} "
+            f"| {(args.points / c_idx) / (n / cpu):.2f} | {'yes' if agrees else 'NO'} |"
         )
     inside = int((idx >= 0).sum())
-    print(f"| {name} | | points inside an area: {inside:,} of {args.points:,} | | | | | |")
+    print(f"| {name} | | points inside an area: {inside:,} of {args.points:,} | | | | | | |")
 
 
 def main() -> None:
@@ -139,6 +158,7 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=10_000_000)
     parser.add_argument("--sjoin-points", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=assign.THREADS)
     parser.add_argument("--real", type=Path, default=REAL_DATA)
     args = parser.parse_args()
     print(
@@ -148,9 +168,9 @@ def main() -> None:
     )
     print(
         "| layer | areas | method | points | M points/s (wall) | M points/s (CPU) "
-        "| grid vs this (CPU) | same answers |"
+        "| grid vs this (wall) | grid vs this (CPU) | same answers |"
     )
-    print("|---|---:|---|---:|---:|---:|---:|---|")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---|")
     rng = np.random.default_rng(7)
     for name, (geoms, codes) in layers(args.real).items():
         compare(name, geoms, codes, rng, args)
