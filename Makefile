@@ -4,12 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= data/demo.duckdb
 
-.PHONY: demo test install browser lint bench clean
+.PHONY: demo test install browser redis lint bench clean
 
 demo: install
 	$(BIN)/unease demo --db $(DB)
 
-test: install browser
+test: install browser redis
 	$(BIN)/ruff check etl geo dashboard tests bench
 	$(BIN)/python -m pytest
 
@@ -26,6 +26,12 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { [ "$$(id -u)" = 0 ] || { echo "install chromium and chromium-driver (Debian) first"; exit 1; }; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# redis-server for the shared view cache's tests (Debian package); without it they skip.
+redis:
+	@command -v redis-server >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] || { echo "no redis-server: the shared view cache tests will skip"; exit 0; }; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 lint:
 	$(BIN)/ruff format etl geo dashboard tests bench

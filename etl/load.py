@@ -15,6 +15,7 @@ from __future__ import annotations
 import glob
 import os
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -131,6 +132,8 @@ def _build_into(
             ("gemeente_code", config.gemeente_code),
             ("gemeente_name", config.gemeente_name),
             ("built_at", datetime.now().isoformat(timespec="seconds")),
+            # the build's identity: keys of views shared between dashboard replicas
+            ("build_id", uuid.uuid4().hex),
         ],
     )
     for period in config.series_breaks:

@@ -163,6 +163,13 @@ class Settings:
             "store such as redis://host:6379 for several workers."
         },
     )
+    view_cache_url: str = field(
+        default="",
+        metadata={
+            "doc": "Views shared by dashboard replicas: empty = kept per process only, or a "
+            "Redis URL such as redis://host:6379/0 (keys hold the build's id)."
+        },
+    )
     build_lock_timeout: float = field(
         default=0.0,
         metadata={

@@ -10,6 +10,7 @@ from cachetools import LRUCache, cached
 
 from dashboard.fmt import number
 from dashboard.queries.catalog import indicator_meta, is_public, rules
+from dashboard.queries.shared_views import shared
 from dashboard.store import Store
 from etl.disclosure import (
     gate_kind,
@@ -29,11 +30,16 @@ VIEW_ENTRY_AREAS = 50
 
 def view_cache(size_of) -> Callable:
     """A thread-safe least-recently-used cache of views, bounded by their areas (about
-    bytes) and by their number; keys must be values checked by dashboard.inputs."""
-    return cached(
+    bytes) and by their number; keys must be values checked by dashboard.inputs.
+
+    The function takes ``(store, version, *view)``.  Behind the cache of the process,
+    the views are shared with the other replicas of the dashboard through Redis when
+    ``view_cache_url`` is set (dashboard.queries.shared_views)."""
+    local = cached(
         LRUCache(maxsize=VIEW_CACHE_AREAS, getsizeof=lambda v: size_of(v) + VIEW_ENTRY_AREAS),
         lock=threading.Lock(),
     )
+    return lambda fn: local(shared(fn))
 
 
 def disclose(
