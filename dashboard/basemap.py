@@ -1,10 +1,9 @@
 """The optional background map: raster tiles of PDOK's BRT Achtergrondkaart.
 
-The map is drawn without a background by default and needs no network.  A person
-may switch the background on; only then does the *browser* ask the tile service
-(first for one test tile over the Netherlands: when it does not arrive, the switch
-goes back off with a message, and the map stays as it was).  The server never
-fetches tiles.
+The map needs no network.  The background switch starts on: the *browser* asks the
+tile service for one test tile over the Netherlands as the page opens, and draws the
+map on tiles only when it arrives (otherwise the switch goes off with a message, and
+the map stays without tiles).  The server never fetches tiles.
 
 ``UNEASE_BASEMAP`` sets the XYZ tile address (``{z}/{x}/{y}``, Web Mercator), e.g. a
 municipality's own tile server; ``none`` removes the option.

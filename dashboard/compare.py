@@ -12,9 +12,54 @@ from __future__ import annotations
 import numpy as np
 
 CLASSES = ("much_better", "better", "similar", "worse", "much_worse", "none")
-#: Colour-blind-safe diverging colours (ColorBrewer PuOr) and grey for no figure.
-COLOURS = ("#5e3c99", "#b2abd2", "#f7f7f7", "#fdb863", "#e66101", "#bdbdbd")
+#: Diverging colours from ColorBrewer PuOr (dark purple better, orange and brown worse)
+#: and, for "none", the colour of an area without data.  The shades are chosen so that
+#: every kind of missing (below) stays at least 11 CAM02-UCS units from every class
+#: under deuteranopia, protanopia, tritanopia and in greyscale (tests/test_palette.py).
+COLOURS = ("#2d004b", "#5e3c99", "#f7f7f7", "#e66101", "#7f3b08", "#cecece")
 NONE = CLASSES.index("none")
+
+#: Why an area has no figure, each drawn in its own colour with its own legend entry:
+#: no data at all, withheld by the disclosure rules or for too few respondents,
+#: water, and not applicable (too few inhabitants for a rate).
+MISSING_KINDS = ("no_data", "suppressed", "water", "not_applicable")
+MISSING_COLOURS = {
+    "no_data": COLOURS[NONE],
+    "suppressed": "#6a6a6a",
+    "water": "#9ecae1",
+    "not_applicable": "#ababab",
+}
+#: Flags of a withheld figure (etl.disclosure and the survey marts) and of a figure
+#: that does not apply; any other flag without a value is "no data".
+SUPPRESSED_FLAGS = ("suppressed", "sensitive", "small-count", "few-respondents")
+NOT_APPLICABLE_FLAGS = ("no-denominator",)
+#: Class index of each missing kind in the map's colour scale (after the five classes).
+MISSING_INDEX = {kind: NONE + i for i, kind in enumerate(MISSING_KINDS)}
+
+
+def missing_kind(flag: str, water: bool) -> str:
+    """The kind of missing of an area without a figure, from its flag and whether it is water."""
+    if water:
+        return "water"
+    if flag in SUPPRESSED_FLAGS:
+        return "suppressed"
+    if flag in NOT_APPLICABLE_FLAGS:
+        return "not_applicable"
+    return "no_data"
+
+
+def map_classes(classes, flags, water) -> np.ndarray:
+    """Colour index per area: the class (0-4) where there is a figure, else the index of
+    its kind of missing (see MISSING_INDEX)."""
+    out = np.asarray(classes, dtype=int).copy()
+    for i in np.flatnonzero(out == NONE):
+        out[i] = MISSING_INDEX[missing_kind(flags[i], bool(water[i]))]
+    return out
+
+
+def map_colours() -> tuple[str, ...]:
+    """The map's colour per index of :func:`map_classes`."""
+    return COLOURS[:NONE] + tuple(MISSING_COLOURS[k] for k in MISSING_KINDS)
 
 
 def reference_value(values, city_value: float | None) -> float | None:
@@ -53,10 +98,10 @@ def classify(frame, city_value: float | None, direction: str) -> np.ndarray:
     return np.where(shown, cls, NONE)
 
 
-def discrete_colorscale() -> list[list]:
-    """A plotly colorscale giving each class index one flat colour (zmin -0.5, zmax 5.5)."""
-    n = len(COLOURS)
+def discrete_colorscale(colours: tuple[str, ...] = COLOURS) -> list[list]:
+    """A plotly colorscale giving each index one flat colour (zmin -0.5, zmax n - 0.5)."""
+    n = len(colours)
     scale = []
-    for i, colour in enumerate(COLOURS):
+    for i, colour in enumerate(colours):
         scale += [[i / n, colour], [(i + 1) / n, colour]]
     return scale

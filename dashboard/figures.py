@@ -1,19 +1,15 @@
-"""Figures of the dashboard: plain functions from data frames to plotly figures."""
+"""Figures of the dashboard: plain functions from data frames to plotly figures (the map's
+in dashboard.map_figure)."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import dcc
 
-from dashboard.compare import CLASSES, discrete_colorscale
-from dashboard.fmt import intervals, number, numbers
 from dashboard.i18n import t
 
-NO_VALUE_GREY = "#bdbdbd"
 #: Every chart's mode bar: no button sends a chart off the server (plotly's cloud,
 #: share and editor links off) and no plotly logo.
 GRAPH_CONFIG = {
@@ -29,178 +25,6 @@ def graph(graph_id: str, figure=None, config: dict | None = None, **kwargs) -> d
     if figure is not None:
         kwargs["figure"] = figure
     return dcc.Graph(id=graph_id, config={**(config or {}), **GRAPH_CONFIG}, **kwargs)
-
-
-def _fmt(value: float | None, digits: int = 1) -> str:
-    return number(value, digits)
-
-
-def map_custom(values, classes: np.ndarray, lang: str) -> list[list[str]]:
-    """Hover texts per area: name, value, interval, n, comparison, status.
-
-    ``values`` is a data frame or a dict of columns (see queries.public_area_columns)."""
-    class_text = {i: t(f"class_{c}", lang) for i, c in enumerate(CLASSES)}
-    flags = list(values["flag"])
-    flag_text = {f: t(f"flag_{f}", lang) for f in set(flags)}
-    counts = list(values["n_public"]) if "n_public" in values else numbers(values["n"], 0)
-    return [
-        [name, value, interval, n, class_text[c], flag_text[f]]
-        for name, value, interval, n, c, f in zip(
-            list(values["name"]),
-            numbers(values["value"]),
-            intervals(values["ci_low"], values["ci_high"]),
-            counts,
-            np.asarray(classes).tolist(),
-            flags,
-        )
-    ]
-
-
-def hover_template(unit: str, lang: str) -> str:
-    interval = t("interval", lang)
-    return (
-        "<b>%{customdata[0]}</b><br>%{customdata[1]} "
-        + unit
-        + "<br>"
-        + interval
-        + ": %{customdata[2]}<br>n = %{customdata[3]}<br>%{customdata[4]}"
-        + "<br>%{customdata[5]}<extra></extra>"
-    )
-
-
-def class_map(
-    geojson_url: str,
-    codes,
-    classes,
-    custom: list[list[str]],
-    hovertemplate: str,
-    lang: str,
-    initiatives: pd.DataFrame | None = None,
-    basemap: dict | None = None,
-) -> go.Figure:
-    """One choropleth trace of every area, coloured by its class against the city, with
-    hover texts ``custom`` (see :func:`map_custom` and :func:`hover_template`).
-
-    The geometry is a URL (served once by /geo/<level>.geojson), so the figure is
-    small and an indicator switch patches only ``z`` and ``customdata``.  Areas
-    without a figure are grey with the reason on hover, never a zero.  Without
-    ``basemap`` the map is drawn as SVG (no WebGL, no network); with it (the
-    ``layout.map`` of dashboard.basemap) on tiles, slightly transparent.
-    """
-    common = {
-        "geojson": geojson_url,
-        "featureidkey": "id",
-        "locations": list(codes),
-        "z": classes,
-        "zmin": -0.5,
-        "zmax": len(CLASSES) - 0.5,
-        "colorscale": discrete_colorscale(),
-        "marker_line_color": "#636363",
-        "marker_line_width": 0.5,
-        "customdata": custom,
-        "hovertemplate": hovertemplate,
-        "colorbar": {
-            "title": {"text": t("legend_title", lang)},
-            "tickvals": list(range(len(CLASSES))),
-            "ticktext": [t(f"class_{c}", lang) for c in CLASSES],
-            "thickness": 14,
-            "len": 0.8,
-        },
-        "name": "areas",
-    }
-    if basemap:
-        fig = go.Figure(go.Choroplethmap(**common, marker_opacity=0.8))
-    else:
-        fig = go.Figure(go.Choropleth(**common))
-    if initiatives is not None and len(initiatives):
-        for kind, group in initiatives.groupby("type", sort=True):
-            marker = {"size": 9, "color": INITIATIVE_COLOURS.get(kind, "#000000")}
-            if not basemap:  # tile maps draw circles only (symbols need a sprite sheet)
-                marker["symbol"] = INITIATIVE_SYMBOLS.get(kind, "circle")
-                marker["line"] = {"color": "white", "width": 1}
-            fig.add_trace(
-                points_trace(basemap)(
-                    lon=group["lon"],
-                    lat=group["lat"],
-                    mode="markers",
-                    marker=marker,
-                    name=t(f"type_{kind}", lang),
-                    text=group["name"],
-                    hovertemplate="%{text}<extra>" + t(f"type_{kind}", lang) + "</extra>",
-                )
-            )
-    if basemap:
-        fig.update_layout(map=basemap)
-    else:
-        fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    fig.update_layout(
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=560,
-        dragmode=False if not basemap else "pan",
-        uirevision="map",
-        showlegend=initiatives is not None and len(initiatives) > 0,
-        legend={"orientation": "h", "y": -0.02},
-    )
-    return fig
-
-
-def points_trace(basemap: dict | None):
-    """The plotly trace type for points on the map drawn (SVG geo or tiles)."""
-    return go.Scattermap if basemap else go.Scattergeo
-
-
-def add_incident_points(
-    fig: go.Figure, points: pd.DataFrame, lang: str, basemap: dict | None = None
-) -> go.Figure:
-    """Point-level incidents as small dots (only ever drawn for the professional role)."""
-    fig.add_trace(
-        points_trace(basemap)(
-            lon=points["lon"],
-            lat=points["lat"],
-            mode="markers",
-            marker={"size": 3, "color": "#252525", "opacity": 0.6},
-            name=t("incidents_layer", lang),
-            text=points["date"].astype(str),
-            hovertemplate="%{text}<extra>" + t("incidents_layer", lang) + "</extra>",
-        )
-    )
-    fig.update_layout(showlegend=True)
-    return fig
-
-
-#: Okabe-Ito colours (colour-blind safe) and symbols for the seven forms.
-INITIATIVE_COLOURS = {
-    "surveillance": "#0072B2",
-    "investigation": "#D55E00",
-    "public_space": "#009E73",
-    "mediation": "#CC79A7",
-    "contact": "#E69F00",
-    "information": "#56B4E9",
-    "policy": "#000000",
-}
-INITIATIVE_SYMBOLS = {
-    "surveillance": "circle",
-    "investigation": "diamond",
-    "public_space": "square",
-    "mediation": "triangle-up",
-    "contact": "star",
-    "information": "cross",
-    "policy": "x",
-}
-
-
-def missing_note(values, level: str, lang: str) -> list:
-    """A legend line for the grey areas: how many, and why they have no figure.
-
-    ``values`` is a data frame or a dict of columns."""
-    missing = np.isnan(np.asarray(values["value"], dtype=float))
-    if not missing.any():
-        return []
-    reasons = Counter(f for f, m in zip(values["flag"], missing.tolist()) if m)
-    parts = [f"{count} × {t(f'flag_{flag}', lang)}" for flag, count in reasons.most_common()]
-    swatch = html.Span(className="swatch", style={"background": NO_VALUE_GREY})
-    text = t("missing_note", lang, n=int(missing.sum()), level=t(level, lang).lower())
-    return [swatch, f" {text}: {'; '.join(parts)}"]
 
 
 def trend(

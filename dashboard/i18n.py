@@ -184,7 +184,10 @@ TEXT: dict[str, dict[str, str]] = {
     "basemap_credit": {"nl": "Achtergrondkaart", "en": "Background map"},
     "class_much_better": {"nl": "veel beter dan de gemeente", "en": "much better than the city"},
     "class_better": {"nl": "beter dan de gemeente", "en": "better than the city"},
-    "class_similar": {"nl": "gelijk aan de gemeente", "en": "similar to the city"},
+    "class_similar": {
+        "nl": "niet significant verschillend van de gemeente",
+        "en": "not significantly different from the municipality",
+    },
     "class_worse": {"nl": "slechter dan de gemeente", "en": "worse than the city"},
     "class_much_worse": {"nl": "veel slechter dan de gemeente", "en": "much worse than the city"},
     "class_none": {"nl": "geen cijfer", "en": "no figure"},
@@ -311,9 +314,40 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "withheld: fewer than 5 incidents",
     },
     "missing_note": {
-        "nl": "Grijs: {n} gebieden ({level}) zonder cijfer",
-        "en": "Grey: {n} areas ({level}) without a figure",
+        "nl": "Zonder cijfer: {n} gebieden ({level})",
+        "en": "Without a figure: {n} areas ({level})",
     },
+    "missing_no_data": {"nl": "geen gegevens", "en": "no data"},
+    "missing_suppressed": {
+        "nl": "niet getoond (onthulling of te weinig respondenten)",
+        "en": "withheld (disclosure or too few respondents)",
+    },
+    "missing_water": {"nl": "water", "en": "water"},
+    "missing_not_applicable": {
+        "nl": "niet van toepassing (te weinig inwoners)",
+        "en": "not applicable (too few inhabitants)",
+    },
+    "map_zoom": {"nl": "Inzoomen op", "en": "Zoom to"},
+    "map_zoom_all": {"nl": "hele gemeente", "en": "whole municipality"},
+    "map_selected": {"nl": "gekozen: {name}", "en": "selected: {name}"},
+    "map_outlines": {"nl": "grenzen {level}", "en": "borders {level}"},
+    "map_labels": {"nl": "namen {level}", "en": "names {level}"},
+    "show_hotspots": {"nl": "Hotspots (stabiel)", "en": "Hotspots (stable)"},
+    "hotspots_layer": {
+        "nl": "hotspot {category} (buurt en wijk)",
+        "en": "hotspot {category} (buurt and wijk)",
+    },
+    "hotspots_layer_none": {
+        "nl": "geen stabiele hotspot van {category}",
+        "en": "no stable hotspot of {category}",
+    },
+    "hotspot_holds": {
+        "nl": "hotspot van {category}: houdt stand op buurt- én wijkniveau, na correctie "
+        "voor het aantal vergelijkingen",
+        "en": "hotspot of {category}: holds at buurt and at wijk level, after correction "
+        "for the number of comparisons",
+    },
+    "map_source": {"nl": "Bron: {source}", "en": "Source: {source}"},
     "map_label": {
         "nl": "Kaart van {indicator} per {level}, {period}",
         "en": "Map of {indicator} by {level}, {period}",

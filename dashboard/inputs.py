@@ -17,7 +17,7 @@ from dashboard.state import LANGS
 from dashboard.store import Store
 
 #: Layers of the map a request may ask for (points only for professionals, see map).
-LAYERS = ("initiatives", "incidents")
+LAYERS = ("initiatives", "hotspots", "incidents")
 
 
 def require(*values: object) -> None:

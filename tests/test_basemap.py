@@ -1,5 +1,5 @@
-"""The optional background map: off by default, tiles only when a person asks and they
-arrive, attribution on and under the map, and the map unharmed when offline."""
+"""The background map: on by default when the browser reaches the tile server (one test
+tile decides), attribution on and under the map, and the map unharmed when offline."""
 
 import math
 import socket
@@ -27,7 +27,7 @@ def _map(client, basemap_on, layers=None):
     return answer.get_json()["response"]
 
 
-def test_off_by_default_and_drawn_without_tiles(demo_db):
+def test_without_the_browser_s_test_tile_drawn_without_tiles(demo_db):
     response = _map(create_app(demo_db).server.test_client(), False)
     figure = response["map"]["figure"]
     assert figure["data"][0]["type"] == "choropleth"
@@ -122,9 +122,8 @@ def test_browser_tiles_from_a_tile_server_with_attribution(dash_duo, demo_db, mo
 
     dash_duo.driver.set_window_size(1400, 1000)
     dash_duo.start_server(app, port=port)
-    dash_duo.wait_for_element(SHAPES, timeout=20)
-    assert asked == []  # nothing asked of the tile server before the switch
-    dash_duo.find_element("#basemap-toggle input").click()
+    # the background is on by default: the test tile arrives, so the map lies on tiles
+    # without a click
     canvas = wait_until(lambda: dash_duo.find_elements("#map .maplibregl-canvas"), timeout=20)
     assert canvas
     credit = wait_until(
@@ -161,7 +160,7 @@ def test_browser_unreachable_tiles_the_switch_goes_back_with_a_message(
     dash_duo.start_server(app, port=port)
     dash_duo.wait_for_element(SHAPES, timeout=20)
     buurten = len(queries.areas(Store(demo_db), "buurt"))
-    dash_duo.find_element("#basemap-toggle input").click()
+    # on by default, but the test tile does not arrive: off, with a message
     dash_duo.wait_for_contains_text("#basemap-status", "niet bereikbaar", timeout=15)
     assert not dash_duo.find_element("#basemap-toggle input").is_selected()
     assert len(dash_duo.find_elements(SHAPES)) == buurten

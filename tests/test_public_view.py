@@ -116,8 +116,9 @@ def _values(indicator, level, period, area, areas, lang, pathname):
             "lang.value": lang,
             "url.pathname": pathname,
             "url.search": search,
-            "layers.value": ["initiatives", "incidents"],
+            "layers.value": ["initiatives", "hotspots", "incidents"],
             "map.clickData": {"points": [{"location": area}]},
+            "map-zoom.value": area,
             "basemap.data": {"on": False},
             "note-area.data": {"area": area, "period": period},
         }

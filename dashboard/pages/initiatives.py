@@ -7,7 +7,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import auth, figures, inputs, queries
+from dashboard import auth, figures, inputs, map_figure, queries
 from dashboard.controls import ctl, radio
 from dashboard.i18n import t
 from dashboard.pages.map import level_options, resolve
@@ -55,12 +55,12 @@ def body(store: Store, level: str, lang: str) -> list:
         flag="no-data",
     )
     classes = [5] * len(base)
-    fig = figures.class_map(
+    fig = map_figure.class_map(
         queries.geojson_url(store, level),
         base["area_code"],
         classes,
-        figures.map_custom(base, classes, lang),
-        figures.hover_template("", lang),
+        map_figure.map_custom(base, classes, lang),
+        map_figure.hover_template("", lang),
         lang,
         points if len(points) else None,
     )

@@ -7,8 +7,8 @@ from typing import NamedTuple
 import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from dashboard import auth, basemap, figures, inputs, queries
-from dashboard.compare import classify
+from dashboard import auth, basemap, figures, inputs, map_figure, queries
+from dashboard.compare import classify, map_classes
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.harmonised_marks import harmonised_text
 from dashboard.i18n import t
@@ -46,7 +46,10 @@ def method_options(lang: str) -> list[dict]:
 
 def layer_options(lang: str) -> list[dict]:
     """Map layers; point-level incidents only for signed-in professionals."""
-    options = [{"label": t("show_initiatives", lang), "value": "initiatives"}]
+    options = [
+        {"label": t("show_initiatives", lang), "value": "initiatives"},
+        {"label": t("show_hotspots", lang), "value": "hotspots"},
+    ]
     if auth.at_least("professional"):
         options.append({"label": t("show_incidents", lang), "value": "incidents"})
     return options
@@ -55,8 +58,10 @@ def layer_options(lang: str) -> list[dict]:
 def basemap_control(lang: str) -> list:
     """The background-map switch (when tiles are configured) and its state.
 
-    The store holds whether the background is on, the test tile the browser asks
-    for first and the message shown when it does not arrive."""
+    The switch starts on: the browser asks for one test tile as the page opens, and
+    the background appears only when it arrives (otherwise the switch goes off with a
+    message and the map stays without tiles).  The store holds whether the background
+    is on, the test tile and that message."""
     template = basemap.tiles()
     data = {"on": False, "probe": basemap.probe_url(template) if template else None}
     data["offline"] = t("basemap_offline", lang)
@@ -66,7 +71,7 @@ def basemap_control(lang: str) -> list:
             dcc.Checklist(
                 id="basemap-toggle",
                 options=[{"label": t("basemap", lang), "value": "on"}],
-                value=[],
+                value=["on"],
                 className="control",
             ),
             html.P(id="basemap-status", role="status", className="status"),
@@ -74,9 +79,9 @@ def basemap_control(lang: str) -> list:
     return parts
 
 
-#: Switching the background on: the browser first fetches one test tile; when that
-#: fails (offline, blocked, no cross-origin access) the switch goes back off with a
-#: message.
+#: Switching the background on (also as the page opens, the switch starting on): the
+#: browser first fetches one test tile; when that fails (offline, blocked, no
+#: cross-origin access) the switch goes back off with a message.
 BASEMAP_SWITCH = """
 async function(value, data) {
     const no = window.dash_clientside.no_update;
@@ -99,9 +104,39 @@ async function(value, data) {
     if (ok) {
         return [Object.assign({}, data, {on: true}), "", no];
     }
-    return [Object.assign({}, data, {on: false}), data.offline, []];
+    return [data.on ? Object.assign({}, data, {on: false}) : no, data.offline, []];
 }
 """
+
+
+def zoom_options(store: Store, lang: str) -> list[dict]:
+    """Areas the map can zoom to: the whole municipality, then every stadsdeel and wijk."""
+    options = [{"label": t("map_zoom_all", lang), "value": ""}]
+    for level in ("stadsdeel", "wijk"):
+        if level in queries.levels(store):
+            frame = queries.areas(store, level)
+            options += [
+                {"label": f"{n} ({t(level, lang).lower()})", "value": c}
+                for c, n in zip(frame["code"], frame["name"])
+            ]
+    return options
+
+
+def zoom_control(store: Store, lang: str) -> html.Div:
+    """Zoom to a larger area (a plain control: the view's zoom is not part of the URL)."""
+    return html.Div(
+        [
+            html.Label(t("map_zoom", lang), htmlFor="map-zoom", id="map-zoom-label"),
+            dcc.Dropdown(
+                id="map-zoom",
+                options=zoom_options(store, lang),
+                value="",
+                clearable=False,
+                searchable=True,
+            ),
+        ],
+        className="control",
+    )
 
 
 def layout(store: Store, state: ViewState) -> html.Div:
@@ -155,6 +190,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         value=[],
                         className="control",
                     ),
+                    zoom_control(store, lang),
                     *basemap_control(lang),
                 ],
             ),
@@ -168,8 +204,14 @@ def layout(store: Store, state: ViewState) -> html.Div:
                             html.P(id="map-method", className="method-note", role="status"),
                             figures.graph(
                                 "map",
-                                config={"scrollZoom": False, "topojsonURL": "/assets/topojson/"},
-                                style={"height": "560px"},
+                                config={
+                                    "scrollZoom": True,
+                                    "topojsonURL": "/assets/topojson/",
+                                    **map_figure.export_config(
+                                        f"{state.indicator}_{state.level}_{state.period}"
+                                    ),
+                                },
+                                style={"height": f"{map_figure.MAP_HEIGHT}px"},
                             ),
                             html.P(id="map-missing", className="map-missing"),
                             html.P(id="map-definition", className="definition"),
@@ -216,12 +258,14 @@ def layout(store: Store, state: ViewState) -> html.Div:
 
 
 class MapView(NamedTuple):
-    """What an indicator switch sends: colour classes and hover texts of every area."""
+    """What an indicator switch sends: colour index (class or kind of missing) and hover
+    texts of every area, and the water areas."""
 
     values: dict
     classes: list[int]
     custom: list[list[str]]
     hovertemplate: str
+    water: list[bool]
 
 
 @queries.view_cache(lambda view: len(view.classes))
@@ -242,14 +286,16 @@ def map_view(
     values = queries.public_area_columns(store, indicator, level, period, role, method)
     city = values["city_value"][0] if len(values["area_code"]) else None
     classes = classify(values, city, entry.direction)
-    custom = figures.map_custom(values, classes, lang)
+    water = queries.area_points(store, level)["water"]
+    custom = map_figure.map_custom(values, classes, lang, water)
     if method == "model":  # every hover says the figure is model-based
         custom = [[*c[:-1], f"{c[-1]} · {t('method_model', lang)}"] for c in custom]
     return MapView(
         values,
-        classes.tolist(),
+        map_classes(classes, list(values["flag"]), water).tolist(),
         custom,
-        figures.hover_template(entry.unit, lang),
+        map_figure.hover_template(entry.unit, lang),
+        water,
     )
 
 
@@ -260,6 +306,103 @@ def method_note(values: dict, method: str, lang: str) -> str:
     return t(f"shown_{method}", lang)
 
 
+def incident_category(indicator: str) -> str:
+    """The incident category of an indicator (its hotspots and points), else all incidents."""
+    for prefix in ("incident_rate.", "incident_rate_eb."):
+        if indicator.startswith(prefix):
+            return indicator[len(prefix) :]
+    return "total"
+
+
+#: Larger areas whose borders are drawn over a level's areas, and whose names are shown.
+OUTLINED = {"buurt": ("wijk", "stadsdeel"), "wijk": ("stadsdeel",)}
+LABELLED = {"buurt": "wijk", "wijk": "wijk"}
+
+
+def draw_map(
+    store: Store,
+    view: MapView,
+    level: str,
+    layers: list[str],
+    tiles: bool,
+    selected: str | None,
+    zoom: str | None,
+    category: str,
+    period: str,
+    lang: str,
+):
+    """The whole map figure of a view: areas, borders of the larger areas, names, water,
+    the layers asked for, the selected area outlined, zoomed to ``zoom`` (an area)."""
+    template = basemap.tiles()
+    background = basemap.layout(template, queries.level_bounds(store, level)) if tiles else None
+    points = queries.initiative_points(store) if "initiatives" in layers else None
+    figure = map_figure.class_map(
+        queries.geojson_url(store, level),
+        view.values["area_code"],
+        view.classes,
+        view.custom,
+        view.hovertemplate,
+        lang,
+        None,
+        background,
+    )
+    present = queries.levels(store)
+    for larger in OUTLINED.get(level, ()):
+        if larger in present:
+            name = t("map_outlines", lang, level=t(larger, lang).lower())
+            width = 2.6 if larger == "stadsdeel" else 1.6
+            map_figure.add_outlines(
+                figure, queries.area_outlines(store, larger), name, background, width
+            )
+    map_figure.add_water_marks(figure, queries.area_points(store, level), lang, background)
+    labelled = LABELLED.get(level)
+    if labelled in present:
+        name = t("map_labels", lang, level=t(labelled, lang).lower())
+        map_figure.add_labels(figure, queries.area_points(store, labelled), name, background)
+    if "hotspots" in layers:
+        add_hotspot_layer(store, figure, category, level, lang, background)
+    if points is not None and len(points):
+        map_figure.add_initiatives(figure, points, lang, background)
+    if "incidents" in layers:
+        map_figure.add_incident_points(
+            figure, queries.incident_points(store, category, period), lang, background
+        )
+    if selected:
+        name = t("map_selected", lang, name=queries.area_name(store, selected))
+        selected_level = queries.area_level(store, selected)
+        lines = queries.area_outlines(store, selected_level, (selected,))
+        map_figure.add_selected(figure, lines, name, background)
+    if zoom:
+        map_figure.zoom_to(figure, queries.area_bounds(store, zoom), background)
+        figure.update_layout(uirevision=f"map {level} {zoom}")
+    return figure
+
+
+def add_hotspot_layer(store: Store, figure, category: str, level: str, lang: str, background):
+    """Stable hotspots of the category (all years) on ``level``, outlined, for the role."""
+    hot = queries.stable_hotspots(store, category, level, auth.role())
+    label = category_label(store, category, lang)
+    name = t("hotspots_layer" if len(hot) else "hotspots_layer_none", lang, category=label)
+    codes = tuple(hot["code"])
+    every = queries.area_points(store, level)
+    at = [every["code"].index(c) for c in codes]
+    map_figure.add_hotspots(
+        figure,
+        queries.area_outlines(store, level, codes),
+        {"lon": [every["lon"][i] for i in at], "lat": [every["lat"][i] for i in at]},
+        [f"{n}: {t('hotspot_holds', lang, category=label)}" for n in hot["name"]],
+        name,
+        background,
+    )
+    return figure
+
+
+def category_label(store: Store, category: str, lang: str) -> str:
+    """An incident category as a person names it (its indicator's name after the colon)."""
+    entry = queries.indicator_meta(store).get(f"incident_rate.{category}")
+    return entry.name[lang].split(": ", 1)[-1] if entry else category
+
+
 def register_callbacks(app: Dash, store: Store) -> None:
     app.clientside_callback(
         BASEMAP_SWITCH,
@@ -268,7 +411,6 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("basemap-toggle", "value"),
         Input("basemap-toggle", "value"),
         State("basemap", "data"),
-        prevent_initial_call=True,
     )
 
     @app.callback(
@@ -318,16 +460,22 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Input(ctl("method", "map"), "value"),
         Input("layers", "value"),
         Input("basemap", "data"),
+        Input(ctl("area", "map"), "value"),
+        Input("map-zoom", "value"),
         State("map", "figure"),
         State("page-lang", "data"),
     )
-    def update_map(indicator, level, period, method, layers, background, current, lang):
+    def update_map(
+        indicator, level, period, method, layers, background, selected, zoom, current, lang
+    ):
         indicator, level = inputs.indicator(store, indicator), inputs.level(store, level)
         inputs.require(indicator, level)
         period, lang = inputs.period(store, indicator, period), inputs.lang(lang)
         layers, method = inputs.layers(layers), inputs.method(method)
         background, current = inputs.mapping(background), inputs.mapping(current)
         inputs.require(period, lang, layers, background, current, method)
+        # an unknown area or zoom is no outline and the whole municipality
+        selected, zoom = inputs.area(store, selected), inputs.area(store, zoom)
         role = auth.role()
         entry = queries.indicator_meta(store)[indicator]
         view = map_view(store, store.version, indicator, level, period, role, lang, method)
@@ -335,47 +483,49 @@ def register_callbacks(app: Dash, store: Store) -> None:
         # point-level incidents only for professionals, whatever the browser asks
         if "incidents" in layers and not auth.at_least("professional"):
             layers.remove("incidents")
-        category = indicator.partition(".")[2] if indicator.startswith("incident_rate") else None
-        if "incidents" in layers and not category:
+        category = incident_category(indicator)
+        if (
+            "incidents" in layers
+            and category == "total"
+            and not indicator.startswith("incident_rate")
+        ):
             layers.remove("incidents")
         template = basemap.tiles()
         tiles = bool(template and (background or {}).get("on"))
-        # the shapes drawn stay when level, layers and background do (and, with incidents
-        # as points, their category and period)
-        drawn_key = {"level": level, "layers": layers, "basemap": tiles}
+        # the shapes drawn stay when level, layers, background, selected area and zoom do
+        # (and, with incidents as points or hotspots, their category and period)
+        drawn_key = {
+            "level": level,
+            "layers": layers,
+            "basemap": tiles,
+            "area": selected,
+            "zoom": zoom,
+        }
         if "incidents" in layers:
             drawn_key.update(category=category, period=period)
+        if "hotspots" in layers:
+            drawn_key.update(category=category)
+        title = map_figure.map_title(entry.label(lang), t(level, lang), period)
+        source = queries.attribution(store, lang, indicator)
         if drawn == drawn_key:
-            figure = Patch()  # same shapes: only colours and hover texts change
+            figure = Patch()  # same shapes: only colours, hover texts and titles change
             figure["data"][0]["z"] = view.classes
             figure["data"][0]["customdata"] = view.custom
             figure["data"][0]["hovertemplate"] = view.hovertemplate
+            figure["layout"]["title"]["text"] = title
+            figure["layout"]["annotations"][0]["text"] = source
         else:
-            points = queries.initiative_points(store) if "initiatives" in layers else None
-            background_map = (
-                basemap.layout(template, queries.level_bounds(store, level)) if tiles else None
+            figure = draw_map(
+                store, view, level, layers, tiles, selected, zoom, category, period, lang
             )
-            figure = figures.class_map(
-                queries.geojson_url(store, level),
-                view.values["area_code"],
-                view.classes,
-                view.custom,
-                view.hovertemplate,
-                lang,
-                points,
-                background_map,
-            )
-            if "incidents" in layers:
-                figures.add_incident_points(
-                    figure, queries.incident_points(store, category, period), lang, background_map
-                )
-            figure.update_layout(meta=drawn_key)
+            figure.update_layout(meta=drawn_key, title_text=title)
+            figure.layout.annotations[0].text = source
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
         query += f"&method={method}"
         return (
             figure,
             method_note(view.values, method, lang),
-            figures.missing_note(view.values, level, lang),
+            map_figure.missing_note(view.values, level, lang, view.water),
             " ".join(
                 filter(
                     None,
@@ -388,8 +538,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
                     ),
                 )
             ),
-            queries.attribution(store, lang, indicator)
-            + (f". {t('basemap_credit', lang)}: {basemap.attribution()}" if tiles else ""),
+            source + (f". {t('basemap_credit', lang)}: {basemap.attribution()}" if tiles else ""),
             f"/download/view.csv{query}",
             f"/download/view.parquet{query}",
         )

@@ -11,6 +11,7 @@ from dashboard.queries.analyses import (  # noqa: F401
     initiative_points,
     perception_gap,
     significant_changes,
+    stable_hotspots,
 )
 from dashboard.queries.area_detail import (  # noqa: F401
     area_hotspots,
@@ -47,6 +48,10 @@ from dashboard.queries.gate import (  # noqa: F401
     view_cache,
 )
 from dashboard.queries.geometry import (  # noqa: F401
+    area_bounds,
+    area_level,
+    area_outlines,
+    area_points,
     geojson_bytes,
     geojson_gzip,
     geojson_url,

@@ -194,3 +194,21 @@ def incident_points(store: Store, category: str, period: str, limit: int = 5000)
         """,
         [period, category, category, limit],
     )
+
+
+def stable_hotspots(store: Store, category: str, level: str, role: str = "public") -> pd.DataFrame:
+    """Areas of a level that are a stable hotspot (hot at buurt and at wijk level) of an
+    incident category over all years: code, name.  For the public, no sensitive category
+    below wijk level."""
+    if not has_table(store, "hotspots"):
+        return pd.DataFrame(columns=["code", "name"])
+    if is_public(role) and sensitive_hidden(category_sensitive(store, category), level):
+        return pd.DataFrame(columns=["code", "name"])
+    return store.frame(
+        """
+        select h.area_code as code, a.name from hotspots h join areas a on a.code = h.area_code
+        where h.indicator = ? and h.level = ? and h.period = 'all' and h.stable
+        order by h.area_code
+        """,
+        [f"incident_rate_eb.{category}", level],
+    )
