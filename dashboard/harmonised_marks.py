@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.fmt import count
 from dashboard.i18n import t
 
 
 def harmonised_text(marks: pd.DataFrame, lang: str) -> str:
     """One sentence from rows (harmonised, areas); '' when nothing was mapped."""
     parts = [
-        t(f"mark_harmonised_{row.harmonised}", lang, n=int(row.areas))
+        t(f"mark_harmonised_{row.harmonised}", lang, n=count(row.areas, lang))
         for row in marks.itertuples(index=False)
         if row.harmonised in ("name", "overlay", "table")
     ]

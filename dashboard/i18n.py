@@ -5,10 +5,14 @@ from __future__ import annotations
 TEXT: dict[str, dict[str, str]] = {
     "nav_map": {"nl": "Kaart", "en": "Map"},
     "downloads_note": {
-        "nl": "Downloads (CSV en Parquet) van de kaart staan onder de kaart; ze bevatten "
-        "precies wat de kaart toont, met onderdrukking en bronvermelding.",
-        "en": "Downloads (CSV and Parquet) of the map are below the map; they hold exactly "
-        "what the map shows, with suppression and attribution.",
+        "nl": "Downloads (CSV, Excel en Parquet) van de kaart staan onder de kaart; ze "
+        "bevatten precies wat de kaart toont, met onderdrukking, de waarde van de gemeente, "
+        "de bron en het jaar van de gebiedsgrenzen. Aantallen zijn getallen (kolom n, leeg "
+        "waar '<5' getoond wordt); de CSV gebruikt ; en een decimale komma.",
+        "en": "Downloads (CSV, Excel and Parquet) of the map are below the map; they hold "
+        "exactly what the map shows, with suppression, the municipality's value, the source "
+        "and the boundary year. Counts are numbers (column n, empty where '<5' is shown); "
+        "the CSV uses , and a decimal point.",
     },
     "skip": {"nl": "Naar de inhoud", "en": "Skip to content"},
     "notes_title": {
@@ -193,7 +197,8 @@ TEXT: dict[str, dict[str, str]] = {
     "class_none": {"nl": "geen cijfer", "en": "no figure"},
     "legend_title": {"nl": "T.o.v. de gemeente", "en": "Against the city"},
     "open_profile": {"nl": "Open het gebiedsprofiel", "en": "Open the area profile"},
-    "download_csv": {"nl": "Download CSV", "en": "Download CSV"},
+    "download_csv": {"nl": "Download CSV (Excel NL: ; en decimale komma)", "en": "Download CSV"},
+    "download_xlsx": {"nl": "Download Excel (.xlsx)", "en": "Download Excel (.xlsx)"},
     "download_parquet": {"nl": "Download Parquet", "en": "Download Parquet"},
     "title": {"nl": "Monitor buurtonbehagen", "en": "Neighbourhood unease monitor"},
     "indicator": {"nl": "Indicator", "en": "Indicator"},
@@ -217,6 +222,49 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Klik op een gebied of kies het hieronder.",
         "en": "Click an area or choose it below.",
     },
+    # empty states (dashboard/empty.py): the sentence instead of an empty chart or table
+    "empty_state": {
+        "nl": "Geen gegevens voor dit gebied en deze periode",
+        "en": "No data for this area and period",
+    },
+    "empty_sensitive": {
+        "nl": "gevoelige categorie, alleen per wijk of groter getoond",
+        "en": "sensitive category, shown per wijk or larger only",
+    },
+    "empty_withheld": {
+        "nl": "niet getoond ter bescherming van personen (minder dan 5)",
+        "en": "withheld to protect people (fewer than 5)",
+    },
+    "empty_few-inhabitants": {
+        "nl": "te weinig inwoners voor een cijfer",
+        "en": "too few inhabitants for a figure",
+    },
+    "empty_no-survey": {
+        "nl": "geen enquête in dit gebied of deze periode",
+        "en": "no survey in this area or period",
+    },
+    "empty_partial-period": {
+        "nl": "de periode is nog niet compleet",
+        "en": "the period is not complete yet",
+    },
+    "empty_no-data": {
+        "nl": "de bronnen hebben hier geen cijfer voor",
+        "en": "the sources hold no figure for it",
+    },
+    "empty_no-areas": {"nl": "kies een of meer gebieden", "en": "choose one or more areas"},
+    "empty_rates-only": {
+        "nl": "dit diagram is er alleen voor incidentcijfers",
+        "en": "this chart is for incident rates only",
+    },
+    "empty_no-incidents": {
+        "nl": "geen geregistreerde incidenten",
+        "en": "no registered incidents",
+    },
+    "empty_no-initiatives": {
+        "nl": "geen initiatieven in het register",
+        "en": "no initiatives in the register",
+    },
+    "empty_no-rows": {"nl": "de build vond hier niets", "en": "the build found nothing here"},
     "flag_ok": {"nl": "betrouwbaar", "en": "reliable"},
     "flag_indicative": {"nl": "indicatief", "en": "indicative"},
     "flag_suppressed": {

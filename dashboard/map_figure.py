@@ -28,7 +28,8 @@ from dashboard.compare import (
     map_colours,
     missing_kind,
 )
-from dashboard.fmt import intervals, numbers
+from dashboard.fmt import count, count_texts, intervals, numbers, plotly_separators
+from dashboard.fmt import unit as fmt_unit
 from dashboard.i18n import t
 
 #: Legend entries after the areas: the five classes, then the four kinds of missing.
@@ -69,7 +70,11 @@ def map_custom(values, classes: np.ndarray, lang: str, water=None) -> list[list[
     class_text = {i: t(f"class_{c}", lang) for i, c in enumerate(CLASSES)}
     flags = list(values["flag"])
     flag_text = {f: t(f"flag_{f}", lang) for f in set(flags)}
-    counts = list(values["n_public"]) if "n_public" in values else numbers(values["n"], 0)
+    counts = (
+        count_texts(values["n_public"], lang)
+        if "n_public" in values
+        else numbers(values["n"], lang, 0)
+    )
     water = [False] * len(flags) if water is None else list(water)
     return [
         [
@@ -82,8 +87,8 @@ def map_custom(values, classes: np.ndarray, lang: str, water=None) -> list[list[
         ]
         for name, value, interval, n, c, f, w in zip(
             list(values["name"]),
-            numbers(values["value"]),
-            intervals(values["ci_low"], values["ci_high"]),
+            numbers(values["value"], lang),
+            intervals(values["ci_low"], values["ci_high"], lang),
             counts,
             np.asarray(classes).tolist(),
             flags,
@@ -93,7 +98,7 @@ def map_custom(values, classes: np.ndarray, lang: str, water=None) -> list[list[
 
 
 def hover_template(unit: str, lang: str) -> str:
-    interval = t("interval", lang)
+    interval, unit = t("interval", lang), fmt_unit(unit, lang)
     return (
         "<b>%{customdata[0]}</b><br>%{customdata[1]} "
         + unit
@@ -163,6 +168,7 @@ def class_map(
         height=MAP_HEIGHT,
         dragmode="pan",
         uirevision="map",
+        separators=plotly_separators(lang),
         showlegend=True,
         legend={"orientation": "h", "y": -0.02, "yanchor": "top", "font": {"size": 11}},
         title={"text": title, "x": 0.01, "font": {"size": 14}},
@@ -391,7 +397,8 @@ def missing_note(values, level: str, lang: str, water=None) -> list:
         return []
     flags = list(values["flag"])
     water = [False] * len(flags) if water is None else list(water)
-    parts: list = [t("missing_note", lang, n=int(missing.sum()), level=t(level, lang).lower())]
+    total = count(int(missing.sum()), lang)
+    parts: list = [t("missing_note", lang, n=total, level=t(level, lang).lower())]
     for kind in MISSING_KINDS:
         reasons = Counter(
             f
@@ -401,10 +408,10 @@ def missing_note(values, level: str, lang: str, water=None) -> list:
         if not reasons:
             continue
         why = "; ".join(
-            f"{count} × {t(f'flag_{flag}', lang)}" for flag, count in reasons.most_common()
+            f"{count(k, lang)} × {t(f'flag_{flag}', lang)}" for flag, k in reasons.most_common()
         )
         if kind == "water":
-            why = str(sum(reasons.values()))
+            why = count(sum(reasons.values()), lang)
         parts.append(
             html.Span(
                 [

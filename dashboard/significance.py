@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from dashboard.fmt import count
 from dashboard.i18n import t
 from dashboard.tables import frame_table
 
@@ -25,7 +26,7 @@ def flag_words(flag: str, missing_parts: list[str] | None, lang: str) -> str:
 
 def significance_words(family_sizes, lang: str) -> list[str]:
     """'significant after correction for N comparisons' per row."""
-    return [t("significant_after", lang, n=int(n)) for n in family_sizes]
+    return [t("significant_after", lang, n=count(n, lang)) for n in family_sizes]
 
 
 def significance_list(frame: pd.DataFrame, table_id: str, lang: str):
@@ -41,5 +42,5 @@ def significance_list(frame: pd.DataFrame, table_id: str, lang: str):
             significance_words(shown.pop("family_size"), lang),
         )
     return html.Div(
-        [frame_table(shown, table_id), html.P(t("fdr_note", lang), className="definition")]
+        [frame_table(shown, table_id, lang), html.P(t("fdr_note", lang), className="definition")]
     )

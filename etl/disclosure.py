@@ -81,7 +81,11 @@ def sensitive_hidden(sensitive: bool, level: str | None) -> bool:
 
 
 def public_count(n: float | None, round_to: int = 5) -> str:
-    """A count as the public may see it: '<5' for 1-4, rounded to ``round_to`` above."""
+    """A count as the public may see it: '<5' for 1-4, rounded to ``round_to`` above.
+
+    The text is language-neutral (digits only, ``"1235"``); the dashboard writes it with
+    the page's thousands separator (dashboard.fmt.count_texts), a download keeps it as
+    it is beside the count as a number."""
     if n is None or pd.isna(n):
         return "–"
     return public_counts(np.array([float(n)]), round_to)[0]
@@ -196,7 +200,7 @@ def public_counts(n: np.ndarray, round_to: int = 5) -> list[str]:
     """:func:`public_count` for a whole column at once."""
     n = np.asarray(n, dtype=float)
     rounded = np.where(round_to > 1, round_to * np.floor(n / max(round_to, 1) + 0.5), np.round(n))
-    text = [f"{int(v):,}".replace(",", ".") if v == v else "–" for v in rounded.tolist()]
+    text = [str(int(v)) if v == v else "–" for v in rounded.tolist()]
     small = is_small(n)
     return [
         SMALL if s else ("0" if v == 0 else t) for s, v, t in zip(small.tolist(), n.tolist(), text)
@@ -204,7 +208,7 @@ def public_counts(n: np.ndarray, round_to: int = 5) -> list[str]:
 
 
 def _plain(n: float) -> str:
-    return "–" if n != n else f"{int(round(n)):,}".replace(",", ".")
+    return "–" if n != n else str(int(round(n)))
 
 
 def public_rate_rows(

@@ -88,12 +88,16 @@ def test_html_briefing_shows_the_figures_of_indicator_values(store, demo_con):
     page = render_html(store, code, PERIOD, lang="nl")
     assert name in page and f'<span id="period">{PERIOD}</span>' in page
     row = re.search(r'<tr data-indicator="incident_rate.total">.*?</tr>', page, re.S).group(0)
-    assert re.search(r'<td class="num value">([^<]*?)[ <]', row).group(1) == f"{value:,.1f}"
+    # a Dutch page writes a decimal comma and a thousands dot (1.234,5)
+    dutch = f"{value:,.1f}".translate(str.maketrans(",.", ".,"))
+    assert re.search(r'<td class="num value">([^<]*?)[ <]', row).group(1) == dutch
     assert "<svg" in page and 'class="area"' in page  # the map, drawn inline
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "Sociale diagnose" not in page  # notes are for professionals only
     english = render_html(store, code, PERIOD, lang="en")
     assert "Key figures" in english and "Sources" in english
+    row = re.search(r'<tr data-indicator="incident_rate.total">.*?</tr>', english, re.S).group(0)
+    assert re.search(r'<td class="num value">([^<]*?)[ <]', row).group(1) == f"{value:,.1f}"
 
 
 def test_public_briefing_shows_small_counts_as_less_than_five(store, demo_con):
@@ -187,7 +191,7 @@ def test_pdf_briefing_has_one_or_two_pages_with_name_period_figure_and_sources(
     pages, text = _pdf_text(out.read_bytes())
     assert pages in (1, 2)
     assert name in text and PERIOD in text
-    assert f"{value:,.1f}" in text
+    assert f"{value:,.1f}".translate(str.maketrans(",.", ".,")) in text
     publishers = [r[0] for r in demo_con.execute("select publisher from sources").fetchall()]
     assert all(p in text for p in publishers) and "CC0-1.0" in text
 

@@ -60,7 +60,8 @@ def test_changes_name_the_size_of_their_family(con):
 
 
 def test_p_and_q_print_below_0001_or_with_three_decimals():
-    assert [p_value(v) for v in (0.0, 0.0004, 0.001, 0.01234, 0.5, float("nan"), None)] == [
+    values = (0.0, 0.0004, 0.001, 0.01234, 0.5, float("nan"), None)
+    assert [p_value(v, "en") for v in values] == [
         "< 0.001",
         "< 0.001",
         "0.001",
@@ -69,6 +70,8 @@ def test_p_and_q_print_below_0001_or_with_three_decimals():
         "–",
         "–",
     ]
+    # in Dutch with a decimal comma, as every other number on a Dutch page
+    assert [p_value(v, "nl") for v in values[1:5]] == ["< 0,001", "0,001", "0,012", "0,500"]
 
 
 def test_briefing_words_a_significant_change_with_its_number_of_comparisons(con, demo_db):
@@ -81,6 +84,6 @@ def test_briefing_words_a_significant_change_with_its_number_of_comparisons(con,
     page = render_html(Store(demo_db), code, period, lang="en")
     section = page[page.index('class="changes"') :]
     assert f"significant after correction for {family} comparisons" in section
-    assert p_value(q) in section and ">0.0<" not in section
+    assert p_value(q, "en") in section and ">0.0<" not in section
     dutch = render_html(Store(demo_db), code, period, lang="nl")
     assert f"significant na correctie voor {family} vergelijkingen" in dutch

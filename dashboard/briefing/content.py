@@ -7,15 +7,15 @@ HTML is built from these in ``dashboard.briefing.sections`` and ``dashboard.brie
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import pandas as pd
 
 from dashboard import queries
-from dashboard.fmt import MISSING, number
+from dashboard.fmt import MISSING
 from dashboard.i18n import t
 from dashboard.notes import Note, NotesStore
+from dashboard.queries.gate import exact_count_text
 from dashboard.store import Store
 from etl.registry import indicator as registry_indicator
 
@@ -91,19 +91,6 @@ def check_request(
     return info, period
 
 
-def _num(value: object) -> str:
-    """One decimal, as the dashboard shows figures."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return MISSING
-    return number(float(value), 1)
-
-
-def _exact(n: object) -> str:
-    if n is None or pd.isna(n):
-        return MISSING
-    return f"{int(round(float(n))):,}".replace(",", ".")
-
-
 def _key_series(
     store: Store, area_code: str, indicators: list[str], role: str, method: str = "direct"
 ) -> dict[str, pd.DataFrame]:
@@ -140,7 +127,7 @@ def _key_series(
             level = rows["level"].iloc[0]
             out[ind] = queries.disclose(store, rows, ind, level, role, area_code=area_code)
         else:
-            out[ind] = rows.assign(n_public=[_exact(n) for n in rows["n"]])
+            out[ind] = rows.assign(n_public=[exact_count_text(n) for n in rows["n"]])
     return out
 
 

@@ -12,7 +12,6 @@ from dashboard.briefing.content import (
     LANGS,
     ROLES,
     _built_at,
-    _exact,
     _latest_note,
     _vintages,
     check_request,
@@ -28,7 +27,7 @@ from dashboard.briefing.sections import (
     _note_html,
     _sources_html,
 )
-from dashboard.fmt import MISSING
+from dashboard.fmt import MISSING, count
 from dashboard.i18n import TEXT, t
 from dashboard.notes import NotesStore, notes_path
 from dashboard.period_marks import marks_text
@@ -119,7 +118,7 @@ def render_html(
     if info["level"] != "gemeente" and (parent is None or parent["level"] != "gemeente"):
         sub.append(city_name)
     if pd.notna(info.get("inhabitants")):
-        sub.append(f"{_exact(info['inhabitants'])} {t('population', lang)}")
+        sub.append(f"{count(info['inhabitants'], lang)} {t('population', lang)}")
 
     key_rows, prev_period, withheld = _key_rows(store, area_code, period, lang, role, method)
     shown = "shown_model_where" if method == "model" else "shown_direct"

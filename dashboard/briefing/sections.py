@@ -14,18 +14,17 @@ from dashboard.briefing.content import (
     TOP_CATEGORIES,
     _categories,
     _category_label,
-    _exact,
     _key_series,
-    _num,
     _period_bounds,
     _sensitive_category,
     _significant,
 )
 from dashboard.briefing.markup import _e, _sparkline, _table
 from dashboard.compare import CLASSES, COLOURS, classify
-from dashboard.fmt import MISSING, number, p_value
+from dashboard.fmt import MISSING, count, count_texts, number, p_value
 from dashboard.i18n import TEXT, t
 from dashboard.notes import PARTIES, Note
+from dashboard.queries.gate import exact_count_text
 from dashboard.store import Store
 from etl.disclosure import (
     PUBLIC_LEVELS_FOR_SENSITIVE,
@@ -61,7 +60,7 @@ def _key_rows(
         if rec["flag"] in WITHHELD_FLAGS:
             withheld += 1
         interval = (
-            f"{_num(rec['ci_low'])} – {_num(rec['ci_high'])}"
+            f"{number(rec['ci_low'], lang)} – {number(rec['ci_high'], lang)}"
             if pd.notna(rec["ci_low"])
             else MISSING
         )
@@ -69,10 +68,10 @@ def _key_rows(
         if ind in sig:
             diff, family = sig[ind]
             arrow = "▲" if diff > 0 else "▼"
-            words = t("significant_after", lang, n=int(family))
+            words = t("significant_after", lang, n=count(family, lang))
             arrow = f' <span class="sig" title="{_e(words)}">{arrow}</span>'
         values = [float(v) if pd.notna(v) else float("nan") for v in series["value"]]
-        prev_text = _num(prev["value"]) if prev is not None else MISSING
+        prev_text = number(prev["value"], lang) if prev is not None else MISSING
         label, marker = entry.label(lang), ""
         if rec["method"] == "model":
             label += f" ({t('method_model', lang)})"
@@ -80,11 +79,11 @@ def _key_rows(
         rows.append(
             f'<tr data-indicator="{_e(ind)}"{marker}>'
             f"<td>{_e(label)}</td>"
-            f'<td class="num value">{_num(rec["value"])}{arrow}</td>'
+            f'<td class="num value">{number(rec["value"], lang)}{arrow}</td>'
             f'<td class="num">{interval}</td>'
-            f'<td class="num">{_num(city)}</td>'
+            f'<td class="num">{number(city, lang)}</td>'
             f'<td class="num">{prev_text}</td>'
-            f'<td class="num n">{_e(rec["n_public"])}</td>'
+            f'<td class="num n">{_e(count_texts([rec["n_public"]], lang)[0])}</td>'
             f'<td class="cmp"><span class="swatch" style="background:{COLOURS[cls]}"></span>'
             f"{_e(t('class_' + CLASSES[cls], lang))}"
             + (
@@ -128,10 +127,11 @@ def _changes_html(store: Store, info: dict, period: str, lang: str, role: str) -
         rows.append(
             f"<tr><td>{_e(entry.label(lang))}</td>"
             f"<td>{_e(rec['period_from'])} → {_e(rec['period_to'])}</td>"
-            f'<td class="num">{_num(rec["value_from"])} → {_num(rec["value_to"])}</td>'
-            f'<td class="num">{sign}{_num(diff)}</td>'
-            f'<td class="num">{p_value(rec["q_value"])}</td>'
-            f"<td>{_e(t('significant_after', lang, n=int(rec['family_size'])))}</td></tr>"
+            f'<td class="num">{number(rec["value_from"], lang)} → '
+            f"{number(rec['value_to'], lang)}</td>"
+            f'<td class="num">{sign}{number(diff, lang)}</td>'
+            f'<td class="num">{p_value(rec["q_value"], lang)}</td>'
+            f"<td>{_e(t('significant_after', lang, n=count(rec['family_size'], lang)))}</td></tr>"
         )
     if not rows:
         return f"<p>{_e(t('no_changes', lang))}</p>", withheld
@@ -156,7 +156,11 @@ def _alerts_html(store: Store, info: dict, period: str, lang: str, role: str) ->
     frame = frame[frame["month"].astype(str).str.startswith(period)]
     items = []
     for rec in frame.to_dict("records"):
-        observed = rec["observed"] if role == "public" else _exact(rec["observed"])
+        observed = (
+            count_texts([rec["observed"]], lang)[0]
+            if role == "public"
+            else count(rec["observed"], lang)
+        )
         items.append(
             "<li>"
             + _e(
@@ -167,9 +171,9 @@ def _alerts_html(store: Store, info: dict, period: str, lang: str, role: str) ->
                     category=_category_label(meta, rec["category"], lang),
                     month=rec["month"],
                     observed=observed,
-                    expected=_num(rec["expected"]),
-                    lower=_exact(rec["lower"]),
-                    upper=_exact(rec["upper"]),
+                    expected=number(rec["expected"], lang),
+                    lower=count(rec["lower"], lang),
+                    upper=count(rec["upper"], lang),
                 )
             )
             + "</li>"
@@ -190,7 +194,8 @@ def _categories_html(
     hide_sensitive = role == "public" and info["level"] not in PUBLIC_LEVELS_FOR_SENSITIVE
 
     def show(n: object) -> str:
-        return public_count(n, round_to) if role == "public" else _exact(n)
+        text = public_count(n, round_to) if role == "public" else exact_count_text(float(n))
+        return count_texts([text], lang)[0]
 
     rows, withheld, shown = [], 0, 0
     for rec in frame.to_dict("records"):
@@ -263,8 +268,8 @@ def _context_html(store: Store, area_code: str, lang: str, role: str) -> str:
         digits = 0 if rec["variable"] in ("inhabitants", "addresses", "dwellings", "density") else 1
         rows.append(
             f"<tr><td>{_e(label)}</td>"
-            f'<td class="num">{_e(number(rec["value"], digits))}</td>'
-            f'<td class="num">{_e(number(rec["city_value"], digits))}</td></tr>'
+            f'<td class="num">{_e(number(rec["value"], lang, digits))}</td>'
+            f'<td class="num">{_e(number(rec["city_value"], lang, digits))}</td></tr>'
         )
     period = str(frame["period"].iloc[0])
     head = [f"{t('variable', lang)} ({period})", t("value", lang), t("city_mean", lang)]

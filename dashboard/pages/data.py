@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Dash, html
 
 from dashboard import queries
+from dashboard.fmt import percent, significant
 from dashboard.harmonised_marks import harmonised_text
 from dashboard.i18n import DEPARTURES, t
 from dashboard.state import ViewState
@@ -55,23 +56,21 @@ def layout(store: Store, state: ViewState) -> html.Div:
     return html.Div(
         [
             html.H2(t("sources_title", lang)),
-            frame_table(sources, "sources-table"),
+            frame_table(sources, "sources-table", lang),
             html.H2(t("quarantine_title", lang)),
-            frame_table(quarantine, "quarantine-table") if len(quarantine) else html.P("0"),
+            frame_table(quarantine, "quarantine-table", lang, reason="no-rows"),
             html.H2(t("reconciliation_title", lang)),
-            frame_table(reconciliation, "reconciliation-table")
-            if len(reconciliation)
-            else html.P("–"),
+            frame_table(reconciliation, "reconciliation-table", lang, reason="no-rows"),
             *_checked_table(parents, "hierarchy", "area-parent-table", lang),
             *_checked_table(skips, "skips", "skips-table", lang),
             html.H2(t("definitions_title", lang)),
-            frame_table(definitions, "definitions-table"),
+            frame_table(definitions, "definitions-table", lang),
             *_model_checks(queries.table_rows(store, "sae_models"), store, lang),
             html.P(harmonised_text(queries.harmonised_marks(store), lang), id="harmonised-note"),
             html.H2(t("departures_title", lang)),
-            frame_table(departures(lang), "departures-table", departure_labels(lang)),
+            frame_table(departures(lang), "departures-table", lang, departure_labels(lang)),
             html.H2(t("settings_title", lang)),
-            frame_table(settings, "settings-table"),
+            frame_table(settings, "settings-table", lang),
             html.H2(t("disclosure_title", lang)),
             html.P(disclosure_rules(store, lang), id="disclosure-rules"),
             html.P(t("downloads_note", lang), className="definition"),
@@ -84,9 +83,7 @@ def _checked_table(frame, key: str, table_id: str, lang: str) -> list:
     return [
         html.H2(t(f"{key}_title", lang)),
         html.P(t(f"{key}_note", lang), className="definition"),
-        frame_table(frame.astype(object).where(frame.notna(), None), table_id)
-        if len(frame)
-        else html.P(t(f"{key}_none", lang)),
+        frame_table(frame, table_id, lang) if len(frame) else html.P(t(f"{key}_none", lang)),
     ]
 
 
@@ -102,41 +99,34 @@ def _model_checks(models: pd.DataFrame, store: Store, lang: str) -> list:
             t("indicator", lang): [names.get(i, i) for i in models["indicator"]],
             t("level", lang): [t(lv, lang) for lv in models["level"]],
             t("period", lang): models["period"],
-            t("sae_col_covariates", lang): [_coefficients(c) for c in models["coefficients"]],
-            t("sae_col_sigma2", lang): [_digits(v, 4) for v in models["sigma2_u"]],
-            t("sae_col_explained", lang): [_percent(v) for v in models["explained"]],
+            t("sae_col_covariates", lang): [_coefficients(c, lang) for c in models["coefficients"]],
+            t("sae_col_sigma2", lang): [significant(v, lang, 4) for v in models["sigma2_u"]],
+            t("sae_col_explained", lang): [percent(v, lang) for v in models["explained"]],
             t("sae_col_areas", lang): [
                 f"{a} ({s})" for a, s in zip(models["areas_in_model"], models["areas_synthetic"])
             ],
             t("sae_col_residuals", lang): [
-                f"{_digits(p, 3)}, {_digits(r, 1)}"
+                f"{significant(p, lang, 3)}; {significant(r, lang, 1)}"
                 for p, r in zip(models["shapiro_p"], models["residual_max"])
             ],
             t("sae_col_cv", lang): [
-                f"{_digits(d, 3)} → {_digits(m, 3)}"
+                f"{significant(d, lang, 3)} → {significant(m, lang, 3)}"
                 for d, m in zip(models["median_cv_direct"], models["median_cv_model"])
             ],
-            t("sae_col_narrower", lang): [_percent(v) for v in models["narrower"]],
+            t("sae_col_narrower", lang): [percent(v, lang) for v in models["narrower"]],
             t("sae_col_checks", lang): [_warnings(w, lang) for w in models["warnings"]],
         }
     )
-    return [*title, frame_table(rows, "sae-table")]
+    return [*title, frame_table(rows, "sae-table", lang)]
 
 
-def _coefficients(text: object) -> str:
+def _coefficients(text: object, lang: str) -> str:
     if not isinstance(text, str):
         return "–"
     return "; ".join(
-        f"{k} {_digits(b, 3)} ({_digits(s, 3)})" for k, (b, s) in json.loads(text).items()
+        f"{k} {significant(b, lang, 3)} ({significant(s, lang, 3)})"
+        for k, (b, s) in json.loads(text).items()
     )
-
-
-def _digits(value: object, digits: int) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):.{digits}g}"
-
-
-def _percent(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"
 
 
 def _warnings(codes: object, lang: str) -> str:

@@ -67,10 +67,10 @@ def body(store: Store, level: str, lang: str) -> list:
     fig.update_traces(showscale=False, selector={"type": "choropleth"})
     sections = [
         html.H2(t("coverage_title", lang)),
-        frame_table(coverage, "coverage-table") if len(coverage) else html.P("–"),
+        frame_table(coverage, "coverage-table", lang, reason="no-initiatives"),
         figures.graph("initiatives-map", fig, {"topojsonURL": "/assets/topojson/"}),
         html.H2(t("initiatives_table", lang)),
-        frame_table(register, "initiatives-register") if len(register) else html.P("–"),
+        frame_table(register, "initiatives-register", lang, reason="no-initiatives"),
     ]
     for table, title in (
         ("initiative_effects", "effects_title"),
@@ -79,7 +79,7 @@ def body(store: Store, level: str, lang: str) -> list:
     ):
         frame = queries.table_rows(store, table, auth.role())
         if len(frame):
-            sections += [html.H2(t(title, lang)), frame_table(frame, f"{table}-table")]
+            sections += [html.H2(t(title, lang)), frame_table(frame, f"{table}-table", lang)]
     return sections
 
 

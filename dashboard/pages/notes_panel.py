@@ -66,7 +66,7 @@ def notes_table(store: Store, area_code: str, lang: str):
     frame = pd.DataFrame([n.record() for n in notes])[
         ["period", "created_at", "author", "diagnosis", "action_what", "action_who", "action_by"]
     ]
-    return frame_table(frame, "notes-table")
+    return frame_table(frame, "notes-table", lang)
 
 
 def register_callbacks(app: Dash, store: Store) -> None:

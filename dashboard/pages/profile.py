@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import auth, figures, inputs, queries
 from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown, radio
+from dashboard.fmt import count, interval, number
 from dashboard.i18n import t
 from dashboard.pages import notes_panel
 from dashboard.period_marks import marks_text
@@ -108,13 +109,11 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
                 "indicator": entry.label(lang),
                 "period": rec["period"],
                 "method": t(f"method_{rec['method']}", lang),
-                "value": _num(rec["value"]),
-                "interval": f"{_num(rec['ci_low'])} – {_num(rec['ci_high'])}"
-                if pd.notna(rec["ci_low"])
-                else "–",
+                "value": number(rec["value"], lang),
+                "interval": interval(rec["ci_low"], rec["ci_high"], lang),
                 "status": flag_words(rec["flag"], missing_parts.get(str(rec["period"])), lang),
-                "city": _num(rec["city_value"]),
-                "similar": _num(sim),
+                "city": number(rec["city_value"], lang),
+                "similar": number(sim, lang),
                 "comparison": t(f"class_{CLASSES[cls]}", lang),
             }
         )
@@ -147,6 +146,7 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
                         entry.label(lang),
                         entry.unit,
                         lang,
+                        survey=entry.source_kind == "survey_responses",
                     ).update_layout(title={"text": entry.label(lang)}),
                 )
             )
@@ -190,7 +190,7 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
             f"{t(info['level'], lang)}"
             + (f" · {parent['name']}" if parent else "")
             + (
-                f" · {int(info['inhabitants']):,} {t('population', lang)}".replace(",", ".")
+                f" · {count(info['inhabitants'], lang)} {t('population', lang)}"
                 if pd.notna(info["inhabitants"])
                 else ""
             )
@@ -201,7 +201,7 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
             id="profile-method",
             className="method-note",
         ),
-        frame_table(pd.DataFrame(rows), "profile-key-figures", labels),
+        frame_table(pd.DataFrame(rows), "profile-key-figures", lang, labels),
         html.P(marks_text(queries.period_marks(store), lang), id="profile-period-marks"),
         html.P(
             t("similar_note", lang) + ", ".join(similar["name"]) if len(similar) else "",
@@ -210,14 +210,12 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
         html.H3(t("trend", lang)),
         html.Div(trends, className="profile-trends"),
         html.H3(t("categories_title", lang)),
-        figures.graph("profile-categories", figures.category_bars(cats.head(10), cat_labels, lang))
-        if len(cats)
-        else html.P(t("flag_no-data", lang)),
+        figures.graph("profile-categories", figures.category_bars(cats.head(10), cat_labels, lang)),
         *hotspot_section(hotspots, cat_labels, lang),
         html.H3(t("context_title", lang)),
-        frame_table(context, "profile-context") if len(context) else html.P("–"),
+        frame_table(context, "profile-context", lang),
         html.H3(t("nav_initiatives", lang)),
-        frame_table(initiatives, "profile-initiatives") if len(initiatives) else html.P("–"),
+        frame_table(initiatives, "profile-initiatives", lang, reason="no-initiatives"),
         html.H3(t("changes_title", lang)),
         significance_list(changes, "profile-changes", lang)
         if len(changes)
@@ -234,7 +232,7 @@ def hotspot_section(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> l
     return [
         html.H3(t("hotspots_title", lang)),
         figures.graph("profile-hotspots", figures.hotspot_bars(frame, labels, lang)),
-        frame_table(shown, "profile-hotspots-table"),
+        frame_table(shown, "profile-hotspots-table", lang),
         html.P(t("hotspot_note", lang), className="definition"),
     ]
 
@@ -254,10 +252,6 @@ def _similar_mean(
     frame = queries.trend_series(store, indicator, codes, role)
     values = frame.loc[frame["period"] == period, "value"].dropna()
     return float(values.mean()) if len(values) else None
-
-
-def _num(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.1f}"
 
 
 def register_callbacks(app: Dash, store: Store) -> None:

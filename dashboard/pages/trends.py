@@ -14,7 +14,8 @@ from dashboard.period_marks import marks_text
 from dashboard.significance import significance_list
 from dashboard.state import ViewState
 from dashboard.store import Store
-from dashboard.tables import frame_table
+from dashboard.tables import empty_state, frame_table
+from etl.disclosure import sensitive_hidden
 
 
 def layout(store: Store, state: ViewState) -> html.Div:
@@ -92,7 +93,10 @@ def register_callbacks(app: Dash, store: Store) -> None:
         entry = queries.indicator_meta(store)[indicator]
         frame = queries.trend_series(store, indicator, codes, auth.role())
         table = frame_table(
-            frame[["name", "period", "value", "ci_low", "ci_high", "flag"]], "several-table"
+            frame[["name", "period", "value", "ci_low", "ci_high", "flag"]],
+            "several-table",
+            lang,
+            reason="no-areas",
         )
         return figures.several_areas(frame, entry.label(lang), entry.unit, lang), table
 
@@ -113,7 +117,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         meta = queries.indicator_meta(store)
         role = auth.role()
         gap = queries.perception_gap(store, level, None, role)
-        quadrant = figures.quadrant_plot(gap, lang) if len(gap) else {}
+        quadrant = figures.quadrant_plot(gap, lang)
         gap_table = (
             frame_table(
                 gap.assign(quadrant=[t(f"quadrant_{q}", lang) for q in gap["quadrant"]])[
@@ -129,21 +133,24 @@ def register_callbacks(app: Dash, store: Store) -> None:
                     ]
                 ],
                 "quadrant-data",
+                lang,
             )
             if len(gap)
-            else html.P("–")
+            else empty_state(lang, "no-data")
         )
-        funnel_fig, note = {}, t("funnel_only_rates", lang)
+        funnel_title = f"{t('funnel_title', lang)}: {meta[indicator].label(lang)}"
+        funnel_fig = figures.empty_figure(lang, "rates-only", funnel_title, 420)
+        note = t("funnel_only_rates", lang)
         if indicator.startswith("incident_rate."):
             period = queries.periods(store, indicator)[-1]
             frame = queries.funnel(store, indicator, level, period, role)
+            note = ""
             if len(frame):
-                funnel_fig = figures.funnel_plot(
-                    frame,
-                    f"{t('funnel_title', lang)}: {meta[indicator].label(lang)}, {period}",
-                    lang,
-                )
-                note = ""
+                funnel_fig = figures.funnel_plot(frame, f"{funnel_title}, {period}", lang)
+            elif sensitive_hidden(meta[indicator].sensitive, level) and queries.is_public(role):
+                funnel_fig = figures.empty_figure(lang, "sensitive", funnel_title, 420)
+            else:
+                funnel_fig = figures.empty_figure(lang, "no-data", funnel_title, 420)
         note = " ".join(
             filter(
                 None,

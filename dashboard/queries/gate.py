@@ -8,7 +8,6 @@ from functools import lru_cache
 import numpy as np
 from cachetools import LRUCache, cached
 
-from dashboard.fmt import number
 from dashboard.queries.catalog import indicator_meta, is_public, rules
 from dashboard.queries.shared_views import shared
 from dashboard.store import Store
@@ -90,4 +89,5 @@ def incident_totals(store: Store, version: tuple[int, int]) -> dict[tuple[str, s
 
 
 def exact_count_text(n: float) -> str:
-    return number(n, 0).replace(",", ".")
+    """An exact count as the gate's language-neutral text (digits only, '–' for none)."""
+    return "–" if n != n else str(int(round(n)))
