@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dashboard.private_file import create_private, open_private
+from dashboard.spreadsheet import spreadsheet_safe
 
 #: Who may carry out an action.
 PARTIES = ("police", "municipality", "housing", "residents")
@@ -62,10 +63,6 @@ _COLUMNS = (
     "author",
     "created_at",
 )
-
-
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class NoteError(ValueError):
@@ -204,13 +201,6 @@ class NotesStore:
             writer.writeheader()
             writer.writerows(records)
         return path
-
-
-def spreadsheet_safe(value):
-    """``value`` with a leading apostrophe when a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _parties(value: Iterable[str] | str) -> tuple[str, ...]:

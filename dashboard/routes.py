@@ -3,23 +3,36 @@
 * ``/geo/<level>.geojson`` — the display geometry of a level, served once and cached
   by the browser, so figures never carry geometry (a national buurt layer of ~14k
   areas stays out of every callback).
-* ``/download/view.<csv|parquet>?indicator=&level=&period=&lang=`` — exactly the
-  map's table: values, intervals, disclosed counts and flags, with the indicator's
-  name, unit and the sources' attribution on every row.
+* ``/download/view.<csv|xlsx|parquet>?indicator=&level=&period=&lang=`` — exactly
+  the map's table, through the same disclosure gate: value, interval, count, flag and
+  the city's value, with the indicator's name, unit, the sources and the boundary
+  vintage on every row.  The count is a number (``n``, empty where the gate shows
+  '<5' or withholds it) beside the text the page shows (``n_shown``); the CSV is in
+  the dialect of the page's language (dashboard.spreadsheet).
 """
 
 from __future__ import annotations
 
 import io
 
+import pandas as pd
 from flask import Flask, Response, abort, request
 
 from dashboard import auth, queries
 from dashboard.briefing import register_briefing_route
 from dashboard.compare import CLASSES, classify
+from dashboard.fmt import unit
 from dashboard.i18n import t
+from dashboard.spreadsheet import csv_bytes, xlsx_bytes
 from dashboard.state import LANGS
 from dashboard.store import Store
+
+#: Download formats and their media types.
+DOWNLOADS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
 
 
 def register_routes(server: Flask, store: Store) -> None:
@@ -38,7 +51,7 @@ def register_routes(server: Flask, store: Store) -> None:
 
     @server.route("/download/view.<fmt>")
     def download_view(fmt: str) -> Response:
-        if fmt not in ("csv", "parquet"):
+        if fmt not in DOWNLOADS:
             abort(404)
         indicator = request.args.get("indicator", "")
         level = request.args.get("level", "")
@@ -53,14 +66,15 @@ def register_routes(server: Flask, store: Store) -> None:
         frame = view_table(store, indicator, level, period, lang, auth.role(), method)
         name = f"{indicator}_{level}_{period}" + ("_model" if method == "model" else "")
         if fmt == "csv":
-            body = frame.to_csv(index=False).encode("utf-8-sig")
-            mimetype = "text/csv"
+            body = csv_bytes(frame, lang)
+        elif fmt == "xlsx":
+            body = xlsx_bytes(frame, indicator)
         else:
             buffer = io.BytesIO()
             frame.to_parquet(buffer, index=False)
-            body, mimetype = buffer.getvalue(), "application/vnd.apache.parquet"
+            body = buffer.getvalue()
         disposition = f'attachment; filename="{name}.{fmt}"'
-        return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+        return Response(body, mimetype=DOWNLOADS[fmt], headers={"Content-Disposition": disposition})
 
 
 def view_table(
@@ -72,22 +86,28 @@ def view_table(
     role: str = "public",
     method: str = "direct",
 ):
-    """The map's table as ``role`` may see it (disclosure control for the public)."""
+    """The map's table as ``role`` may see it (disclosure control for the public).
+
+    ``n`` is the count as a number where the gate shows one (empty where it shows
+    '<5' or withholds the figure); ``n_shown`` the gate's text, as on the page."""
     entry = queries.indicator_meta(store)[indicator]
     frame = queries.public_area_values(store, indicator, level, period, role, method)
     city = frame["city_value"].iloc[0] if len(frame) else None
     classes = classify(frame, city, entry.direction)
+    vintages = queries.boundary_vintages(store, level)
     return frame.assign(
-        n=frame["n_public"],
+        n=pd.to_numeric(frame["n_public"], errors="coerce").astype("Int64"),
+        n_shown=frame["n_public"],
+        boundary_vintage=frame["area_code"].map(vintages).astype("Int64"),
         comparison=[t(f"class_{CLASSES[c]}", lang) for c in classes],
         status=[t(f"flag_{f}", lang) for f in frame["flag"]],
         indicator=indicator,
         indicator_name=entry.label(lang),
-        unit=entry.unit,
+        unit=unit(entry.unit, lang),
         period=period,
         level=level,
         method=method,
-        attribution=queries.attribution(store, lang, indicator),
+        source=queries.attribution(store, lang, indicator),
     )[
         [
             "area_code",
@@ -102,9 +122,12 @@ def view_table(
             "ci_high",
             "unit",
             "n",
+            "n_shown",
             "flag",
             "status",
+            "city_value",
             "comparison",
-            "attribution",
+            "boundary_vintage",
+            "source",
         ]
     ]

@@ -38,6 +38,8 @@ OUTPUT_INDICATOR = {
 COUNT_CHARTS = ("profile-categories",)
 #: Charts of test statistics (Gi* z of the area's neighbourhood), not of its figures.
 STATISTIC_CHARTS = ("profile-hotspots",)
+#: The downloads of every view: each format, the CSV in both languages' dialects.
+DOWNLOADS = (("csv", "nl"), ("csv", "en"), ("xlsx", "nl"), ("parquet", "nl"))
 #: Chart buttons that would send a chart off the server.
 OFF = {"showSendToCloud": False, "showEditInChartStudio": False, "showLink": False}
 
@@ -221,15 +223,20 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
                         if component in OUTPUT_INDICATOR:
                             about.update(indicator=OUTPUT_INDICATOR[component], period=None)
                         check(answer, about)
-        for fmt in ("csv", "parquet"):
+        for fmt, lang in DOWNLOADS:
             url = f"/download/view.{fmt}?indicator={indicator}&level={level}&period={period}"
-            response = client.get(url)
+            response = client.get(f"{url}&lang={lang}")
             asked["routes"] += 1
             statuses.append((response.status_code, url))
             if fmt == "csv":
-                frame = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig", dtype=str)
+                frame = pd.read_csv(
+                    io.BytesIO(response.data), dtype=str, **({"sep": ";"} if lang == "nl" else {})
+                )
+            elif fmt == "xlsx":
+                frame = pd.read_excel(io.BytesIO(response.data))
             else:
                 frame = pd.read_parquet(io.BytesIO(response.data))
+            assert "n_shown" in frame and "city_value" in frame, url
             context = {"indicator": indicator, "period": period}
             for row in frame.to_dict("records"):
                 problems.extend(ref.leaks(row, context))

@@ -220,6 +220,8 @@ def layout(store: Store, state: ViewState) -> html.Div:
                                 [
                                     html.A(t("download_csv", lang), id="download-csv", href="#"),
                                     " · ",
+                                    html.A(t("download_xlsx", lang), id="download-xlsx", href="#"),
+                                    " · ",
                                     html.A(
                                         t("download_parquet", lang), id="download-parquet", href="#"
                                     ),
@@ -453,6 +455,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("map-definition", "children"),
         Output("map-attribution", "children"),
         Output("download-csv", "href"),
+        Output("download-xlsx", "href"),
         Output("download-parquet", "href"),
         Input(ctl("indicator", "map"), "value"),
         Input(ctl("level", "map"), "value"),
@@ -540,6 +543,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
             ),
             source + (f". {t('basemap_credit', lang)}: {basemap.attribution()}" if tiles else ""),
             f"/download/view.csv{query}",
+            f"/download/view.xlsx{query}",
             f"/download/view.parquet{query}",
         )
 
@@ -585,7 +589,10 @@ def register_callbacks(app: Dash, store: Store) -> None:
         role = auth.role()
         frame = queries.area_trend(store, indicator, area_code, role, method)
         city_frame = queries.area_trend(store, indicator, city_code, role)  # the city: direct
-        fig = figures.trend(frame, city_frame, name, city_name, entry.label(lang), entry.unit, lang)
+        survey = entry.source_kind == "survey_responses"
+        fig = figures.trend(
+            frame, city_frame, name, city_name, entry.label(lang), entry.unit, lang, survey
+        )
         table = data_table(frame.assign(area_code=area_code, name=name), entry.unit, lang, "trend")
         href = f"/gebied?area={area_code}&indicator={indicator}&lang={lang}&method={method}"
         return fig, table, href

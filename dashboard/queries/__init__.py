@@ -60,6 +60,7 @@ from dashboard.queries.geometry import (  # noqa: F401
 from dashboard.queries.provenance import (  # noqa: F401
     DATA_TABLES,
     attribution,
+    boundary_vintages,
     harmonised_marks,
     period_marks,
     quarantine_summary,

@@ -61,6 +61,19 @@ def _attribution(store: Store, version: tuple[int, int], lang: str, indicator: s
     return text
 
 
+def boundary_vintages(store: Store, level: str) -> dict[str, int]:
+    """The boundary year of each area of ``level`` (code -> vintage), for downloads."""
+    return _boundary_vintages(store, store.version, level)
+
+
+@lru_cache(maxsize=16)
+def _boundary_vintages(store: Store, version: tuple[int, int], level: str) -> dict[str, int]:
+    frame = store.frame(
+        "select code, vintage from areas where level = ? and vintage is not null", [level]
+    )
+    return dict(zip(frame["code"], frame["vintage"].astype(int)))
+
+
 @lru_cache(maxsize=4)
 def _sources(store: Store, version: tuple[int, int]) -> list[dict]:
     """The sources table as records (missing vintage as None), ordered by kind and source."""
