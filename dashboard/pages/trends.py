@@ -173,5 +173,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
             significance_list(changes, "changes-table", lang)
             if len(changes)
             else t("no_changes", lang),
-            significance_list(alerts, "alerts-table", lang) if len(alerts) else "–",
+            significance_list(alerts, "alerts-table", lang)
+            if len(alerts)
+            else t("no_alerts", lang),
         )
