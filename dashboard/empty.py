@@ -2,7 +2,7 @@
 
 "Geen gegevens voor dit gebied en deze periode / No data for this area and period",
 followed by why when it is known: no survey there or then, withheld by the disclosure
-gate, too few inhabitants, a sensitive category, a period not yet complete.  The
+gate, too few inhabitants, a sensitive category, a chart for rates only.  The
 reason is read from the flags of the rows that have no value (:func:`reason_of`), so
 absence is explained by the same flags the tables and hover texts show.
 """
@@ -20,7 +20,6 @@ REASONS = (
     "withheld",
     "few-inhabitants",
     "no-survey",
-    "partial-period",
     "no-data",
     "no-areas",
     "rates-only",

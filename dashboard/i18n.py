@@ -243,10 +243,6 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "geen enquête in dit gebied of deze periode",
         "en": "no survey in this area or period",
     },
-    "empty_partial-period": {
-        "nl": "de periode is nog niet compleet",
-        "en": "the period is not complete yet",
-    },
     "empty_no-data": {
         "nl": "de bronnen hebben hier geen cijfer voor",
         "en": "the sources hold no figure for it",
