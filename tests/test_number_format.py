@@ -35,6 +35,11 @@ FOREIGN = {
     "nl": re.compile(r"^-?[1-9]\d{0,2}(,\d{3})+\.\d+$|^-?\d+\.\d{1,2}$"),
     "en": re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+,\d+$|^-?\d+,\d{1,2}$"),
 }
+#: A count as a table shows it: the gate's marks, or a whole number with the thousands mark.
+COUNT = {
+    "nl": re.compile(r"^(<5|–|0|[1-9]\d{0,2}(\.\d{3})*)$"),
+    "en": re.compile(r"^(<5|–|0|[1-9]\d{0,2}(,\d{3})*)$"),
+}
 #: A number in a text: not part of a code or a version ('CC0-1.0', 'BU0363', 'EPSG:28992').
 TOKEN = re.compile(r"(?<![\w.,:-])-?\d[\d.,]*\d(?![\w])|(?<![\w.,:-])\d(?![\w.,])")
 
@@ -151,7 +156,7 @@ def test_every_page_writes_numbers_in_its_language(demo_db, demo_con):
         for form in (f"{y:,}", f"{y:,}".replace(",", "."), f"{y}.0", f"{y},0")
         + (f"{y:,.1f}", f"{y:,.1f}".translate(str.maketrans(",.", ".,")))
     }
-    problems, checked, figures = [], 0, 0
+    problems, checked, figures, counts = [], 0, 0, []
     views = [
         ("incident_rate.total", "wijk", "2024"),
         ("survey_share.unsafe_own_buurt", "buurt", "2024"),
@@ -186,5 +191,14 @@ def test_every_page_writes_numbers_in_its_language(demo_db, demo_con):
                         figures += 1
                         if figure["layout"].get("separators") != plotly_separators(lang):
                             problems.append(f"{lang} {dep['output'][:40]}: chart separators")
+                    # the count column of the map's and the trend's tables (was '2.170' in
+                    # English): the language's thousands mark, or the gate's marks
+                    for row in (n for n in _nodes(answer) if isinstance(n, dict) and "n" in n):
+                        if "label" in row and "interval" in row:
+                            counts.append(row["n"])
+                            if not COUNT[lang].match(row["n"]):
+                                problems.append(f"{lang}: count {row['n']!r} in {row}")
     assert problems == [], "\n".join(sorted(set(problems))[:30])
     assert checked > 2000 and figures >= 10
+    # the sweep met counts of a thousand and more
+    assert any(len(c) > 4 for c in counts)
