@@ -732,17 +732,48 @@ DEPARTURES: list[dict[str, dict[str, str] | str]] = [
         "product": {
             "nl": "Uitgangswaarde empirisch-Bayes gladgestreken; maanden van een controle tellen "
             "alleen zolang hij buiten elk actief initiatief en zijn ring ligt; vensters tot 24 "
-            "maanden",
+            "maanden. Kruislings: één set gematcht op de oneven maanden en vergeleken op de "
+            "even maanden, één andersom; de schatting is het gemiddelde van beide",
             "en": "Baseline smoothed by empirical Bayes; a control's months count only while it "
-            "lies outside every active initiative and its ring; windows up to 24 months",
+            "lies outside every active initiative and its ring; windows up to 24 months. "
+            "Cross-fitted: one set matched on the odd months and compared on the even months, "
+            "one the other way round; the estimate is the mean of both",
         },
         "why": {
-            "nl": "Kleine buurten die toevallig hoog zijn vallen daarna terug en verbergen een "
-            "echte daling; buiten élk initiatief blijven over vier jaar bijna geen buurten over.",
-            "en": "Small buurten high by chance fall back afterwards and hide a real fall; over "
-            "four years hardly any buurt stays outside every initiative.",
+            "nl": "Controles gekozen op dezelfde tellingen waarmee ze vergeleken worden, zijn "
+            "vaak toevallig hoog en vallen daarna terug (regressie naar het gemiddelde): een "
+            "geplante halvering las 0,69 [0,42-1,13], kruislings 0,53 [0,32-0,89]. Buiten élk "
+            "initiatief blijven over vier jaar bijna geen buurten over.",
+            "en": "Controls chosen on the very counts they are compared with are often high by "
+            "chance and fall back afterwards (regression to the mean): a planted halving read "
+            "0.69 [0.42-1.13], cross-fitted 0.53 [0.32-0.89]. Over four years hardly any buurt "
+            "stays outside every initiative.",
         },
-        "setting": "initiative_controls",
+        "setting": "initiative_cross_fit",
+    },
+    {
+        "topic": {"nl": "Initiatieven: interval", "en": "Initiatives: interval"},
+        "methods": {
+            "nl": "Poisson of negatief-binomiaal model met buurt- en periode-effecten (§7)",
+            "en": "Poisson or negative binomial model with area and period effects (§7)",
+        },
+        "product": {
+            "nl": "Het interval van het model zelf (quasi-Poisson: Pearson-dispersie, minstens "
+            "1, t-verdeling), geen permutatie; kolom 'inference' noemt het",
+            "en": "The model's own interval (quasi-Poisson: Pearson dispersion, at least 1, "
+            "t distribution), no permutation; column 'inference' names it",
+        },
+        "why": {
+            "nl": "Overdispersie verbreedt het interval. Met elke geschikte controlebuurt als "
+            "schijninitiatief sloot het 95%-interval op vier demo's 1 uit in 5 van 98 gevallen "
+            "(5%), zoals het hoort. Een permutatie over de 12-22 geschikte buurten komt niet "
+            "onder p = 1/13 tot 1/23.",
+            "en": "Overdispersion widens the interval. With each eligible control buurt as a "
+            "pretend initiative the 95% interval excluded 1 in 5 of 98 cases (5%) on four "
+            "demos, as it should. A permutation over the 12-22 eligible buurten cannot go "
+            "below p = 1/13 to 1/23.",
+        },
+        "setting": "",
     },
     {
         "topic": {"nl": "Initiatieven: enquête", "en": "Initiatives: survey"},
@@ -751,14 +782,16 @@ DEPARTURES: list[dict[str, dict[str, str] | str]] = [
             "en": "Ratio of rates on counts, with a placebo (§7)",
         },
         "product": {
-            "nl": "Beleefde onveiligheid: verschil in verschillen van percentages, zonder placebo",
-            "en": "Perceived unsafety: difference in differences of shares, no placebo",
+            "nl": "Beleefde onveiligheid: verschil in verschillen van percentages; placebo: de "
+            "metingen vóór het jaar voor de start tegen de meting van dat jaar",
+            "en": "Perceived unsafety: difference in differences of shares; placebo: the waves "
+            "before the year before the start against that year's wave",
         },
         "why": {
-            "nl": "Een percentage is geen telling; met één meting per jaar valt er geen meting "
-            "tussen een placebostart en de start.",
-            "en": "A share is no count; with one wave a year no wave lies between a placebo "
-            "start and the start.",
+            "nl": "Een percentage is geen telling. Met één meting per jaar heeft een start in "
+            "het jaar van de tweede meting geen placebo; de reden staat bij de uitkomst.",
+            "en": "A share is no count. With one wave a year a start in the year of the second "
+            "wave has no placebo; the reason is stored with the result.",
         },
         "setting": "",
     },

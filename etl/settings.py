@@ -92,6 +92,14 @@ class Settings:
         default=10,
         metadata={"doc": "Number of matched control buurten per initiative."},
     )
+    initiative_cross_fit: bool = field(
+        default=True,
+        metadata={
+            "doc": "Initiative incident controls cross-fitted: matched on the baseline of the "
+            "odd months and compared on the even ones, and the other way round (no regression "
+            "to the mean in the controls); false = one set matched and compared on all months."
+        },
+    )
     initiative_ring_buffer_m: float = field(
         default=0.0,
         metadata={

@@ -1,10 +1,10 @@
-"""Before/after comparisons of citizen initiatives and displacement (methods §7).
+"""Before/after comparisons of citizen initiatives (methods §7).
 
 :mod:`etl.stats.initiatives` reads the inputs and writes the tables; this module
 computes, per initiative,
 
 - ``initiative_effects``: per outcome a before/after comparison of the
-  initiative's buurt with K matched control buurten (K = ``initiative_controls``).
+  initiative's buurt with matched control buurten (K = ``initiative_controls``).
 
   *Incident outcomes* (all incidents; woninginbraak for surveillance and
   information initiatives) are compared as a **ratio of rate ratios on counts**:
@@ -15,20 +15,35 @@ computes, per initiative,
   active initiative (of any type; :func:`initiative_months`): the GLM leaves the
   other months out, so a control contributes the months in which it is clean.
   ``estimate`` is the ratio (0.5 = the rate halved relative to the controls),
-  ``ci_low``/``ci_high`` its interval from the model (quasi-Poisson), not a
+  ``ci_low``/``ci_high`` its interval from the model (quasi-Poisson: the
+  Pearson dispersion, at least 1, and a t quantile; column ``inference``), not a
   normal approximation over K control means.  Beside it, a **placebo**: the same
-  model with a start one year earlier (windows up to 12 months before the
+  comparison with a start one year earlier (windows up to 24 months before the
   placebo start and the months between it and the real start, at least
   :data:`MIN_PLACEBO_MONTHS` a side, the same controls).  A placebo interval
   that excludes 1 (``pre_trend``) says the buurt was already moving away from
   its controls before the initiative: the estimate is then not to be read as an
-  effect.
+  effect.  Without a placebo, ``placebo_skip`` says why.
+
+  **Cross-fitted controls** (``initiative_cross_fit``, default on): the months
+  are split into two folds (odd and even month numbers).  Fold f's controls
+  are the K nearest on the baseline of fold f's before-months and are compared
+  with the buurt on the *other* fold's months; the estimate is the mean of the
+  two folds' log ratios (:func:`etl.stats.rate_ratio.cross_fitted`).  Matching
+  on the very counts a comparison uses picks buurten that are high by chance;
+  they fall back afterwards (regression to the mean in the controls) and hide
+  a real fall.  On the demo, matching on the whole before-window gave 0.69
+  [0.42, 1.13] for a planted halving; cross-fitted 0.53 [0.32, 0.89].  Off:
+  one set matched and compared on all months (methods §7 read literally).
 
   *Perceived unsafety* (survey shares) pools the waves before the start year
   against those after it (the start year's wave counts as neither) and reports
   the difference in differences of the weighted shares in points, with a normal
-  interval on the shares' sampling errors (respondents, not control means); no
-  placebo (one wave a year leaves no wave between a placebo start and the start).
+  interval on the shares' sampling errors (respondents; the controls' spread
+  when larger).  Its placebo compares the waves before the year before the
+  start with the wave of that year (same series, at least ``min_survey_n``
+  respondents); with annual waves a start in the second wave's year has none
+  (``placebo_skip`` says so).
 
   Controls: land buurten with a denominator of at least ``min_inhabitants``,
   never the initiative's buurt or ring, **outside the area and ring of every
@@ -37,28 +52,23 @@ computes, per initiative,
   (and at least ``min_survey_n`` respondents each side).  The K nearest on the
   **outcome's own baseline** and the context index in the last year before the
   start, each divided by its standard deviation over the populated buurten; ties
-  by code.  The incident baseline is the before-window rate smoothed by empirical
-  Bayes: matching on raw rates picks small buurten that are high by chance and
-  fall back afterwards (regression to the mean in the controls).
+  by code.  The incident baseline is smoothed by empirical Bayes, so a few
+  incidents in a small buurt do not make it look like a high-rate buurt.
 
   A declared **series break** (``[periods] series_breaks``) is never crossed:
   every window (placebo included) is clipped to the series of the start month,
   and ``series_break`` names the break that clipped it.  A **wave** before the
-  start (woninginbraak or all incidents in the 3 months before the start month
-  above 1.5 times the buurt's own monthly mean over the other months, and beyond
-  Poisson chance: :func:`~etl.stats.initiative_methods.is_wave`) is named in the
-  caveat, and its months are left out of the baseline of every incident
+  start (woninginbraak or all incidents in the 3, else the 2, months before the start
+  month above 1.5 times the buurt's own monthly mean over the months before them, and
+  beyond Poisson chance: :func:`~etl.stats.initiative_methods.is_wave`) is named
+  in the caveat, and its months are left out of the baseline of every incident
   comparison of that initiative (``baseline_excludes``): a fall after a wave is
   regression to the mean, not an effect, nor displacement.  Every row says: a
   descriptive comparison, not an effect.
-- ``initiative_displacement``: per incident category the change (per 1,000) in
-  the buurt, in its ring (pooled: the ring's counts over its denominators), the
-  matched controls' mean change and the pooled change of the whole comparison
-  pool, with the relative changes, over the same windows (without the wave's
-  months).  The ring is the land buurten sharing an edge or corner (queen
-  contiguity), or with ``initiative_ring_buffer_m`` those within that many
-  metres.  The flag (:func:`~etl.stats.initiative_methods.displacement_flag`)
-  compares relative changes with the pool.  A screening flag, not a test.
+- ``initiative_displacement`` rows (:mod:`etl.stats.initiative_displacement`)
+  over the same windows.  The ring is the land buurten sharing an edge or
+  corner (queen contiguity), or with ``initiative_ring_buffer_m`` those within
+  that many metres.
 """
 
 from __future__ import annotations
@@ -71,8 +81,21 @@ import pandas as pd
 
 from etl.settings import Settings
 from etl.stats import initiative_methods as m
-from etl.stats.change import period_key
-from etl.stats.rate_ratio import NO_ESTIMATE, RateRatio, ratio_of_rate_ratios
+from etl.stats.initiative_displacement import displacement_row
+from etl.stats.initiative_windows import (
+    FOLDS,
+    MIN_PLACEBO_MONTHS,
+    MIN_WINDOW_MONTHS,
+    WINDOW_MONTHS,
+    Windows,
+    comparison_windows,
+    fold_months,
+    initiative_months,
+    month_range,
+    survey_waves_in_series,
+    window_label,
+)
+from etl.stats.rate_ratio import NO_ESTIMATE, RateRatio, cross_fitted, ratio_of_rate_ratios
 from etl.stats.rates import empirical_bayes
 
 if TYPE_CHECKING:
@@ -80,25 +103,32 @@ if TYPE_CHECKING:
 
 #: Types whose comparisons also look at woninginbraak.
 BURGLARY_TYPES = ("surveillance", "information")
-WINDOW_MONTHS = 24
-MIN_WINDOW_MONTHS = 6
-PLACEBO_SHIFT_MONTHS = 12
-MIN_PLACEBO_MONTHS = 4
-WAVE_MONTHS, WAVE_RATIO = 3, 1.5
-DISPLACEMENT_MIN_RELATIVE, DISPLACEMENT_MIN_COUNT = 0.10, 20
+#: A wave fills the last 3 or the last 2 months before the start; 3 months leave the baseline.
+WAVE_MONTHS, WAVE_WINDOWS, WAVE_RATIO = 3, (3, 2), 1.5
 RATE_MEASURE = "ratio of rate ratios (Poisson GLM, buurt and month effects)"
 SHARE_MEASURE = "difference in differences of shares (points)"
+#: How the interval of each kind of row is computed (column ``inference``).
+RATE_INFERENCE = (
+    "model: quasi-Poisson GLM interval (Pearson dispersion, at least 1; t on the residual "
+    "degrees of freedom)"
+)
+CROSS_FIT_INFERENCE = "; mean of the log ratios of two folds of months, controls cross-fitted"
+SHARE_INFERENCE = (
+    "normal: the buurt's sampling error plus the larger of the controls' spread "
+    "and their sampling error"
+)
+UNITS_NL = {"months": "maanden", "waves": "metingen"}
 CAVEAT = (
     "Beschrijvende vergelijking met vergelijkbare buurten, geen causaal effect. "
     "Descriptive comparison with matched buurten, not a causal effect."
 )
 WAVE_CAVEAT = (
-    "Voorafgegaan door een {nl} ({ratio:.1f}x het eigen maandgemiddelde in de 3 maanden "
+    "Voorafgegaan door een {nl} ({ratio:.1f}x het eigen maandgemiddelde in de {months} maanden "
     "voor de start): een daling daarna kan deels regressie naar het gemiddelde zijn; "
-    "die maanden tellen niet mee in de uitgangswaarde. "
-    "Preceded by a {en} ({ratio:.1f}x the buurt's own monthly mean in the 3 months "
+    "de 3 maanden voor de start tellen niet mee in de uitgangswaarde. "
+    "Preceded by a {en} ({ratio:.1f}x the buurt's own monthly mean in the {months} months "
     "before the start): a fall afterwards may partly be regression to the mean; "
-    "those months are left out of the baseline."
+    "the 3 months before the start are left out of the baseline."
 )
 PRE_TREND_CAVEAT = (
     "Placebo-start een jaar eerder wijkt al af van de controles: geen effect af te lezen. "
@@ -129,6 +159,7 @@ EFFECT_COLUMNS = {
     "change_controls": "double",
     "difference": "double",
     "measure": "text",
+    "inference": "text",
     "estimate": "double",
     "ci_low": "double",
     "ci_high": "double",
@@ -137,24 +168,10 @@ EFFECT_COLUMNS = {
     "placebo_ci_low": "double",
     "placebo_ci_high": "double",
     "pre_trend": "boolean",
+    "placebo_skip": "text",
     "n_controls": "integer",
     "controls": "text",
     "caveat": "text",
-}
-DISPLACEMENT_COLUMNS = {
-    "initiative_id": "text",
-    "category": "text",
-    "change_area": "double",
-    "change_ring": "double",
-    "change_controls": "double",
-    "change_pool": "double",
-    "relative_area": "double",
-    "relative_ring": "double",
-    "relative_pool": "double",
-    "baseline_excludes": "text",
-    "ring": "text",
-    "ring_method": "text",
-    "flag_displacement": "boolean",
 }
 
 
@@ -176,40 +193,6 @@ def _context_before(data: Inputs, year: int) -> pd.Series:
     return data.context[earlier[-1] if earlier else periods[0]]
 
 
-def break_months(breaks) -> list[int]:
-    """Month numbers at which a series starts: 'YYYY' -> January, 'YYYY-MM' -> that month."""
-    out = []
-    for b in map(str, breaks):
-        year, _, month = b.partition("-")
-        if year.isdigit():
-            out.append(m.month_number(int(year), int(month) if month.isdigit() else 1))
-    return sorted(out)
-
-
-def series_bounds(month: int, breaks: list[int], lo: int, hi: int):
-    """The series holding ``month`` within the data's months ``lo``..``hi``.
-
-    Returns (first, last, previous break, next break): the first and last month
-    of the series, and the break months that bound it (None where the data bound it).
-    """
-    earlier = [b for b in breaks if lo < b <= month]
-    later = [b for b in breaks if month < b <= hi]
-    first = max(earlier) if earlier else lo
-    last = min(later) - 1 if later else hi
-    return first, last, (max(earlier) if earlier else None), (min(later) if later else None)
-
-
-def survey_waves_in_series(waves: list[int], year: int, breaks) -> tuple[list[int], list[int]]:
-    """Survey waves before and after ``year`` within the series of ``year``."""
-    keys = [period_key(str(b)) for b in breaks]
-
-    def segment(w: int) -> int:
-        return sum(k <= period_key(str(w)) for k in keys)
-
-    same = [w for w in waves if segment(w) == segment(year)]
-    return [w for w in same if w < year], [w for w in same if w > year]
-
-
 def _survey_changes(sums: pd.DataFrame, before: list[int], after: list[int]) -> pd.DataFrame:
     """Pooled weighted share (%) per buurt over the waves before and after, and the change."""
     out = pd.DataFrame(index=sums.index.get_level_values(0).unique())
@@ -223,18 +206,6 @@ def _survey_changes(sums: pd.DataFrame, before: list[int], after: list[int]) -> 
     out["se"] = np.sqrt(out["before_se"] ** 2 + out["after_se"] ** 2)
     out["n_min"] = out[["before_n", "after_n"]].min(axis=1)
     return out
-
-
-@dataclass(frozen=True)
-class Windows:
-    """The months compared: before (without skipped months) and after the start."""
-
-    before: list[int]
-    after: list[int]
-
-    @property
-    def usable(self) -> bool:
-        return min(len(self.before), len(self.after)) >= MIN_WINDOW_MONTHS
 
 
 def _rate_table(counts: pd.DataFrame, w: Windows, den: pd.Series) -> pd.DataFrame:
@@ -257,26 +228,6 @@ def _rate_table(counts: pd.DataFrame, w: Windows, den: pd.Series) -> pd.DataFram
     return out
 
 
-def initiative_months(
-    initiatives: pd.DataFrame, rings: dict[str, list[str]], buurten, months
-) -> pd.DataFrame:
-    """Buurt x month: True where the buurt lies in the area or ring of an active initiative.
-
-    An initiative is active from its start month to its end month (open-ended
-    without an end date).  Such months do not count for a control buurt.
-    """
-    out = pd.DataFrame(False, index=list(buurten), columns=list(months))
-    for ini in initiatives.itertuples(index=False):
-        start = pd.Timestamp(ini.start_date)
-        first = m.month_number(start.year, start.month)
-        end = pd.Timestamp(ini.end_date) if pd.notna(ini.end_date) else None
-        last = m.month_number(end.year, end.month) if end is not None else max(months, default=0)
-        cols = [c for c in out.columns if first <= c <= last]
-        rows = [r for r in {ini.area_code, *rings.get(ini.area_code, [])} if r in out.index]
-        out.loc[rows, cols] = True
-    return out
-
-
 def _waves(data: Inputs, code: str, start: int, confidence: float) -> list[str]:
     """Caveats of a wave (burglary or all incidents) in the months before ``start``."""
     notes = []
@@ -285,15 +236,12 @@ def _waves(data: Inputs, code: str, start: int, confidence: float) -> list[str]:
         if counts is None or code not in counts.index or start not in counts.columns:
             continue
         position = list(counts.columns).index(start)
-        ratio, recent = m.wave_ratio(counts.loc[code].to_numpy(), position, WAVE_MONTHS)
-        if m.is_wave(ratio, recent, WAVE_RATIO, 1 - confidence):
-            notes.append(WAVE_CAVEAT.format(nl=nl, en=en, ratio=ratio))
+        for months in WAVE_WINDOWS:
+            ratio, recent = m.wave_ratio(counts.loc[code].to_numpy(), position, months)
+            if m.is_wave(ratio, recent, WAVE_RATIO, 1 - confidence):
+                notes.append(WAVE_CAVEAT.format(nl=nl, en=en, ratio=ratio, months=months))
+                break
     return notes
-
-
-def _window_label(months: list[int]) -> str | None:
-    """``'YYYY-MM/YYYY-MM'``, or None for an empty window."""
-    return f"{m.month_label(min(months))}/{m.month_label(max(months))}" if months else None
 
 
 @dataclass
@@ -313,6 +261,7 @@ class _Initiative:
     notes: list[str]
     k: int
     confidence: float
+    cross_fit: bool
 
 
 def _pool(data: Inputs, code: str, populated: pd.Index, span) -> list[str]:
@@ -338,15 +287,19 @@ def _controls(s: _Initiative, baseline: pd.Series, eligible, kind: str) -> list[
     return m.nearest_controls(features.loc[s.ini.area_code], candidates, scale, s.k)
 
 
-def _row(s: _Initiative, outcome: str, labels, controls, table: pd.DataFrame, extra) -> dict:
-    """The columns every effect row has: identity, windows, descriptive change, controls."""
+def _row(
+    s: _Initiative, outcome: str, labels, controls, table: pd.DataFrame, extra, matched=None
+) -> dict:
+    """The columns every effect row has: identity, windows, descriptive change, controls.
+
+    ``matched``: the control sets compared (the folds), when not ``[controls]``.
+    """
     row = table.reindex([s.ini.area_code]).iloc[0]
     mean_c = float(table.reindex(controls)["change"].mean()) if controls else np.nan
     caveat = [*s.notes, *extra]
-    if len(controls) < s.k:
-        caveat.append(
-            f"{len(controls)} van {s.k} controlebuurten. {len(controls)} of {s.k} control buurten."
-        )
+    fewest = min(len(c) for c in (matched or [controls]))
+    if fewest < s.k:
+        caveat.append(f"{fewest} van {s.k} controlebuurten. {fewest} of {s.k} control buurten.")
     return {
         "initiative_id": s.ini.initiative_id,
         "type": s.ini.type,
@@ -371,61 +324,123 @@ def _rate_effect(s: _Initiative, category: str, counts: pd.DataFrame, den: pd.Se
     """Effect row of one incident category, and its rate table (for displacement).
 
     ``counts`` holds NaN in the months that do not count for a control buurt.
+    The controls are cross-fitted (:func:`cross_fitted_controls`); main and
+    placebo estimates are the mean of the two folds' log ratios.
     """
     table = _rate_table(counts, s.windows, den)
     eligible = table.index[np.isfinite(table["change"])]
-    controls = _controls(s, smoothed_baseline(table, den), eligible, "incidents")
+    folds = cross_fitted_controls(s, counts, den, eligible)
+    controls = list(dict.fromkeys(c for fold in folds for c in fold))
     extra = []
     if s.windows.usable and min(len(s.windows.before), len(s.windows.after)) < WINDOW_MONTHS:
         extra.append("Korter venster (minder maanden in de reeks). Shorter window.")
-    labels = (_window_label(s.windows.before), _window_label(s.windows.after))
-    row = _row(s, f"incident_rate.{category}", labels, controls, table, extra)
-    group = [s.ini.area_code, *controls]
+    labels = (window_label(s.windows.before), window_label(s.windows.after))
+    row = _row(s, f"incident_rate.{category}", labels, controls, table, extra, matched=folds)
     estimate, placebo = NO_ESTIMATE, NO_ESTIMATE
     if s.windows.usable:
-        months = s.windows.before + s.windows.after
-        estimate = ratio_of_rate_ratios(
-            counts.reindex(index=group, columns=months, fill_value=0),
-            s.ini.area_code,
-            s.windows.after,
-            s.confidence,
-        )
+        estimate = _cross_fitted_ratio(s, counts, folds, s.windows)
     if min(len(s.placebo.before), len(s.placebo.after)) >= MIN_PLACEBO_MONTHS:
-        placebo = ratio_of_rate_ratios(
-            counts.reindex(index=group, columns=s.placebo.before + s.placebo.after, fill_value=0),
-            s.ini.area_code,
-            s.placebo.after,
-            s.confidence,
-        )
-    row.update(_estimate_columns(estimate, placebo, RATE_MEASURE))
-    row["baseline_excludes"] = _window_label(s.skipped)
+        placebo = _cross_fitted_ratio(s, counts, folds, s.placebo)
+    inference = RATE_INFERENCE + (CROSS_FIT_INFERENCE if s.cross_fit else "")
+    row.update(_estimate_columns(estimate, placebo, RATE_MEASURE, inference))
+    if not np.isfinite(placebo.ratio):
+        row["placebo_skip"] = _placebo_skip(s.placebo, MIN_PLACEBO_MONTHS, "months")
+    row["baseline_excludes"] = window_label(s.skipped)
     if row["pre_trend"]:
         row["caveat"].append(PRE_TREND_CAVEAT)
     return row, table, controls
 
 
-def smoothed_baseline(table: pd.DataFrame, den: pd.Series) -> pd.Series:
-    """The before-window rate per 1,000 a year, smoothed by empirical Bayes.
+def cross_fitted_controls(
+    s: _Initiative, counts: pd.DataFrame, den: pd.Series, eligible
+) -> list[list[str]]:
+    """The matched controls of each fold: K nearest on the baseline of the fold's months.
 
-    Matching on the raw rate would pick small buurten whose rate is high by
-    chance; they fall back afterwards (regression to the mean) and hide a real
-    fall in the initiative's buurt.  The smoothed rate
-    (:func:`etl.stats.rates.empirical_bayes`, exposure = denominator x months / 12)
-    shrinks such rates towards the city's.
+    With ``initiative_cross_fit`` fold ``f`` matches on the smoothed rate of the
+    before-window months with ``month % 2 == f`` (and the context) and is
+    compared on the other months (:func:`_cross_fitted_ratio`).  Matching on the
+    very counts a comparison uses picks buurten that are high by chance; they
+    fall back afterwards (regression to the mean in the controls) and hide a
+    real fall in the initiative's buurt.  On disjoint months the chance that
+    made a buurt look similar is not the chance it is compared with.  Without
+    cross-fitting: one set, matched on the whole before-window.
     """
-    exposure = den.reindex(table.index) * table["before_months"] / 12
-    ok = np.isfinite(table["before_value"]) & (exposure > 0)
-    out = pd.Series(np.nan, index=table.index)
+    folds = FOLDS if s.cross_fit else 1
+    return [
+        _controls(
+            s,
+            smoothed_baseline(
+                counts,
+                fold_months(s.windows.before, f) if s.cross_fit else s.windows.before,
+                den,
+                MIN_WINDOW_MONTHS // folds,
+            ),
+            eligible,
+            "incidents",
+        )
+        for f in range(folds)
+    ]
+
+
+def _cross_fitted_ratio(
+    s: _Initiative, counts: pd.DataFrame, folds: list[list[str]], w: Windows
+) -> RateRatio:
+    """Mean log ratio over the folds: fold ``f``'s controls compared on the other months
+    (on all months without cross-fitting)."""
+    fits = []
+    for f, controls in enumerate(folds):
+        compared = [mo for mo in w.before + w.after if not s.cross_fit or mo % FOLDS != f]
+        group = [s.ini.area_code, *controls]
+        fits.append(
+            ratio_of_rate_ratios(
+                counts.reindex(index=group, columns=compared, fill_value=0),
+                s.ini.area_code,
+                [mo for mo in w.after if mo in set(compared)],
+                s.confidence,
+            )
+        )
+    return cross_fitted(fits, s.confidence)
+
+
+def smoothed_baseline(
+    counts: pd.DataFrame, months: list[int], den: pd.Series, min_months: int
+) -> pd.Series:
+    """The rate per 1,000 a year over ``months``, smoothed by empirical Bayes.
+
+    Months that do not count for a buurt (NaN) are left out; a buurt with fewer
+    than ``min_months`` counted months has no baseline.  The smoothed rate
+    (:func:`etl.stats.rates.empirical_bayes`, exposure = denominator x months / 12)
+    shrinks the rate of a small buurt towards the city's, so a few incidents do
+    not make it look like a high-rate buurt.
+    """
+    window = counts.reindex(columns=months)
+    count = window.sum(axis=1, min_count=1)
+    n = window.notna().sum(axis=1)
+    exposure = den.reindex(counts.index) * n / 12
+    ok = count.notna() & (n >= min_months) & (exposure > 0)
+    out = pd.Series(np.nan, index=counts.index)
     if ok.sum() >= 2:
-        rate = empirical_bayes(table.loc[ok, "before_count"], exposure[ok])
-        out[ok[ok].index] = rate * 1000
+        out[ok[ok].index] = empirical_bayes(count[ok], exposure[ok]) * 1000
     return out
 
 
-def _estimate_columns(estimate: RateRatio, placebo: RateRatio, measure: str) -> dict:
+def _placebo_skip(placebo: Windows, minimum: int, unit: str) -> str:
+    """Why there is no placebo: too few months (or waves) before or after the placebo start."""
+    return (
+        f"Placebo-start een jaar eerder: {len(placebo.before)} {UNITS_NL[unit]} ervoor en "
+        f"{len(placebo.after)} erna in de reeks, minimaal {minimum} nodig. "
+        f"Placebo start one year earlier: {len(placebo.before)} {unit} before and "
+        f"{len(placebo.after)} after it in the series, at least {minimum} needed."
+    )
+
+
+def _estimate_columns(
+    estimate: RateRatio, placebo: RateRatio, measure: str, inference: str
+) -> dict:
     pre_trend = placebo.excludes_no_change if np.isfinite(placebo.ratio) else None
     return {
         "measure": measure,
+        "inference": inference,
         "estimate": estimate.ratio,
         "ci_low": estimate.ci_low,
         "ci_high": estimate.ci_high,
@@ -437,8 +452,32 @@ def _estimate_columns(estimate: RateRatio, placebo: RateRatio, measure: str) -> 
     }
 
 
-def _survey_effect(s: _Initiative, sv: pd.DataFrame, labels, min_n: int) -> dict:
-    """Effect row of perceived unsafety: difference in differences of shares."""
+@dataclass(frozen=True)
+class SurveyWaves:
+    """Survey changes per buurt over the waves compared, for the start and the placebo start."""
+
+    changes: pd.DataFrame
+    waves: tuple[list[int], list[int]]
+    placebo_changes: pd.DataFrame
+    placebo_waves: tuple[list[int], list[int]]
+
+
+def survey_waves(sums: pd.DataFrame, waves: list[int], year: int, breaks) -> SurveyWaves:
+    """The waves before and after a start in ``year`` and those of a placebo start a year
+    earlier: the waves before that (within the start's series) against the wave of that year."""
+    before, after = survey_waves_in_series(waves, year, breaks)
+    placebo = ([w for w in before if w < year - 1], [w for w in before if w == year - 1])
+    return SurveyWaves(
+        _survey_changes(sums, before, after),
+        (before, after),
+        _survey_changes(sums, *placebo),
+        placebo,
+    )
+
+
+def _survey_effect(s: _Initiative, sw: SurveyWaves, labels, min_n: int) -> dict:
+    """Effect row of perceived unsafety: difference in differences of shares, and its placebo."""
+    sv = sw.changes.copy()
     enough = sv.index[sv["n_min"] >= min_n]
     extra = []
     if s.ini.area_code not in enough:
@@ -449,43 +488,53 @@ def _survey_effect(s: _Initiative, sv: pd.DataFrame, labels, min_n: int) -> dict
         )
     controls = _controls(s, sv["before_value"], enough, "survey")
     row = _row(s, "unsafe_own_buurt", labels, controls, sv, extra)
-    area = sv.reindex([s.ini.area_code]).iloc[0]
-    ch = sv.reindex(controls)
-    diff, low, high, _, _ = m.difference_in_differences(
-        area["change"], area["se"], ch["change"], ch["se"], s.confidence
-    )
+    diff, low, high = _share_difference(s, sv, controls, min_n)
     row.update(
         {
             "measure": SHARE_MEASURE,
+            "inference": SHARE_INFERENCE,
             "estimate": diff,
             "ci_low": low,
             "ci_high": high,
             "baseline_excludes": None,
         }
     )
+    placebo = Windows(*sw.placebo_waves)
+    p_diff, p_low, p_high = _share_difference(s, sw.placebo_changes, controls, min_n)
+    if not (placebo.before and placebo.after):
+        row["placebo_skip"] = _placebo_skip(placebo, 1, "waves")
+    elif not np.isfinite(p_diff):
+        row["placebo_skip"] = (
+            f"Placebo-start een jaar eerder: minder dan {min_n} respondenten in de buurt of "
+            f"geen controlebuurt met {min_n}. Placebo start one year earlier: fewer than "
+            f"{min_n} respondents in the buurt, or no control buurt with {min_n}."
+        )
+    else:
+        row.update(
+            {
+                "placebo_estimate": p_diff,
+                "placebo_ci_low": p_low,
+                "placebo_ci_high": p_high,
+                "pre_trend": bool(p_low > 0 or p_high < 0),
+            }
+        )
+        if row["pre_trend"]:
+            row["caveat"].append(PRE_TREND_CAVEAT)
     return row
 
 
-def _pooled(table: pd.DataFrame, codes: list[str], den: pd.Series) -> dict:
-    """Pooled counts, change and relative change of a group of buurten.
-
-    Counts are pooled over the months each buurt counted, the denominators
-    weighted by those months (buurt-months).
-    """
-    part = table.reindex(codes)
-    d = den.reindex(codes)
-    out = {}
-    for side in ("before", "after"):
-        count = float(part[f"{side}_count"].sum())
-        exposure = float((d * part[f"{side}_months"]).sum()) if codes else np.nan
-        out[side] = count * 12 / exposure * 1000 if exposure > 0 else np.nan
-        out[f"{side}_count"] = count
-    relative = out["after"] / out["before"] - 1 if out["before"] > 0 else np.nan
-    return {
-        "count": out["before_count"],
-        "change": out["after"] - out["before"],
-        "relative": relative,
-    }
+def _share_difference(s: _Initiative, sv: pd.DataFrame, controls, min_n: int):
+    """Difference in differences of the buurt's share with its controls' (those with
+    ``min_n`` respondents a side); NaN when the buurt itself has fewer."""
+    enough = sv[sv["n_min"] >= min_n]
+    if s.ini.area_code not in enough.index:
+        return np.nan, np.nan, np.nan
+    area = enough.loc[s.ini.area_code]
+    ch = enough.reindex([c for c in controls if c in enough.index])
+    diff, low, high, _, _ = m.difference_in_differences(
+        area["change"], area["se"], ch["change"], ch["se"], s.confidence
+    )
+    return diff, low, high
 
 
 def comparisons(data: Inputs, settings: Settings, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -494,18 +543,16 @@ def comparisons(data: Inputs, settings: Settings, k: int) -> tuple[pd.DataFrame,
     sums = m.survey_sums(data.survey, "unsafe_own_buurt")
     waves = sorted(set(data.survey["period"]))
     breaks = list(data.breaks)
-    survey: dict[int, tuple] = {}
+    survey: dict[int, SurveyWaves] = {}
     months = sorted({c for frame in data.monthly.values() for c in frame.columns})
     covered = initiative_months(data.initiatives, data.rings, land["code"], months)
     effects, displaced = [], []
     for ini in data.initiatives.itertuples(index=False):
         year = pd.Timestamp(ini.start_date).year
         if year not in survey:
-            before_w, after_w = survey_waves_in_series(waves, year, breaks)
-            survey[year] = (_survey_changes(sums, before_w, after_w), (before_w, after_w))
-        sv, survey_waves = survey[year]
+            survey[year] = survey_waves(sums, waves, year, breaks)
         rows, moved = _compare_initiative(
-            data, settings, k, ini, land["code"].tolist(), sv.copy(), survey_waves, covered
+            data, settings, k, ini, land["code"].tolist(), survey[year], covered
         )
         effects += rows
         displaced += moved
@@ -515,46 +562,13 @@ def comparisons(data: Inputs, settings: Settings, k: int) -> tuple[pd.DataFrame,
     return effects_frame, pd.DataFrame(displaced)
 
 
-def _month_range(first: int, last: int) -> list[int]:
-    return list(range(first, last + 1))
-
-
-def _windows(data: Inputs, start: int, skipped: list[int]):
-    """Main and placebo windows inside the series of the start month, and the break that
-    clipped one of them ('YYYY-MM'), if any."""
-    if not data.monthly:
-        return Windows([], []), Windows([], []), None
-    lo = min(f.columns.min() for f in data.monthly.values())
-    hi = max(f.columns.max() for f in data.monthly.values())
-    first, last, previous, following = series_bounds(start, break_months(data.breaks), lo, hi)
-    before = _month_range(max(start - WINDOW_MONTHS, first), start - 1)
-    after = _month_range(start + 1, min(start + WINDOW_MONTHS, last))
-    fake = start - PLACEBO_SHIFT_MONTHS
-    placebo = Windows(
-        _month_range(max(fake - WINDOW_MONTHS, first), fake - 1) if fake >= first else [],
-        _month_range(fake + 1, start - 1) if fake >= first else [],
-    )
-    clipped = [
-        b
-        for b, hit in (
-            (previous, previous is not None and previous > fake - WINDOW_MONTHS),
-            (following, following is not None and following <= start + WINDOW_MONTHS),
-        )
-        if hit
-    ]
-    label = ", ".join(m.month_label(b) for b in clipped) or None
-    main = Windows([mo for mo in before if mo not in skipped], after)
-    return main, placebo, label
-
-
 def _compare_initiative(
     data: Inputs,
     settings: Settings,
     k: int,
     ini: tuple,
     land: list[str],
-    sv: pd.DataFrame,
-    survey_waves: tuple[list[int], list[int]],
+    sw: SurveyWaves,
     covered: pd.DataFrame,
 ) -> tuple[list[dict], list[dict]]:
     """Effect rows (survey, incident categories) and displacement rows of one initiative."""
@@ -565,11 +579,11 @@ def _compare_initiative(
     has_rate = set(populated)
     ring = [c for c in data.rings.get(ini.area_code, []) if c in has_rate]
     wave_notes = _waves(data, ini.area_code, start, settings.confidence)
-    skipped = _month_range(start - WAVE_MONTHS, start - 1) if wave_notes else []
-    windows, placebo, bounding = _windows(data, start, skipped)
+    skipped = month_range(start - WAVE_MONTHS, start - 1) if wave_notes else []
+    windows, placebo, bounding = comparison_windows(data.monthly, data.breaks, start, skipped)
     survey_span = (
-        (pd.Timestamp(survey_waves[0][0], 1, 1), pd.Timestamp(survey_waves[1][-1], 12, 31))
-        if survey_waves[0] and survey_waves[1]
+        (pd.Timestamp(sw.waves[0][0], 1, 1), pd.Timestamp(sw.waves[1][-1], 12, 31))
+        if sw.waves[0] and sw.waves[1]
         else None
     )
     notes = [CAVEAT, *wave_notes]
@@ -592,9 +606,10 @@ def _compare_initiative(
         notes=notes,
         k=k,
         confidence=settings.confidence,
+        cross_fit=settings.initiative_cross_fit,
     )
-    labels = tuple(",".join(map(str, w)) for w in survey_waves)
-    effects = [_survey_effect(s, sv, labels, settings.min_survey_n)]
+    labels = tuple(",".join(map(str, w)) for w in sw.waves)
+    effects = [_survey_effect(s, sw, labels, settings.min_survey_n)]
     categories = ["total"]
     if ini.type in BURGLARY_TYPES and "woninginbraak" in data.monthly:
         categories.append("woninginbraak")
@@ -610,33 +625,21 @@ def _compare_initiative(
         ]
         row, table, controls = _rate_effect(s, category, masked, den)
         effects.append(row)
-        usable = set(table.index[np.isfinite(table["change"])])
-        area = _pooled(table, [ini.area_code], den)
-        around = _pooled(table, ring, den)
-        pool = _pooled(table, [c for c in s.pools["incidents"] if c in usable], den)
         displaced.append(
-            {
-                "initiative_id": ini.initiative_id,
-                "category": category,
-                "change_area": row["change_area"],
-                "change_ring": around["change"],
-                "change_controls": row["change_controls"],
-                "change_pool": pool["change"],
-                "relative_area": area["relative"],
-                "relative_ring": around["relative"],
-                "relative_pool": pool["relative"],
-                "baseline_excludes": _window_label(skipped),
-                "ring": ",".join(ring),
-                "ring_method": data.ring_method,
-                "flag_displacement": m.displacement_flag(
-                    area["relative"],
-                    around["relative"],
-                    pool["relative"],
-                    area["count"],
-                    around["count"],
-                    DISPLACEMENT_MIN_RELATIVE,
-                    DISPLACEMENT_MIN_COUNT,
-                ),
-            }
+            displacement_row(
+                table,
+                den,
+                ini.area_code,
+                ring,
+                [c for c in s.pools["incidents"] if np.isfinite(table["change"].get(c, np.nan))],
+                {
+                    "initiative_id": ini.initiative_id,
+                    "category": category,
+                    "change_area": row["change_area"],
+                    "change_controls": row["change_controls"],
+                    "baseline_excludes": window_label(skipped),
+                    "ring_method": data.ring_method,
+                },
+            )
         )
     return effects, displaced

@@ -223,19 +223,23 @@ def difference_in_differences(
 
 
 def wave_ratio(monthly: np.ndarray, start_index: int, months: int = 3) -> tuple[float, float]:
-    """Mean count in the ``months`` before ``start_index`` over the mean of all other months.
+    """Mean count in the ``months`` before ``start_index`` over the mean of the months before.
 
     ``monthly`` is one area's count per month; ``start_index`` the position of the
-    start month.  Returns (ratio, count in the months before); the ratio is NaN
-    when the window does not fit in the series or the other months average 0.
+    start month.  The reference is the months before those ``months`` (at least as
+    many), never the months after the start: a fall after the start (what an
+    initiative hopes for) would otherwise make the months before it look like a
+    wave, and leave them out of the baseline the fall is measured against.
+    Returns (ratio, count in the months before); the ratio is NaN when the
+    window or its reference does not fit in the series or the reference averages 0.
     """
     monthly = np.asarray(monthly, dtype=float)
     lo = start_index - months
     if lo < 0 or start_index > len(monthly):
         return float("nan"), float("nan")
     recent = monthly[lo:start_index]
-    rest = np.concatenate([monthly[:lo], monthly[start_index:]])
-    if len(rest) == 0 or rest.mean() <= 0:
+    rest = monthly[:lo]
+    if len(rest) < months or rest.mean() <= 0:
         return float("nan"), float(recent.sum())
     return float(recent.mean() / rest.mean()), float(recent.sum())
 

@@ -29,14 +29,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 import shapely
+from threadpoolctl import threadpool_limits
 
 from etl.settings import Settings
 from etl.stats import initiative_methods as m
-from etl.stats.initiative_effects import (
-    DISPLACEMENT_COLUMNS,
-    EFFECT_COLUMNS,
-    comparisons,
-)
+from etl.stats.initiative_displacement import DISPLACEMENT_COLUMNS
+from etl.stats.initiative_effects import EFFECT_COLUMNS, comparisons
 from etl.stats.skips import record_skip
 
 TYPES = (
@@ -115,7 +113,9 @@ def write_initiatives(con: duckdb.DuckDBPyConnection, settings: Settings) -> Non
             _write_table(con, name, columns, pd.DataFrame())
         return
     _insert_values(con, coverage_rows(data, settings))
-    effects, displacement = comparisons(data, settings, k)
+    # hundreds of small GLM fits: one BLAS thread each is faster than many competing
+    with threadpool_limits(limits=1):
+        effects, displacement = comparisons(data, settings, k)
     _write_table(con, "initiative_effects", EFFECT_COLUMNS, effects)
     _write_table(con, "initiative_displacement", DISPLACEMENT_COLUMNS, displacement)
     _write_table(con, "initiative_reach", REACH_COLUMNS, reach_rows(data, settings))

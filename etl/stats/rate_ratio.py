@@ -40,6 +40,8 @@ class RateRatio:
     ci_high: float
     dispersion: float
     n_obs: int
+    se: float = math.nan  # of the log ratio, dispersion included
+    df: float = math.inf  # of the t quantile (inf = normal)
 
     @property
     def excludes_no_change(self) -> bool:
@@ -112,6 +114,48 @@ def ratio_of_rate_ratios(
     if not (np.isfinite(b) and np.isfinite(se)):
         return NO_ESTIMATE
     # a saturated model (one month a side, one control) has no residual: Poisson, normal
+    return _interval(b, se, df if df > 0 else math.inf, confidence, dispersion, len(y))
+
+
+def _interval(
+    log_ratio: float, se: float, df: float, confidence: float, dispersion: float, n_obs: int
+) -> RateRatio:
+    """The ratio and its interval ``exp(log_ratio -/+ q se)``, q of t(df) (normal at inf)."""
     tail = 1 - (1 - confidence) / 2
-    q = float(stats.t.ppf(tail, df)) if df > 0 else float(stats.norm.ppf(tail))
-    return RateRatio(math.exp(b), math.exp(b - q * se), math.exp(b + q * se), dispersion, len(y))
+    q = float(stats.norm.ppf(tail)) if math.isinf(df) else float(stats.t.ppf(tail, df))
+    return RateRatio(
+        math.exp(log_ratio),
+        math.exp(log_ratio - q * se),
+        math.exp(log_ratio + q * se),
+        dispersion,
+        n_obs,
+        se,
+        df,
+    )
+
+
+def cross_fitted(folds: Sequence[RateRatio], confidence: float) -> RateRatio:
+    """The mean of the log ratios of independent folds, with its interval.
+
+    Folds fitted on disjoint months (independent Poisson counts) give
+    ``se = sqrt(sum se_f^2) / F`` for the mean of F log ratios; the t quantile
+    has the Welch-Satterthwaite degrees of freedom of that sum.  The dispersion
+    reported is the largest of the folds'.  :data:`NO_ESTIMATE` when a fold has
+    no estimate.
+    """
+    if not folds or any(not math.isfinite(f.ratio) or f.ratio <= 0 for f in folds):
+        return NO_ESTIMATE
+    variances = [f.se**2 for f in folds]
+    total = sum(variances)
+    if total <= 0:
+        return NO_ESTIMATE
+    spread = sum(v**2 / f.df for v, f in zip(variances, folds, strict=True))
+    df = total**2 / spread if spread > 0 else math.inf
+    return _interval(
+        sum(math.log(f.ratio) for f in folds) / len(folds),
+        math.sqrt(total) / len(folds),
+        df,
+        confidence,
+        max(f.dispersion for f in folds),
+        sum(f.n_obs for f in folds),
+    )
