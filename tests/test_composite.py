@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from etl.stats.composite import (
-    FLAG_ORDER,
     composite_index,
     first_component,
     index_to_base,
@@ -16,8 +15,8 @@ from etl.stats.composite import (
     overall_index,
     quadrant,
     series_base_periods,
-    weakest_flag,
 )
+from etl.stats.flags import FLAG_ORDER, weakest_flag
 
 
 def test_oriented_z_scores_against_the_base_year():

@@ -24,7 +24,7 @@ Unease index (methods §5), kept as its parts side by side:
   index at all: a figure made of incidents alone is an incident index, never an
   unease index.
 - n and flag of every composite come from its parts: the flag of the weakest part
-  (:data:`FLAG_ORDER`) and the n of the part with the smallest n.
+  (:data:`etl.stats.flags.FLAG_ORDER`) and the n of the part with the smallest n.
 
 The gap is the perceived index minus the incident index, with an interval from
 the parts' standard errors (treated as independent), and a quadrant (high/low
@@ -43,12 +43,12 @@ from scipy import stats
 from etl.registry import context_orientation
 from etl.settings import Settings
 from etl.stats.change import period_key
+from etl.stats.flags import weakest_flag
 from etl.stats.skips import record_skip
 
 #: The family of the index parts ('index_part.perceived', ...).
 PART_FAMILY = "index_part"
 #: Flags from most to least confident: a composite takes the last of its parts'.
-FLAG_ORDER = ("ok", "indicative", "synthetic", "incomplete", "suppressed", "no-denominator")
 #: The parts of the unease index: part name -> indicator.
 UNEASE_PARTS = {
     "perceived": "survey_share.unsafe_own_buurt",
@@ -276,12 +276,6 @@ def write_unease_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
             indicator="unease_gap.perceived_minus_registered", value=gap["gap"], source="composite"
         ),
     )
-
-
-def weakest_flag(flags) -> str:
-    """The least confident of the flags (:data:`FLAG_ORDER`; an unknown flag is weakest)."""
-    rank = {f: i for i, f in enumerate(FLAG_ORDER)}
-    return max(flags, key=lambda f: rank.get(f, len(FLAG_ORDER)))
 
 
 def series_base_periods(periods, breaks) -> dict[str, str]:

@@ -95,6 +95,7 @@ from scipy import stats
 
 from etl.settings import Settings
 from etl.stats.fdr import bh
+from etl.stats.flags import weakest_flag
 from etl.stats.rates import LEVELS, rate_inputs, smooth_frame
 from etl.stats.skips import record_skips
 
@@ -302,7 +303,8 @@ def hotspot_inputs(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.Dat
 
     Yearly values are the ``incident_rate_eb.<category>`` rows written by
     :func:`etl.stats.rates.write_smoothed_rates`.  For 'all', counts and
-    denominators are summed over the years in which the area has a rate, and
+    denominators are summed over the years in which the area has a rate (its flag
+    the weakest of those years'), and
     smoothed afresh with the same empirical Bayes estimator (a rate per 1,000
     per year).  ``pooled`` is the map's pooled raw rate per 1,000.
 
@@ -315,9 +317,9 @@ def hotspot_inputs(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.Dat
     has = frame["flag"].eq("ok")
     summed = (
         frame[has]
-        .groupby(["category", "area_code", "level"], as_index=False)[["n", "denominator"]]
-        .sum()
-        .assign(period=ALL_PERIODS, flag="ok")
+        .groupby(["category", "area_code", "level"], as_index=False)
+        .agg(n=("n", "sum"), denominator=("denominator", "sum"), flag=("flag", weakest_flag))
+        .assign(period=ALL_PERIODS)
     )
     missing = (
         frame[["category", "area_code", "level"]]

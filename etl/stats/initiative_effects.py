@@ -107,17 +107,26 @@ BURGLARY_TYPES = ("surveillance", "information")
 WAVE_MONTHS, WAVE_WINDOWS, WAVE_RATIO = 3, (3, 2), 1.5
 RATE_MEASURE = "ratio of rate ratios (Poisson GLM, buurt and month effects)"
 SHARE_MEASURE = "difference in differences of shares (points)"
-#: How the interval of each kind of row is computed (column ``inference``).
+#: How the interval of each kind of row is computed (column ``inference``), Dutch and English.
 RATE_INFERENCE = (
-    "model: quasi-Poisson GLM interval (Pearson dispersion, at least 1; t on the residual "
-    "degrees of freedom)"
+    "Interval van het model: quasi-Poisson-GLM (Pearson-dispersie, minstens 1; t op de "
+    "resterende vrijheidsgraden){nl}. Interval from the model: quasi-Poisson GLM (Pearson "
+    "dispersion, at least 1; t on the residual degrees of freedom){en}."
 )
-CROSS_FIT_INFERENCE = "; mean of the log ratios of two folds of months, controls cross-fitted"
+CROSS_FIT_INFERENCE = {
+    "nl": "; gemiddelde van twee helften van de maanden, controles kruislings gekozen",
+    "en": "; mean of two folds of months, controls cross-fitted",
+}
 SHARE_INFERENCE = (
-    "normal: the buurt's sampling error plus the larger of the controls' spread "
-    "and their sampling error"
+    "Normale benadering: steekproeffout van de buurt plus de grootste van de spreiding en de "
+    "steekproeffout van de controles. Normal approximation: the buurt's sampling error plus "
+    "the larger of the controls' spread and their sampling error."
 )
-UNITS_NL = {"months": "maanden", "waves": "metingen"}
+#: Singular and plural of the units of a window, Dutch and English.
+UNITS = {
+    "months": ("maand", "maanden", "month", "months"),
+    "waves": ("meting", "metingen", "wave", "waves"),
+}
 CAVEAT = (
     "Beschrijvende vergelijking met vergelijkbare buurten, geen causaal effect. "
     "Descriptive comparison with matched buurten, not a causal effect."
@@ -341,7 +350,9 @@ def _rate_effect(s: _Initiative, category: str, counts: pd.DataFrame, den: pd.Se
         estimate = _cross_fitted_ratio(s, counts, folds, s.windows)
     if min(len(s.placebo.before), len(s.placebo.after)) >= MIN_PLACEBO_MONTHS:
         placebo = _cross_fitted_ratio(s, counts, folds, s.placebo)
-    inference = RATE_INFERENCE + (CROSS_FIT_INFERENCE if s.cross_fit else "")
+    inference = RATE_INFERENCE.format(
+        **(CROSS_FIT_INFERENCE if s.cross_fit else {"nl": "", "en": ""})
+    )
     row.update(_estimate_columns(estimate, placebo, RATE_MEASURE, inference))
     if not np.isfinite(placebo.ratio):
         row["placebo_skip"] = _placebo_skip(s.placebo, MIN_PLACEBO_MONTHS, "months")
@@ -426,11 +437,13 @@ def smoothed_baseline(
 
 def _placebo_skip(placebo: Windows, minimum: int, unit: str) -> str:
     """Why there is no placebo: too few months (or waves) before or after the placebo start."""
+    one_nl, many_nl, one_en, many_en = UNITS[unit]
+    before, after = len(placebo.before), len(placebo.after)
     return (
-        f"Placebo-start een jaar eerder: {len(placebo.before)} {UNITS_NL[unit]} ervoor en "
-        f"{len(placebo.after)} erna in de reeks, minimaal {minimum} nodig. "
-        f"Placebo start one year earlier: {len(placebo.before)} {unit} before and "
-        f"{len(placebo.after)} after it in the series, at least {minimum} needed."
+        f"Placebo-start een jaar eerder: {before} {one_nl if before == 1 else many_nl} ervoor "
+        f"en {after} erna in de reeks, minimaal {minimum} nodig. "
+        f"Placebo start one year earlier: {before} {one_en if before == 1 else many_en} before "
+        f"and {after} after it in the series, at least {minimum} needed."
     )
 
 
