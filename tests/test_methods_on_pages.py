@@ -47,3 +47,18 @@ def test_data_page_lists_every_departure_with_an_existing_setting(store):
         assert word in page and "departures-table" in page
         assert "hotspot_scale" in page
     assert len(data.departures("en")) == len(DEPARTURES)
+
+
+def test_initiative_comparisons_show_their_interval_method_and_placebo(store):
+    """The Initiatives page shows initiative_effects through the gate: the interval method
+    and the placebo (or why there is none) stand beside every estimate, for the public too."""
+    for role in ("public", "professional"):
+        rows = queries.table_rows(store, "initiative_effects", role)
+        shown = rows[rows["estimate"].notna()]
+        assert len(shown) > 40
+        incidents = shown[shown["outcome"].str.startswith("incident_rate.")]
+        assert incidents["inference"].str.contains("Interval from the model: quasi-Poisson").all()
+        assert incidents["inference"].str.contains("Interval van het model").all()
+        assert (shown["placebo_estimate"].notna() | shown["placebo_skip"].notna()).all()
+    page = str(data.layout(store, ViewState(page="data", lang="en")))
+    assert "initiative_cross_fit" in page and "Initiatives: interval" in page
