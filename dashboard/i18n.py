@@ -765,13 +765,13 @@ DEPARTURES: list[dict[str, dict[str, str] | str]] = [
         },
         "why": {
             "nl": "Overdispersie verbreedt het interval. Met elke geschikte controlebuurt als "
-            "schijninitiatief sloot het 95%-interval op vier demo's 1 uit in 5 van 98 gevallen "
-            "(5%), zoals het hoort. Een permutatie over de 12-22 geschikte buurten komt niet "
-            "onder p = 1/13 tot 1/23.",
+            "schijninitiatief sloot het 95%-interval op zeven demo's 1 uit in 5 van 187 gevallen "
+            "(2,7%): niet te smal. Een permutatie over de 11-29 geschikte buurten komt niet "
+            "onder p = 1/12 tot 1/30.",
             "en": "Overdispersion widens the interval. With each eligible control buurt as a "
-            "pretend initiative the 95% interval excluded 1 in 5 of 98 cases (5%) on four "
-            "demos, as it should. A permutation over the 12-22 eligible buurten cannot go "
-            "below p = 1/13 to 1/23.",
+            "pretend initiative the 95% interval excluded 1 in 5 of 187 cases (2.7%) on seven "
+            "demos: not too narrow. A permutation over the 11-29 eligible buurten cannot go "
+            "below p = 1/12 to 1/30.",
         },
         "setting": "",
     },
