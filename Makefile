@@ -4,12 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= data/demo.duckdb
 
-.PHONY: demo test install browser redis lint bench clean
+.PHONY: demo test install browser redis axe lint bench clean
 
 demo: install
 	$(BIN)/unease demo --db $(DB)
 
-test: install browser redis
+test: install browser redis axe
 	$(BIN)/ruff check etl geo dashboard tests bench
 	$(BIN)/python -m pytest
 
@@ -33,6 +33,17 @@ redis:
 	  { [ "$$(id -u)" = 0 ] || { echo "no redis-server: the shared view cache tests will skip"; exit 0; }; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
+# axe-core (npm, version pinned in package-lock.json): the accessibility check of every
+# page in the browser tests (tests/test_accessibility.py reads node_modules/axe-core).
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] || { echo "install Node.js and npm (Debian: nodejs npm) first"; exit 1; }; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint:
 	$(BIN)/ruff format etl geo dashboard tests bench
 	$(BIN)/ruff check --fix etl geo dashboard tests bench
@@ -41,4 +52,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data node_modules

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from dash import dcc, html
 
 
@@ -14,14 +16,21 @@ def ctl(name: str, page: str) -> dict:
     return {"type": "ctl", "name": name, "page": page}
 
 
+def dom_id(component_id: dict) -> str:
+    """The element id Dash gives a component with a dict id (keys sorted, compact JSON)."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+
+
 def dropdown(name: str, page: str, label: str, options: list, value, wide: bool = False, **kwargs):
-    """A dropdown with a visible label tied to it."""
-    input_id = f"{name}-input"
+    """A dropdown with a visible label tied to it: the label is ``for`` the dropdown's
+    button (the element that takes the focus), and assets/a11y.js puts the label first
+    in the button's accessible name."""
+    control_id = ctl(name, page)
     return html.Div(
         [
-            html.Label(label, htmlFor=input_id, id=f"{name}-label"),
+            html.Label(label, htmlFor=dom_id(control_id), id=f"{name}-label"),
             dcc.Dropdown(
-                id=ctl(name, page),
+                id=control_id,
                 options=options,
                 value=value,
                 clearable=False,
