@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=1, help="worker processes (> 1: gunicorn)")
     p.add_argument("--production", action="store_true", help="serve with gunicorn")
 
+    p = sub.add_parser("export-parquet", help="write the marts of a database as Parquet files")
+    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True, help="a directory (replaced as a whole)")
+
     add_fetch_parser(sub)
     add_briefing_parser(sub)
 
@@ -81,6 +85,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "users":
             return _add_user(args)
+        if args.command == "export-parquet":
+            from etl.export import export_parquet
+
+            try:
+                manifest = export_parquet(args.db, args.out)
+            except FileNotFoundError as exc:
+                print(f"unease export-parquet: {exc}", file=sys.stderr)
+                return 2
+            print(f"wrote {args.out}: {', '.join(manifest['tables'])}")
+            return 0
         if args.command == "fetch":
             from etl.fetch import run_fetch
 
