@@ -87,6 +87,125 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Displacement to the surrounding areas",
     },
     "reach_title": {"nl": "Bereik en vertegenwoordiging", "en": "Reach and representation"},
+    "initiatives_map_title": {
+        "nl": "Waar initiatieven zitten: per vorm, over {indicator}",
+        "en": "Where initiatives are: by form, over {indicator}",
+    },
+    "initiatives_map_intro": {
+        "nl": "Elk symbool is een initiatief (kleur en vorm: het soort). De kleur van de "
+        "gebieden vergelijkt de indicator met de gemeente; oranje omlijnd zijn de stabiele "
+        "hotspots (op buurt- én wijkniveau).",
+        "en": "Each symbol is an initiative (colour and shape: its form). The colour of the "
+        "areas compares the indicator with the municipality; outlined in orange are the "
+        "stable hotspots (at buurt and wijk level).",
+    },
+    "coverage_by_type": {"nl": "Lopende initiatieven per vorm", "en": "Active initiatives by form"},
+    "initiatives_count": {"nl": "aantal initiatieven", "en": "number of initiatives"},
+    "effects_intro": {
+        "nl": "Per initiatief: hoe {outcome} in het gebied veranderde na de start, "
+        "vergeleken met vergelijkbare buurten zonder initiatief. Een punt links van de "
+        "lijn: minder dan in de vergelijkingsbuurten; de streep is het 95%-interval. "
+        "Dit is een beschrijvende vergelijking, geen bewezen effect: initiatieven "
+        "beginnen vaak na een piek, die daarna vanzelf kan dalen.",
+        "en": "Per initiative: how {outcome} in the area changed after the start, compared "
+        "with similar buurten without an initiative. A point left of the line: less than "
+        "in the comparison buurten; the bar is the 95% interval. This is a descriptive "
+        "comparison, not a proven effect: initiatives often start after a peak, which may "
+        "fall back by itself.",
+    },
+    "effects_outcome": {"nl": "Uitkomst", "en": "Outcome"},
+    "effects_none": {
+        "nl": "Geen voor-en-navergelijking met een schatting voor deze uitkomst.",
+        "en": "No before-and-after comparison with an estimate for this outcome.",
+    },
+    "effect_ratio_axis": {
+        "nl": "verhouding na/voor, gebied t.o.v. vergelijkingsbuurten (1 = gelijk)",
+        "en": "ratio after/before, area against comparison buurten (1 = the same)",
+    },
+    "effect_difference_axis": {
+        "nl": "verschil in verandering, procentpunt (0 = gelijk)",
+        "en": "difference in change, percentage points (0 = the same)",
+    },
+    "effect_estimate": {"nl": "schatting", "en": "estimate"},
+    "effect_placebo": {
+        "nl": "placebo: start een jaar eerder",
+        "en": "placebo: start one year earlier",
+    },
+    "effect_more": {"nl": "{x}% meer", "en": "{x}% more"},
+    "effect_less": {"nl": "{x}% minder", "en": "{x}% less"},
+    "effect_points_up": {"nl": "{x} procentpunt hoger", "en": "{x} percentage points higher"},
+    "effect_points_down": {"nl": "{x} procentpunt lager", "en": "{x} percentage points lower"},
+    "effect_sentence": {
+        "nl": "{name}: na de start {change} dan in {k} vergelijkbare buurten "
+        "(95%-interval {low} tot {high}).",
+        "en": "{name}: after the start {change} than in {k} similar buurten "
+        "(95% interval {low} to {high}).",
+    },
+    "effect_clear": {
+        "nl": "Het interval sluit 'geen verschil' uit.",
+        "en": "The interval excludes 'no difference'.",
+    },
+    "effect_unclear": {
+        "nl": "Niet te onderscheiden van geen verschil.",
+        "en": "Not distinguishable from no difference.",
+    },
+    "effect_pretrend": {
+        "nl": "Let op: al vóór de start liep het gebied uiteen met de vergelijkingsbuurten "
+        "(placebotoets); niet als effect lezen.",
+        "en": "Note: the area already drifted from its comparison buurten before the start "
+        "(placebo check); not to be read as an effect.",
+    },
+    "effect_no_estimate": {
+        "nl": "{name}: geen schatting (te weinig vergelijkingsbuurten of gegevens).",
+        "en": "{name}: no estimate (too few comparison buurten or data).",
+    },
+    "effect_controls": {
+        "nl": "Vergelijkingsbuurten van {name} ({n})",
+        "en": "Comparison buurten of {name} ({n})",
+    },
+    "effects_controls_title": {
+        "nl": "Welke buurten zijn vergeleken",
+        "en": "Which buurten were compared",
+    },
+    "col_name": {"nl": "Naam", "en": "Name"},
+    "col_form": {"nl": "Vorm", "en": "Form"},
+    "col_start": {"nl": "Start", "en": "Start"},
+    "col_end": {"nl": "Einde", "en": "End"},
+    "col_area": {"nl": "Gebied", "en": "Area"},
+    "col_members": {"nl": "Leden", "en": "Members"},
+    "col_inhabitants": {"nl": "Inwoners", "en": "Inhabitants"},
+    "col_total": {"nl": "Totaal", "en": "Total"},
+    "col_per_1000": {"nl": "Per 1.000 inwoners", "en": "Per 1,000 inhabitants"},
+    "col_category": {"nl": "Categorie", "en": "Category"},
+    "col_area_change": {"nl": "Verandering in het gebied", "en": "Change in the area"},
+    "col_ring_change": {
+        "nl": "Verandering in de omliggende buurten",
+        "en": "Change in the surrounding buurten",
+    },
+    "col_controls_change": {
+        "nl": "Verandering in vergelijkingsbuurten",
+        "en": "Change in comparison buurten",
+    },
+    "col_ring_size": {"nl": "Omliggende buurten", "en": "Surrounding buurten"},
+    "col_displacement": {"nl": "Mogelijke verplaatsing", "en": "Possible displacement"},
+    "col_period": {"nl": "Periode", "en": "Period"},
+    "col_initiatives": {"nl": "Initiatieven", "en": "Initiatives"},
+    "col_members_per_1000": {"nl": "Leden per 1.000 inwoners", "en": "Members per 1,000"},
+    "col_key_persons": {"nl": "Sleutelpersonen", "en": "Key persons"},
+    "col_participants_share": {
+        "nl": "Aandeel deelnemers (enquête, %)",
+        "en": "Share of participants (survey, %)",
+    },
+    "col_respondents": {"nl": "Respondenten", "en": "Respondents"},
+    "col_participants": {"nl": "Deelnemers (enquête)", "en": "Participants (survey)"},
+    "col_status": {"nl": "Status", "en": "Status"},
+    "running": {"nl": "lopend", "en": "ongoing"},
+    "yes": {"nl": "ja", "en": "yes"},
+    "no": {"nl": "nee", "en": "no"},
+    "show_hotspots_initiatives": {
+        "nl": "Stabiele hotspots omlijnen",
+        "en": "Outline stable hotspots",
+    },
     "sources_title": {"nl": "Geladen bronnen", "en": "Sources loaded"},
     "quarantine_title": {
         "nl": "Afgekeurde rijen en rijen met een opmerking (quarantaine)",

@@ -121,6 +121,8 @@ def _values(indicator, level, period, area, areas, lang, pathname):
             "layers.value": ["initiatives", "hotspots", "incidents"],
             "map.clickData": {"points": [{"location": area}]},
             "map-zoom.value": area,
+            "initiatives-hotspots.value": ["on"],
+            "effects-outcome.value": "incident_rate.total",
             "basemap.data": {"on": False},
             "note-area.data": {"area": area, "period": period},
         }

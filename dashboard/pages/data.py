@@ -4,6 +4,7 @@ definitions, settings, downloads."""
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
 
 import pandas as pd
 from dash import Dash, html
@@ -35,6 +36,9 @@ def layout(store: Store, state: ViewState) -> html.Div:
         on="source",
         how="left",
     )
+    # the file's name, never where it lies on the server
+    sources["path"] = [PurePath(str(p)).name if isinstance(p, str) else p for p in sources["path"]]
+    sources = sources.rename(columns={"path": "file"})
     meta = queries.table_rows(store, "indicator_meta")
     definitions = meta[
         [

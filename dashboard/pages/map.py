@@ -109,6 +109,28 @@ async function(value, data) {
 """
 
 
+def indicator_period_controls(store: Store, state: ViewState, page: str) -> list:
+    """The indicator and period dropdowns of a page (URL state)."""
+    lang = state.lang
+    return [
+        dropdown(
+            "indicator",
+            page,
+            t("indicator", lang),
+            indicator_options(store, lang),
+            state.indicator,
+            wide=True,
+        ),
+        dropdown(
+            "period",
+            page,
+            t("period", lang),
+            queries.periods(store, state.indicator) if state.indicator else [],
+            state.period,
+        ),
+    ]
+
+
 def zoom_options(store: Store, lang: str) -> list[dict]:
     """Areas the map can zoom to: the whole municipality, then every stadsdeel and wijk."""
     options = [{"label": t("map_zoom_all", lang), "value": ""}]
@@ -159,21 +181,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                 className="controls",
                 role="group",
                 children=[
-                    dropdown(
-                        "indicator",
-                        "map",
-                        t("indicator", lang),
-                        indicator_options(store, lang),
-                        state.indicator,
-                        wide=True,
-                    ),
-                    dropdown(
-                        "period",
-                        "map",
-                        t("period", lang),
-                        queries.periods(store, state.indicator) if state.indicator else [],
-                        state.period,
-                    ),
+                    *indicator_period_controls(store, state, "map"),
                     radio(
                         "level", "map", t("level", lang), level_options(store, lang), state.level
                     ),
@@ -405,6 +413,23 @@ def category_label(store: Store, category: str, lang: str) -> str:
     return entry.name[lang].split(": ", 1)[-1] if entry else category
 
 
+def register_period_choices(app: Dash, store: Store, page: str) -> None:
+    """A page's periods follow its indicator; the period chosen stays when it exists."""
+
+    @app.callback(
+        Output(ctl("period", page), "options"),
+        Output(ctl("period", page), "value"),
+        Input(ctl("indicator", page), "value"),
+        State(ctl("period", page), "value"),
+    )
+    def period_choices(indicator, current):
+        indicator = inputs.indicator(store, indicator)
+        inputs.require(indicator)
+        periods = queries.periods(store, indicator)
+        value = current if current in periods else (periods[-1] if periods else None)
+        return periods, value
+
+
 def register_callbacks(app: Dash, store: Store) -> None:
     app.clientside_callback(
         BASEMAP_SWITCH,
@@ -415,18 +440,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
         State("basemap", "data"),
     )
 
-    @app.callback(
-        Output(ctl("period", "map"), "options"),
-        Output(ctl("period", "map"), "value"),
-        Input(ctl("indicator", "map"), "value"),
-        State(ctl("period", "map"), "value"),
-    )
-    def period_choices(indicator, current):
-        indicator = inputs.indicator(store, indicator)
-        inputs.require(indicator)
-        periods = queries.periods(store, indicator)
-        value = current if current in periods else (periods[-1] if periods else None)
-        return periods, value
+    register_period_choices(app, store, "map")
 
     @app.callback(
         Output(ctl("area", "map"), "options"),
