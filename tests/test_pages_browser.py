@@ -81,6 +81,13 @@ def test_initiatives_page_lists_every_initiative_and_the_seven_forms(app_url, de
     assert len(rows) == total
     legend = " ".join(e.text for e in dash.find_elements("#initiatives-map .legend text"))
     assert "burgertoezicht" in legend and "bemiddeling" in legend
+    # the page leads with the map; no internal ids, 'nan' or midnight times on it
+    first = dash.driver.execute_script("return document.querySelector('#page .dash-graph').id")
+    assert first == "initiatives-map"
+    dash.wait_for_element("#effects-sentences li", timeout=20)
+    text = dash.find_element("#page").text
+    for internal in ("initiative_id", "change_ring", "nan", "00:00:00", "share_benefits"):
+        assert internal not in text.split(), internal
 
 
 def test_data_page_lists_sources_quarantine_and_definitions(app_url, demo_con):

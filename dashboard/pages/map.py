@@ -1,4 +1,10 @@
-"""The map page: any indicator per area against the city, with its trend and table."""
+"""The map page: any indicator per area against the city, with its trend and table.
+
+The map outlines the area of the area control (``ctl("area", "map")``, any level) and
+shows the area whose code is the value of ``map-zoom`` whole (any area; "" is the
+whole municipality): a search or a link selects and zooms by setting those two values;
+:func:`draw_map` draws it (dashboard.map_figure.add_selected and zoom_to).
+"""
 
 from __future__ import annotations
 
