@@ -199,8 +199,15 @@ class _Grid:
         hi = np.maximum(start, end) + pad
         ix0, iy0 = self._axis(lo[:, 0], self.x0, self.nx), self._axis(lo[:, 1], self.y0, self.ny)
         ix1, iy1 = self._axis(hi[:, 0], self.x0, self.nx), self._axis(hi[:, 1], self.y0, self.ny)
-        for dx in range(int((ix1 - ix0).max()) + 1):
-            for dy in range(int((iy1 - iy0).max()) + 1):
+        span_x, span_y = int((ix1 - ix0).max()), int((iy1 - iy0).max())
+        if span_x <= 1 and span_y <= 1:  # the rule (pieces of half a cell): the 4 corners
+            row0, row1 = iy0 * self.nx, iy1 * self.nx  # are all the cells of each box
+            for row in (row0, row1):
+                for column in (ix0, ix1):
+                    self.cells[row + column] = _BORDER
+            return
+        for dx in range(span_x + 1):
+            for dy in range(span_y + 1):
                 take = (ix0 + dx <= ix1) & (iy0 + dy <= iy1)
                 self.cells[(iy0[take] + dy) * self.nx + ix0[take] + dx] = _BORDER
 
