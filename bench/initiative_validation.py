@@ -101,9 +101,9 @@ def placebo_in_space(db: Path, planted: dict, cross_fit: bool) -> pd.DataFrame:
         populated = den.index[den >= settings.min_inhabitants]
         windows, placebo, _ = comparison_windows(data.monthly, data.breaks, start, [])
         table = ie._rate_table(masked, windows, den)
-        pool = ie._pool(data, ini.area_code, populated, None)
+        pool = ie._pool(data, ini.area_code, populated)
         for code in [c for c in pool if np.isfinite(table.loc[c, "change"])]:
-            own_pool = [c for c in ie._pool(data, code, populated, None) if c != ini.area_code]
+            own_pool = [c for c in ie._pool(data, code, populated) if c != ini.area_code]
             s = ie._Initiative(
                 ini=Pretend("pretend", "surveillance", code),
                 start_ts=start_ts,

@@ -849,14 +849,15 @@ DEPARTURES: list[dict[str, dict[str, str] | str]] = [
             "en": "Matched on own baseline and context, outside every initiative (§7)",
         },
         "product": {
-            "nl": "Uitgangswaarde empirisch-Bayes gladgestreken; maanden van een controle tellen "
-            "alleen zolang hij buiten elk actief initiatief en zijn ring ligt; vensters tot 24 "
-            "maanden. Kruislings: één set gematcht op de oneven maanden en vergeleken op de "
-            "even maanden, één andersom; de schatting is het gemiddelde van beide",
-            "en": "Baseline smoothed by empirical Bayes; a control's months count only while it "
-            "lies outside every active initiative and its ring; windows up to 24 months. "
-            "Cross-fitted: one set matched on the odd months and compared on the even months, "
-            "one the other way round; the estimate is the mean of both",
+            "nl": "Uitgangswaarde empirisch-Bayes gladgestreken; maanden en metingen van een "
+            "controle tellen alleen zolang hij buiten elk actief initiatief en zijn ring "
+            "ligt; vensters tot 24 maanden. Kruislings: één set gematcht op de oneven maanden "
+            "en vergeleken op de even maanden, één andersom; de schatting is het gemiddelde "
+            "van beide",
+            "en": "Baseline smoothed by empirical Bayes; a control's months and survey waves "
+            "count only while it lies outside every active initiative and its ring; windows up "
+            "to 24 months. Cross-fitted: one set matched on the odd months and compared on the "
+            "even months, one the other way round; the estimate is the mean of both",
         },
         "why": {
             "nl": "Controles gekozen op dezelfde tellingen waarmee ze vergeleken worden, zijn "

@@ -436,7 +436,8 @@ def test_controls_matched_reproducible_and_outside_every_initiative(run, planted
     ring = set(planted["effect"]["ring"])
     row = effects.loc[(planted["effect"]["initiative"], "incident_rate.woninginbraak")]
     assert not ring & set(row["controls"].split(","))
-    # survey controls: outside the area and ring of every initiative active in the waves
+    # survey controls: only waves in which they lay outside the area and ring of every
+    # active initiative count, and those hold at least min_survey_n respondents a side
     initiatives = con.execute("select * from initiatives").df()
     rings = {
         r["area_code"]: set(r["ring"].split(","))
@@ -447,20 +448,31 @@ def test_controls_matched_reproducible_and_outside_every_initiative(run, planted
         .df()
         .to_dict("records")
     }
-    for r in again[
-        (again["outcome"] == "unsafe_own_buurt") & (again["controls"] != "")
-    ].itertuples():
-        waves = [int(w) for w in f"{r.before_period},{r.after_period}".split(",") if w]
-        busy = initiatives[
-            m.active_between(
-                initiatives["start_date"],
-                initiatives["end_date"],
-                pd.Timestamp(min(waves), 1, 1),
-                pd.Timestamp(max(waves), 12, 31),
-            )
+    respondents = (
+        con.execute(
+            "select area_code, cast(period as integer) as wave, count(*) as n "
+            "from survey_responses where unsafe_own_buurt is not null "
+            "and weight is not null group by all"
+        )
+        .df()
+        .set_index(["area_code", "wave"])["n"]
+    )
+
+    def busy(wave: int) -> set:
+        active = initiatives[
+            m.active_in_year(initiatives["start_date"], initiatives["end_date"], wave)
         ]
-        near = set(busy["area_code"]).union(*(rings.get(a, set()) for a in busy["area_code"]))
-        assert not set(r.controls.split(",")) & near, r.initiative_id
+        return set(active["area_code"]).union(*(rings.get(a, set()) for a in active["area_code"]))
+
+    survey = again[(again["outcome"] == "unsafe_own_buurt") & (again["controls"] != "")]
+    assert len(survey) > 20
+    min_n = Settings().min_survey_n
+    for r in survey.itertuples():
+        for control in r.controls.split(","):
+            for waves in (r.before_period, r.after_period):
+                clean = [int(w) for w in waves.split(",") if control not in busy(int(w))]
+                assert clean, (r.initiative_id, control)
+                assert sum(respondents.get((control, w), 0) for w in clean) >= min_n
     # the table is replaced on a second run, not appended to
     assert len(again) == len(first)
     assert again["caveat"].str.contains("not a causal effect").all()

@@ -48,8 +48,10 @@ computes, per initiative,
   Controls: land buurten with a denominator of at least ``min_inhabitants``,
   never the initiative's buurt or ring, **outside the area and ring of every
   initiative** (of any type) while it is active: for incidents month by month
-  (above), at least 6 clean months a side; for the survey over the waves compared
-  (and at least ``min_survey_n`` respondents each side).  The K nearest on the
+  (above), at least 6 clean months a side; for the survey wave by wave (a wave
+  counts for a control only when no initiative with the control in its area or
+  ring was active in that year; at least ``min_survey_n`` respondents in its
+  clean waves each side).  The K nearest on the
   **outcome's own baseline** and the context index in the last year before the
   start, each divided by its standard deviation over the populated buurten; ties
   by code.  The incident baseline is smoothed by empirical Bayes, so a few
@@ -91,6 +93,7 @@ from etl.stats.initiative_windows import (
     comparison_windows,
     fold_months,
     initiative_months,
+    initiative_years,
     month_range,
     survey_waves_in_series,
     window_label,
@@ -273,15 +276,11 @@ class _Initiative:
     cross_fit: bool
 
 
-def _pool(data: Inputs, code: str, populated: pd.Index, span) -> list[str]:
-    """Populated buurten outside the area and ring of ``code`` and of every initiative
-    (of any type) active at some moment of ``span`` (first, last day)."""
+def _pool(data: Inputs, code: str, populated: pd.Index) -> list[str]:
+    """Populated buurten outside the area and ring of ``code``.  Those inside the area or
+    ring of another initiative count only in its clean months or survey waves (the counts
+    and sums of the other months and waves are left out before)."""
     excluded = {code, *data.rings.get(code, [])}
-    if span is not None:
-        others = data.initiatives
-        active = m.active_between(others["start_date"], others["end_date"], *span)
-        for other in others.loc[active, "area_code"]:
-            excluded |= {other, *data.rings.get(other, [])}
     return [c for c in populated if c not in excluded]
 
 
@@ -467,30 +466,48 @@ def _estimate_columns(
 
 @dataclass(frozen=True)
 class SurveyWaves:
-    """Survey changes per buurt over the waves compared, for the start and the placebo start."""
+    """Survey changes per buurt over the waves compared, for the start and the placebo start:
+    over all waves (the initiative's own buurt) and over a buurt's clean waves (controls)."""
 
     changes: pd.DataFrame
+    clean: pd.DataFrame
     waves: tuple[list[int], list[int]]
     placebo_changes: pd.DataFrame
+    placebo_clean: pd.DataFrame
     placebo_waves: tuple[list[int], list[int]]
 
 
-def survey_waves(sums: pd.DataFrame, waves: list[int], year: int, breaks) -> SurveyWaves:
+def survey_waves(
+    sums: pd.DataFrame, clean_sums: pd.DataFrame, waves: list[int], year: int, breaks
+) -> SurveyWaves:
     """The waves before and after a start in ``year`` and those of a placebo start a year
-    earlier: the waves before that (within the start's series) against the wave of that year."""
+    earlier: the waves before that (within the start's series) against the wave of that year.
+
+    ``clean_sums`` holds only the waves in which a buurt lay outside the area and ring of
+    every active initiative (the waves that count for a control)."""
     before, after = survey_waves_in_series(waves, year, breaks)
     placebo = ([w for w in before if w < year - 1], [w for w in before if w == year - 1])
     return SurveyWaves(
         _survey_changes(sums, before, after),
+        _survey_changes(clean_sums, before, after),
         (before, after),
         _survey_changes(sums, *placebo),
+        _survey_changes(clean_sums, *placebo),
         placebo,
     )
 
 
+def _own_and_clean(changes: pd.DataFrame, clean: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Controls' changes over their clean waves, the initiative's buurt over all its waves."""
+    out = clean.reindex(clean.index.union([code]))
+    if code in changes.index:
+        out.loc[code] = changes.loc[code]
+    return out
+
+
 def _survey_effect(s: _Initiative, sw: SurveyWaves, labels, min_n: int) -> dict:
     """Effect row of perceived unsafety: difference in differences of shares, and its placebo."""
-    sv = sw.changes.copy()
+    sv = _own_and_clean(sw.changes, sw.clean, s.ini.area_code)
     enough = sv.index[sv["n_min"] >= min_n]
     extra = []
     if s.ini.area_code not in enough:
@@ -513,7 +530,9 @@ def _survey_effect(s: _Initiative, sw: SurveyWaves, labels, min_n: int) -> dict:
         }
     )
     placebo = Windows(*sw.placebo_waves)
-    p_diff, p_low, p_high = _share_difference(s, sw.placebo_changes, controls, min_n)
+    p_diff, p_low, p_high = _share_difference(
+        s, _own_and_clean(sw.placebo_changes, sw.placebo_clean, s.ini.area_code), controls, min_n
+    )
     if not (placebo.before and placebo.after):
         row["placebo_skip"] = _placebo_skip(placebo, 1, "waves")
     elif not np.isfinite(p_diff):
@@ -559,11 +578,16 @@ def comparisons(data: Inputs, settings: Settings, k: int) -> tuple[pd.DataFrame,
     survey: dict[int, SurveyWaves] = {}
     months = sorted({c for frame in data.monthly.values() for c in frame.columns})
     covered = initiative_months(data.initiatives, data.rings, land["code"], months)
+    busy = initiative_years(data.initiatives, data.rings, land["code"], waves)
+    in_wave = [
+        bool(busy.at[code, wave]) if code in busy.index else False for code, wave in sums.index
+    ]
+    clean_sums = sums[~np.asarray(in_wave, dtype=bool)]
     effects, displaced = [], []
     for ini in data.initiatives.itertuples(index=False):
         year = pd.Timestamp(ini.start_date).year
         if year not in survey:
-            survey[year] = survey_waves(sums, waves, year, breaks)
+            survey[year] = survey_waves(sums, clean_sums, waves, year, breaks)
         rows, moved = _compare_initiative(
             data, settings, k, ini, land["code"].tolist(), survey[year], covered
         )
@@ -594,11 +618,6 @@ def _compare_initiative(
     wave_notes = _waves(data, ini.area_code, start, settings.confidence)
     skipped = month_range(start - WAVE_MONTHS, start - 1) if wave_notes else []
     windows, placebo, bounding = comparison_windows(data.monthly, data.breaks, start, skipped)
-    survey_span = (
-        (pd.Timestamp(sw.waves[0][0], 1, 1), pd.Timestamp(sw.waves[1][-1], 12, 31))
-        if sw.waves[0] and sw.waves[1]
-        else None
-    )
     notes = [CAVEAT, *wave_notes]
     if bounding:
         notes.append(BREAK_CAVEAT.format(b=bounding))
@@ -611,8 +630,8 @@ def _compare_initiative(
         skipped=skipped,
         series_break=bounding,
         pools={
-            "survey": _pool(data, ini.area_code, populated, survey_span),
-            "incidents": _pool(data, ini.area_code, populated, None),
+            "survey": _pool(data, ini.area_code, populated),
+            "incidents": _pool(data, ini.area_code, populated),
         },
         populated=populated,
         context=_context_before(data, start_ts.year).reindex(land),

@@ -134,3 +134,20 @@ def comparison_windows(monthly: dict[str, pd.DataFrame], breaks, start: int, ski
     label = ", ".join(m.month_label(b) for b in clipped) or None
     main = Windows([mo for mo in before if mo not in skipped], after)
     return main, placebo, label
+
+
+def initiative_years(
+    initiatives: pd.DataFrame, rings: dict[str, list[str]], buurten, years
+) -> pd.DataFrame:
+    """Buurt x year: True where the buurt lies in the area or ring of an initiative active
+    at some moment of the year (:func:`etl.stats.initiative_methods.active_in_year`).  A
+    survey wave of such a year does not count for a control buurt."""
+    out = pd.DataFrame(False, index=list(buurten), columns=list(years))
+    for year in out.columns:
+        active = initiatives[
+            m.active_in_year(initiatives["start_date"], initiatives["end_date"], year)
+        ]
+        for code in active["area_code"]:
+            rows = [r for r in {code, *rings.get(code, [])} if r in out.index]
+            out.loc[rows, year] = True
+    return out
