@@ -155,6 +155,22 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Note: the area already drifted from its comparison buurten before the start "
         "(placebo check); not to be read as an effect.",
     },
+    "effects_inference_ratio": {
+        "nl": "Intervallen van het Poisson-model zelf, verbreed voor overdispersie "
+        "(quasi-Poisson); de vergelijkingsbuurten kruislings gekozen (oneven en even maanden). "
+        "De placebo (grijs) herhaalt de vergelijking met een start een jaar eerder.",
+        "en": "Intervals from the Poisson model itself, widened for overdispersion "
+        "(quasi-Poisson); comparison buurten cross-fitted (odd and even months). The "
+        "placebo (grey) repeats the comparison with a start one year earlier.",
+    },
+    "effects_inference_share": {
+        "nl": "Intervallen uit de steekproeffout van de respondenten (normale benadering). "
+        "De placebo (grijs) vergelijkt de metingen vóór het jaar voor de start met die van "
+        "dat jaar, waar de metingen dat toelaten.",
+        "en": "Intervals from the respondents' sampling error (normal approximation). The "
+        "placebo (grey) compares the waves before the year before the start with that year's, "
+        "where the waves allow.",
+    },
     "effect_no_estimate": {
         "nl": "{name}: geen schatting (te weinig vergelijkingsbuurten of gegevens).",
         "en": "{name}: no estimate (too few comparison buurten or data).",

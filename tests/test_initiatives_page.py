@@ -131,6 +131,17 @@ def test_each_initiative_has_an_estimate_with_its_interval_in_a_chart_and_a_sent
         word = {"nl": ("meer", "minder"), "en": ("more", "less")}[lang][estimate < 1]
         assert f"{round(abs(estimate - 1) * 100)}% {word}" in mine
         assert str(k) in mine
+        # how the intervals are computed, and the placebo beside the estimate
+        inference = next(
+            c for c in _components(effects, []) if c["props"].get("id") == "effects-inference"
+        )
+        assert ("quasi-Poisson" in inference["props"]["children"]) and (
+            "placebo" in inference["props"]["children"]
+        )
+        assert any(
+            trace.get("name", "").startswith("placebo")
+            for trace in chart["props"]["figure"]["data"]
+        )
         # the comparison buurten of each initiative are listed on demand
         details = [c for c in _components(effects, []) if c["type"] == "Details"]
         assert len(details) == sum(1 for r in rows if r[4])

@@ -162,7 +162,14 @@ def effects(store: Store, outcome: str, lang: str) -> list:
                     ]
                 )
             )
-    parts += [html.Ul(sentences, id="effects-sentences")]
+    parts += [
+        html.Ul(sentences, id="effects-sentences"),
+        html.P(
+            t("effects_inference_ratio" if ratio else "effects_inference_share", lang),
+            id="effects-inference",
+            className="definition",
+        ),
+    ]
     if details:
         parts += [html.H3(t("effects_controls_title", lang)), html.Div(details)]
     return parts
