@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
+from flask import request
 
 from dashboard import auth
 from dashboard.auth import setup_auth
@@ -13,7 +14,7 @@ from dashboard.i18n import t
 from dashboard.pages import data, initiatives, profile, trends
 from dashboard.pages import map as map_page
 from dashboard.routes import register_routes
-from dashboard.state import LANGS, PATHS, parse, url_value
+from dashboard.state import LANGS, PATHS, parse, shown_view, url_value
 from dashboard.store import Store
 
 PAGES = {
@@ -37,6 +38,7 @@ def create_app(db_path: str | Path) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">', 1)
+    app.interpolate_index = lambda **parts: _with_lang(Dash.interpolate_index(app, **parts))
     app.layout = shell
     setup_auth(app.server, store.path)
     register_routes(app.server, store)
@@ -46,11 +48,39 @@ def create_app(db_path: str | Path) -> Dash:
     return app
 
 
+def _with_lang(index: str) -> str:
+    """The page's HTML with ``<html lang>`` in the language the address asks for."""
+    lang = request.args.get("lang")
+    if lang in LANGS and lang != "nl":
+        return index.replace('<html lang="nl">', f'<html lang="{lang}">', 1)
+    return index
+
+
+#: ``<html lang>`` follows the language of the page drawn (screen readers, hyphenation).
+HTML_LANG = """
+function(lang) {
+    if (lang) { document.documentElement.lang = lang; }
+    return lang || window.dash_clientside.no_update;
+}
+"""
+
+
+def language_choice(lang: str) -> dcc.RadioItems:
+    return dcc.RadioItems(
+        id="lang",
+        options=[{"label": "NL", "value": "nl"}, {"label": "EN", "value": "en"}],
+        value=lang,
+        inline=True,
+    )
+
+
 def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="page-lang", data=None),  # the language of the page drawn
+            dcc.Store(id="view", data=None),  # the view shown: page, language, URL query
+            dcc.Store(id="html-lang", data=None),
             html.A(t("skip", "nl"), href="#page", className="skip-link", id="skip-link"),
             html.Header(
                 className="top",
@@ -65,15 +95,7 @@ def shell() -> html.Div:
                     html.Div(
                         [
                             html.Span(t("language", "nl"), id="lang-label"),
-                            dcc.RadioItems(
-                                id="lang",
-                                options=[
-                                    {"label": "NL", "value": "nl"},
-                                    {"label": "EN", "value": "en"},
-                                ],
-                                value="nl",
-                                inline=True,
-                            ),
+                            language_choice("nl"),
                         ],
                         className="lang",
                         role="group",
@@ -112,66 +134,92 @@ def account() -> html.Div:
     )
 
 
+def _controls_query(state, page) -> str:
+    """The query of a page as drawn: the address's values with those its controls show."""
+    shown = {}
+    stack = [page]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+            continue
+        if node is None or isinstance(node, (str, int, float)):
+            continue
+        ident = getattr(node, "id", None)
+        if isinstance(ident, dict) and ident.get("type") == "ctl":
+            shown[ident["name"]] = url_value(getattr(node, "value", None))
+        stack.append(getattr(node, "children", None))
+    return state.with_values(**shown).query()
+
+
 def _register_shell(app: Dash, store: Store) -> None:
-    @app.callback(
-        Output("lang", "value"),
-        Input("url", "search"),
-        State("lang", "value"),
-    )
-    def language_from_url(search, current):
-        lang = parse("/", search).lang
-        return no_update if lang == current else lang
+    """The URL is the one source of the view.
+
+    One callback holds the address and the page: it draws the page the address names,
+    in its language, whenever the address changes by anything but the page's own
+    controls (a link, Back, Forward, a typed address), and writes a control's new value
+    (or a new language) into the address.  The ``view`` store says what is drawn, so
+    the callback tells the two apart.  No other callback reads the address and sets a
+    control that writes it: there is no loop of address -> control -> address whose
+    requests can overtake each other (the cause of pages left blank before).
+    """
+    app.clientside_callback(HTML_LANG, Output("html-lang", "data"), Input("page-lang", "data"))
 
     @app.callback(
+        Output("url", "search"),
         Output("page", "children"),
         Output("page-lang", "data"),
+        Output("view", "data"),
+        Output("lang", "value"),
         Output("page-title", "children"),
         Output("lang-label", "children"),
         Output("skip-link", "children"),
         *[Output(f"nav-{p}", "children") for p in NAV],
         Input("url", "pathname"),
+        Input("url", "search"),
+        Input({"type": "ctl", "name": ALL, "page": ALL}, "value"),
         Input("lang", "value"),
-        State("url", "search"),
-        State("page-lang", "data"),
+        State({"type": "ctl", "name": ALL, "page": ALL}, "id"),
+        State("view", "data"),
     )
-    def render(pathname, lang_value, search, rendered_lang):
+    def view(pathname, search, values, lang, ids, shown):
         state = parse(pathname, search)
-        by_radio = ctx.triggered_id == "lang"
-        if by_radio and rendered_lang is not None and lang_value == rendered_lang:
-            # the radio only caught up with the URL: the page is already in this language
-            return (no_update,) * (5 + len(NAV))
-        lang = lang_value if by_radio and lang_value in LANGS else state.lang
-        state = state.with_values(lang=lang)
+        shown = shown_view(shown)
+        by_url = ctx.triggered_id in (None, "url") or shown is None
+        if by_url:
+            if shown == (state.page, state.lang, state.query()):
+                raise PreventUpdate  # the address the controls just wrote
+            return (no_update, *drawn(state))
+        if not (isinstance(values, list) and isinstance(ids, list) and lang in LANGS):
+            raise PreventUpdate
+        changes = {
+            i["name"]: url_value(v)
+            for i, v in zip(ids, values)
+            if isinstance(i, dict) and isinstance(i.get("name"), str)
+        }
+        state = state.with_values(**changes, lang=lang)
+        query = state.query()
+        if query == shown[2]:
+            raise PreventUpdate  # controls drawn as the address says: no new history entry
+        search = no_update if query == (search or "") else query
+        if lang != shown[1]:
+            return (search, *drawn(state))  # a new language: the page drawn anew
+        view = {"page": shown[0], "lang": shown[1], "query": query}
+        return (search, no_update, no_update, view, *[no_update] * (4 + len(NAV)))
+
+    def drawn(state) -> tuple:
         page = PAGES[state.page].layout(store, state)
+        lang = state.lang
         return (
             page,
+            lang,
+            {"page": state.page, "lang": lang, "query": _controls_query(state, page)},
             lang,
             t("title", lang),
             t("language", lang),
             t("skip", lang),
             *[t(f"nav_{p}", lang) for p in NAV],
         )
-
-    @app.callback(
-        Output("url", "search"),
-        Input({"type": "ctl", "name": ALL, "page": ALL}, "value"),
-        Input("lang", "value"),
-        State({"type": "ctl", "name": ALL, "page": ALL}, "id"),
-        State("url", "pathname"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def sync_url(values, lang, ids, pathname, search):
-        if not (isinstance(values, list) and isinstance(ids, list) and lang in LANGS):
-            raise PreventUpdate
-        state = parse(pathname, search)
-        changes = {
-            i["name"]: url_value(v)
-            for i, v in zip(ids, values)
-            if isinstance(i, dict) and isinstance(i.get("name"), str)
-        }
-        query = state.with_values(**changes, lang=lang).query()
-        return no_update if query == (search or "") else query
 
     @app.callback(
         *[Output(f"nav-{p}", "href") for p in NAV],

@@ -70,3 +70,12 @@ def parse(pathname: object, search: object) -> ViewState:
     if values.get("lang") not in LANGS:
         values.pop("lang", None)
     return ViewState(page=page, **values)
+
+
+def shown_view(data: object) -> tuple[str, str, str] | None:
+    """Page, language and query of the view the browser shows (the ``view`` store), or
+    None when the store holds anything else."""
+    if not isinstance(data, dict):
+        return None
+    parts = (data.get("page"), data.get("lang"), data.get("query"))
+    return parts if all(isinstance(p, str) for p in parts) else None
