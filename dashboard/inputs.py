@@ -90,3 +90,25 @@ def clicked_area(store: Store, click: object) -> str | None:
     if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         return None
     return area(store, points[0].get("location"))
+
+
+def page_number(value: object) -> int | None:
+    """A page of a paged table: a whole number from 0 up to 100,000 (``None``: the first)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= 100_000 else None
+
+
+def table_sort(value: object, columns) -> tuple[str, bool] | None | bool:
+    """The order a paged table is asked for (``sort_by``): (column, ascending) for one
+    known column, None for no order, False when the value is malformed."""
+    if value is None or value == []:
+        return None
+    if not isinstance(value, list) or len(value) != 1 or not isinstance(value[0], dict):
+        return False
+    column, direction = value[0].get("column_id"), value[0].get("direction")
+    if column not in columns or direction not in ("asc", "desc"):
+        return False
+    return column, direction == "asc"

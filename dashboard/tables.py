@@ -17,9 +17,20 @@ from dashboard.fmt import column_cells, count_texts, intervals, numbers
 from dashboard.fmt import unit as fmt_unit
 from dashboard.i18n import t
 
+#: Rows per page of a table that is paged on the server (the map's: every area of a level).
+PAGE_SIZE = 25
+#: The column of the frame each column of :func:`data_table` sorts by.
+SORT_COLUMNS = {"label": "name", "value": "value", "interval": "ci_low", "n": "n", "flag": "flag"}
 
-def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str):
-    """Area (or period), value, interval, n and status, one row per shape or point."""
+
+def data_table(
+    frame: pd.DataFrame, unit: str, lang: str, table_id: str, page_size: int | None = None
+):
+    """Area (or period), value, interval, n and status, one row per shape or point.
+
+    With ``page_size`` only the first page travels with the table; the browser asks for
+    another page (or another order) by ``page_current`` and ``sort_by``, answered with
+    :func:`table_page`, so a level of 10,000 buurten never ships all its rows."""
     if frame.empty:
         return empty_state(lang, "no-data", f"{table_id}-data-table")
     by_period = "period" in frame.columns
@@ -31,6 +42,46 @@ def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str):
         {"name": t("n", lang), "id": "n"},
         {"name": t("flag", lang), "id": "flag"},
     ]
+    if page_size:
+        paging = {
+            "data": table_rows(frame.iloc[:page_size], lang),
+            "page_action": "custom",
+            "page_current": 0,
+            "page_size": page_size,
+            "page_count": max(1, -(-len(frame) // page_size)),
+            "sort_action": "custom",
+            "sort_mode": "single",
+            "sort_by": [],
+        }
+    else:
+        paging = {"data": table_rows(frame, lang), "page_action": "none", "sort_action": "native"}
+    return dash_table.DataTable(
+        id=f"{table_id}-data-table",
+        columns=columns,
+        **paging,
+        style_table={"maxHeight": "24rem", "overflowY": "auto"},
+        style_cell={"textAlign": "left", "fontFamily": "inherit", "fontSize": "0.85rem"},
+        style_header={"fontWeight": "bold"},
+        cell_selectable=False,
+    )
+
+
+def table_page(
+    frame: pd.DataFrame, lang: str, page: int, page_size: int, sort: tuple[str, bool] | None
+) -> list[dict]:
+    """The rows of one page of a paged :func:`data_table`, in the order asked for:
+    ``sort`` is a column id of the table and whether ascending (areas without a figure
+    last either way)."""
+    if sort:
+        frame = frame.sort_values(
+            SORT_COLUMNS[sort[0]], ascending=sort[1], na_position="last", kind="stable"
+        )
+    return table_rows(frame.iloc[page * page_size : (page + 1) * page_size], lang)
+
+
+def table_rows(frame: pd.DataFrame, lang: str) -> list[dict]:
+    """The rows of :func:`data_table` as text, as a person reads them."""
+    by_period = "period" in frame.columns
     flag_text = {f: t(f"flag_{f}", lang) for f in set(frame["flag"])}
     labels = frame["period"] if by_period else frame["name"]
     codes = frame["area_code"] if "area_code" in frame else [""] * len(frame)
@@ -39,7 +90,7 @@ def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str):
         if "n_public" in frame
         else numbers(frame["n"], lang, 0)
     )
-    rows = [
+    return [
         {"label": lab, "area_code": code, "value": val, "interval": ci, "n": n, "flag": fl}
         for lab, code, val, ci, n, fl in zip(
             labels,
@@ -50,17 +101,6 @@ def data_table(frame: pd.DataFrame, unit: str, lang: str, table_id: str):
             [flag_text[f] for f in frame["flag"]],
         )
     ]
-    return dash_table.DataTable(
-        id=f"{table_id}-data-table",
-        columns=columns,
-        data=rows,
-        sort_action="native",
-        page_action="none",
-        style_table={"maxHeight": "24rem", "overflowY": "auto"},
-        style_cell={"textAlign": "left", "fontFamily": "inherit", "fontSize": "0.85rem"},
-        style_header={"fontWeight": "bold"},
-        cell_selectable=False,
-    )
 
 
 def frame_table(

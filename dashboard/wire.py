@@ -59,13 +59,15 @@ def map_request(
     indicator: str,
     level: str,
     period: str,
-    figure: dict | None = None,
+    drawn: dict | None = None,
     layers: list[str] | None = None,
     lang: str = "nl",
     basemap: bool = False,
     method: str = "direct",
+    area: str | None = None,
 ) -> dict:
-    """The map's callback after a switch of indicator (the figure drawn sent as state)."""
+    """The map's callback after a switch of indicator; ``drawn`` is what the map draws
+    (the ``map-drawn`` store an earlier answer set), None for a first draw."""
     changed = key(control("indicator"), "value")
     values = {
         changed: indicator,
@@ -74,7 +76,8 @@ def map_request(
         key(control("method"), "value"): method,
         "layers.value": layers or [],
         "basemap.data": {"on": basemap},
-        "map.figure": figure,
+        key(control("area"), "value"): area,
+        "map-drawn.data": drawn,
         "page-lang.data": lang,
     }
     return request(callback_for(dependencies, "map.figure"), values, changed)

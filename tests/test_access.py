@@ -44,8 +44,13 @@ def _point_traces(client):
         json=_map_request(client, "incident_rate.woninginbraak", "2024", ["incidents"]),
     )
     assert response.status_code == 200
-    figure = response.get_json()["response"]["map"]["figure"]
-    return [t for t in figure["data"] if t["type"] == "scattergeo"]
+    return _points(response.get_json()["response"]["map"]["figure"])
+
+
+def _points(figure):
+    """Point traces of a map figure (not the borders, outlines and names drawn as lines
+    and text)."""
+    return [t for t in figure["data"] if t["type"] == "scattergeo" and t.get("mode") == "markers"]
 
 
 def _length(array) -> int:
@@ -74,24 +79,9 @@ def test_public_gets_no_points_even_when_asking_the_callback(served):
 
 
 def _page_request(app):
-    key = next(k for k in app.callback_map if k.startswith("..page.children"))
-    outputs = [
-        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-        for part in key.strip(".").split("...")
-    ]
-    return {
-        "output": key,
-        "outputs": outputs,
-        "inputs": [
-            {"id": "url", "property": "pathname", "value": "/"},
-            {"id": "lang", "property": "value", "value": "nl"},
-        ],
-        "state": [
-            {"id": "url", "property": "search", "value": ""},
-            {"id": "page-lang", "property": "data", "value": None},
-        ],
-        "changedPropIds": ["url.pathname"],
-    }
+    deps = app.server.test_client().get("/_dash-dependencies").get_json()
+    values = {"url.pathname": "/", "url.search": "", "lang.value": "nl"}
+    return wire.request(wire.callback_for(deps, "page.children"), values, "url.pathname")
 
 
 def test_professional_gets_points_and_the_layer_choice(served, demo_con):
@@ -140,7 +130,7 @@ def test_trusted_header_only_from_the_proxy(served, monkeypatch):
         environ_base={"REMOTE_ADDR": "127.0.0.1"},
     )
     figure = from_proxy.get_json()["response"]["map"]["figure"]
-    assert any(t["type"] == "scattergeo" for t in figure["data"])
+    assert _points(figure)
     elsewhere = client.post(
         "/_dash-update-component",
         json=_map_request(client, "incident_rate.woninginbraak", "2024", ["incidents"]),
@@ -148,7 +138,7 @@ def test_trusted_header_only_from_the_proxy(served, monkeypatch):
         environ_base={"REMOTE_ADDR": "10.1.2.3"},
     )
     figure = elsewhere.get_json()["response"]["map"]["figure"]
-    assert not any(t["type"] == "scattergeo" for t in figure["data"])
+    assert not _points(figure)
 
 
 def _note_request(client, area, diagnosis):

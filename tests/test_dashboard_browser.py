@@ -5,19 +5,14 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import basemap
-from dashboard.app import create_app
-from tests.browser import ctl, wait_until
+from tests.browser import SHAPES, ctl, start_map, table_pages, wait_until
 
 pytestmark = pytest.mark.browser
-SHAPES = "#map path.choroplethlocation"
 
 
 @pytest.fixture()
 def dash(dash_duo, demo_db):
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(create_app(demo_db))
-    dash_duo.wait_for_element(SHAPES, timeout=20)
-    return dash_duo
+    return start_map(dash_duo, demo_db)
 
 
 def _count(dash, n):
@@ -74,16 +69,9 @@ def test_language_switch_changes_labels_and_table_has_a_row_per_area(dash, demo_
     assert "lang=en" in dash.driver.current_url
     buurten = demo_con.execute("select count(*) from areas where level = 'buurt'").fetchone()[0]
     dash.find_element("#map-table-summary").click()
-    rows = wait_until(
-        lambda: (
-            dash.driver.execute_script(
-                "return document.querySelectorAll("
-                "'#map-data-table td[data-dash-column=label]').length"
-            )
-            == buurten
-        )
-    )
-    assert rows
+    rows = table_pages(dash, "#map-data-table")
+    assert len(rows) == buurten
+    assert len({r["label"] for r in rows}) == buurten
 
 
 def test_areas_without_a_figure_show_their_kind_of_missing_and_reason_not_zero(dash, demo_con):

@@ -3,7 +3,7 @@
 import pytest
 
 from dashboard.app import create_app
-from tests.browser import ctl, wait_until
+from tests.browser import ctl, table_pages, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -118,16 +118,7 @@ def test_a_sensitive_category_per_buurt_is_withheld_with_its_reason(app_url, dem
     dash.wait_for_contains_text("#map-missing", reason, timeout=40)
     assert f"{buurten} × {reason}" in dash.find_element("#map-missing").text
     dash.find_element("#map-table-summary").click()
-    assert wait_until(lambda: dash.find_elements("#map-data-table td[data-dash-column=flag]"))
-    rows = {
-        r.find_element("css selector", "td[data-dash-column=label]").text: r
-        for r in dash.find_elements("#map-data-table tbody tr")
-        if r.find_elements("css selector", "td[data-dash-column=label]")
-    }
-    cells = {
-        c.get_attribute("data-dash-column"): c.text
-        for c in rows[name].find_elements("css selector", "td")
-    }
+    cells = next(r for r in table_pages(dash, "#map-data-table") if r["label"] == name)
     assert cells["value"] == "–" and cells["n"] == "–" and cells["flag"] == reason
 
 
@@ -149,10 +140,6 @@ def test_map_switches_to_model_based_figures_and_says_so(app_url, demo_con):
     dash.find_element("#map-table-summary").click()
 
     def valued_rows():
-        cells = dash.driver.execute_script(
-            "return Array.from(document.querySelectorAll('#map-data-table tbody tr'))"
-            ".map(r => Array.from(r.querySelectorAll('td')).map(c => c.innerText.trim()));"
-        )
-        return [c for c in cells if len(c) > 1 and c[1] not in ("", "–")]
+        return [r for r in table_pages(dash, "#map-data-table") if r["value"] not in ("", "–")]
 
-    assert len(wait_until(lambda: len(valued_rows()) == sampled and valued_rows(), 20)) == sampled
+    assert len(wait_until(lambda: len(valued_rows()) == sampled and valued_rows(), 60)) == sampled

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, Patch, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboard import auth, basemap, figures, inputs, map_figure, queries
+from dashboard import area_choice, auth, basemap, figures, inputs, map_figure, queries
 from dashboard.compare import classify, map_classes
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.harmonised_marks import harmonised_text
@@ -21,7 +22,10 @@ from dashboard.i18n import t
 from dashboard.period_marks import marks_text
 from dashboard.state import ViewState
 from dashboard.store import Store
-from dashboard.tables import data_table
+from dashboard.tables import PAGE_SIZE, SORT_COLUMNS, data_table, table_page
+
+#: The controls that make a view of the map: what the colours and the table show.
+VIEW = ("indicator", "level", "period", "method")
 
 
 def resolve(store: Store, state: ViewState) -> ViewState:
@@ -170,15 +174,7 @@ def zoom_control(store: Store, lang: str) -> html.Div:
 def layout(store: Store, state: ViewState) -> html.Div:
     state = resolve(store, state)
     lang = state.lang
-    areas = queries.areas(store, state.level) if state.level else None
-    area_options = (
-        [{"label": n, "value": c} for c, n in zip(areas["code"], areas["name"])]
-        if areas is not None
-        else []
-    )
-    area = state.area if state.area in {o["value"] for o in area_options} else None
-    if area is None and area_options:
-        area = area_options[0]["value"]
+    area = area_choice.default_area(store, state.area)
     return html.Div(
         className="map-page",
         children=[
@@ -216,6 +212,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         **{"aria-labelledby": "indicator-label"},
                         children=[
                             html.P(id="map-method", className="method-note", role="status"),
+                            dcc.Store(id="map-drawn", data=None),  # what the figure draws
                             figures.graph(
                                 "map",
                                 config={
@@ -256,7 +253,13 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         className="trend-panel",
                         children=[
                             html.P(t("pick_area", lang), id="pick-area-hint"),
-                            dropdown("area", "map", t("area", lang), area_options, area),
+                            dropdown(
+                                "area",
+                                "map",
+                                t("area", lang),
+                                area_choice.chosen(store, area, lang),  # more as one types
+                                area,
+                            ),
                             dcc.Link(t("open_profile", lang), id="profile-link", href="#"),
                             figures.graph("trend"),
                             html.Details(
@@ -313,6 +316,23 @@ def map_view(
         map_figure.hover_template(entry.unit, lang),
         water,
     )
+
+
+def focus(
+    store: Store, selected: str | None, zoom: str | None, drawn: dict, clicked: str | None
+) -> str | None:
+    """The area the map zooms to (None: every area).  The zoom control decides when it
+    is used; an area chosen in the area chooser (a search) is zoomed to, one clicked on
+    the map only outlined; otherwise the map keeps the zoom it has.  A first draw zooms
+    to the area of the address (the municipality: every area)."""
+    city = queries.city(store)[0]
+    if ctx.triggered_id == "map-zoom":
+        return zoom
+    if ctx.triggered_id == ctl("area", "map") and selected != clicked:
+        return None if selected in (None, city) else selected
+    if "zoom" in drawn:
+        return inputs.area(store, drawn["zoom"])
+    return zoom or (None if selected in (None, city) else selected)
 
 
 def method_note(values: dict, method: str, lang: str) -> str:
@@ -448,25 +468,35 @@ def register_callbacks(app: Dash, store: Store) -> None:
 
     register_period_choices(app, store, "map")
 
+    area_choice.register_search(app, store, "map")
+
     @app.callback(
         Output(ctl("area", "map"), "options"),
         Output(ctl("area", "map"), "value"),
         Input(ctl("level", "map"), "value"),
         Input("map", "clickData"),
         State(ctl("area", "map"), "value"),
+        State("page-lang", "data"),
+        prevent_initial_call=True,
     )
-    def area_choice(level, click, current):
-        level = inputs.level(store, level)
-        inputs.require(level)
-        frame = queries.areas(store, level)
-        options = [{"label": n, "value": c} for c, n in zip(frame["code"], frame["name"])]
-        codes = set(frame["code"])
-        clicked = inputs.clicked_area(store, click)
-        if ctx.triggered_id == "map" and clicked in codes:
-            return options, clicked
-        if inputs.area(store, current) in codes:
-            return no_update, no_update
-        return options, (options[0]["value"] if options else None)
+    def area_for_level(level, click, current, lang):
+        """A click chooses the area clicked; a new level keeps the place: the area chosen
+        becomes its parent (or its most populous child) at that level.  The municipality
+        stays chosen at every level."""
+        level, lang = inputs.level(store, level), inputs.lang(lang)
+        inputs.require(level, lang)
+        if ctx.triggered_id == "map":
+            area = inputs.clicked_area(store, click)
+        else:
+            current = inputs.area(store, current)
+            inputs.require(current)
+            if current == queries.city(store)[0]:
+                raise PreventUpdate
+            area = queries.counterpart(store, current, level)
+        inputs.require(area)
+        if area == current:
+            raise PreventUpdate
+        return area_choice.chosen(store, area, lang), area
 
     @app.callback(
         Output("map", "figure"),
@@ -477,32 +507,34 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("download-csv", "href"),
         Output("download-xlsx", "href"),
         Output("download-parquet", "href"),
-        Input(ctl("indicator", "map"), "value"),
-        Input(ctl("level", "map"), "value"),
-        Input(ctl("period", "map"), "value"),
-        Input(ctl("method", "map"), "value"),
+        Output("map-drawn", "data"),
+        *[Input(ctl(name, "map"), "value") for name in VIEW],
         Input("layers", "value"),
         Input("basemap", "data"),
         Input(ctl("area", "map"), "value"),
         Input("map-zoom", "value"),
-        State("map", "figure"),
+        State("map-drawn", "data"),
+        State("map", "clickData"),
         State("page-lang", "data"),
     )
     def update_map(
-        indicator, level, period, method, layers, background, selected, zoom, current, lang
+        indicator, level, period, method, layers, background, selected, zoom, drawn, click, lang
     ):
+        """Colours and hover texts of a view.  The figure drawn never comes back from the
+        browser: the small ``map-drawn`` store says what it holds, so a switch that keeps
+        the shapes sends only a Patch of colours, hover texts and titles."""
         indicator, level = inputs.indicator(store, indicator), inputs.level(store, level)
         inputs.require(indicator, level)
         period, lang = inputs.period(store, indicator, period), inputs.lang(lang)
         layers, method = inputs.layers(layers), inputs.method(method)
-        background, current = inputs.mapping(background), inputs.mapping(current)
-        inputs.require(period, lang, layers, background, current, method)
+        background, drawn = inputs.mapping(background), inputs.mapping(drawn)
+        inputs.require(period, lang, layers, background, drawn, method)
         # an unknown area or zoom is no outline and the whole municipality
         selected, zoom = inputs.area(store, selected), inputs.area(store, zoom)
+        zoom = focus(store, selected, zoom, drawn, inputs.clicked_area(store, click))
         role = auth.role()
         entry = queries.indicator_meta(store)[indicator]
         view = map_view(store, store.version, indicator, level, period, role, lang, method)
-        drawn = inputs.mapping((inputs.mapping(current.get("layout")) or {}).get("meta"))
         # point-level incidents only for professionals, whatever the browser asks
         if "incidents" in layers and not auth.at_least("professional"):
             layers.remove("incidents")
@@ -565,18 +597,11 @@ def register_callbacks(app: Dash, store: Store) -> None:
             f"/download/view.csv{query}",
             f"/download/view.xlsx{query}",
             f"/download/view.parquet{query}",
+            drawn_key,
         )
 
-    @app.callback(
-        Output("map-table", "children"),
-        Input(ctl("indicator", "map"), "value"),
-        Input(ctl("level", "map"), "value"),
-        Input(ctl("period", "map"), "value"),
-        Input(ctl("method", "map"), "value"),
-        State("page-lang", "data"),
-    )
-    def update_table(indicator, level, period, method, lang):
-        """The table behind the map: its own request, so the map's colours never wait for it."""
+    def table_values(indicator, level, period, method, lang):
+        """The values behind the table of a view, with the view's indicator entry."""
         indicator, level, lang = (
             inputs.indicator(store, indicator),
             inputs.level(store, level),
@@ -585,9 +610,36 @@ def register_callbacks(app: Dash, store: Store) -> None:
         inputs.require(indicator, level, lang)
         period, method = inputs.period(store, indicator, period), inputs.method(method)
         inputs.require(period, method)
-        entry = queries.indicator_meta(store)[indicator]
         values = queries.public_area_values(store, indicator, level, period, auth.role(), method)
-        return data_table(values, entry.unit, lang, "map")
+        return values, queries.indicator_meta(store)[indicator]
+
+    @app.callback(
+        Output("map-table", "children"),
+        *[Input(ctl(name, "map"), "value") for name in VIEW],
+        State("page-lang", "data"),
+    )
+    def update_table(indicator, level, period, method, lang):
+        """The table behind the map: its own request, so the map's colours never wait for
+        it; one page travels with it (tables.data_table)."""
+        values, entry = table_values(indicator, level, period, method, lang)
+        return data_table(values, entry.unit, lang, "map", page_size=PAGE_SIZE)
+
+    @app.callback(
+        Output("map-data-table", "data"),
+        Input("map-data-table", "page_current"),
+        Input("map-data-table", "sort_by"),
+        *[State(ctl(name, "map"), "value") for name in VIEW],
+        State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def page_of_table(page, sort_by, indicator, level, period, method, lang):
+        """One page of the table behind the map, in the order asked for."""
+        values, _ = table_values(indicator, level, period, method, lang)
+        page, sort = inputs.page_number(page), inputs.table_sort(sort_by, SORT_COLUMNS)
+        inputs.require(page)
+        if sort is False:
+            raise PreventUpdate
+        return table_page(values, lang, page, PAGE_SIZE, sort)
 
     @app.callback(
         Output("trend", "figure"),

@@ -7,7 +7,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import auth, figures, inputs, queries
+from dashboard import area_choice, auth, figures, inputs, queries
 from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.fmt import count, interval, number
@@ -38,17 +38,8 @@ KEY_INDICATORS = (
 
 def layout(store: Store, state: ViewState) -> html.Div:
     lang = state.lang
-    areas = queries.areas(store)
-    areas = areas[areas["level"] != "gemeente"]
-    options = [
-        {"label": f"{n} ({t(lv, lang).lower()})", "value": c}
-        for c, n, lv in zip(areas["code"], areas["name"], areas["level"])
-    ]
-    area = (
-        state.area
-        if state.area in set(areas["code"])
-        else (options[0]["value"] if options else None)
-    )
+    area = area_choice.default_area(store, state.area)
+    options = area_choice.chosen(store, area, lang)  # more as one types: area_choice
     return html.Div(
         [
             html.Div(
@@ -168,7 +159,9 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
     changes = queries.significant_changes(store, area_code, role=role)
     if len(changes):
         changes = changes.assign(indicator=[meta[i].label(lang) for i in changes["indicator"]])
-    parent = queries.area_info(store, info["parent_code"]) if info["parent_code"] else None
+    # the municipality has no parent (its parent_code is absent, read as NaN)
+    has_parent = isinstance(info["parent_code"], str) and info["parent_code"]
+    parent = queries.area_info(store, info["parent_code"]) if has_parent else None
     return [
         html.H2(f"{info['name']} ({info['code']})", id="profile-title"),
         html.P(
@@ -256,6 +249,7 @@ def _similar_mean(
 
 def register_callbacks(app: Dash, store: Store) -> None:
     notes_panel.register_callbacks(app, store)
+    area_choice.register_search(app, store, "profile")
 
     @app.callback(
         Output("profile-body", "children"),

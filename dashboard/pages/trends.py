@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, html
 
-from dashboard import auth, figures, inputs, queries
+from dashboard import area_choice, auth, figures, inputs, queries
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.harmonised_marks import harmonised_text
 from dashboard.i18n import t
@@ -21,16 +21,13 @@ from etl.disclosure import sensitive_hidden
 def layout(store: Store, state: ViewState) -> html.Div:
     state = resolve(store, state)
     lang = state.lang
-    areas = queries.areas(store)
-    options = [
-        {"label": f"{n} ({t(lv, lang).lower()})", "value": c}
-        for c, n, lv in zip(areas["code"], areas["name"], areas["level"])
-    ]
-    chosen = [c for c in (state.areas or "").split(",") if c in set(areas["code"])]
+    codes = queries.area_codes(store)
+    chosen = [c for c in (state.areas or "").split(",") if c in codes]
     if not chosen:
         city_code, _ = queries.city(store)
-        wijken = areas[areas["level"] == "wijk"]["code"].head(3).tolist()
+        wijken = queries.areas(store, "wijk")["code"].head(3).tolist()
         chosen = [city_code, *wijken]
+    options = area_choice.chosen(store, chosen, lang)  # more as one types: area_choice
     return html.Div(
         [
             html.Div(
@@ -80,6 +77,8 @@ def layout(store: Store, state: ViewState) -> html.Div:
 
 
 def register_callbacks(app: Dash, store: Store) -> None:
+    area_choice.register_search(app, store, "trends", "areas")
+
     @app.callback(
         Output("trends-several", "figure"),
         Output("trends-table", "children"),

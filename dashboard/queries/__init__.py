@@ -57,6 +57,12 @@ from dashboard.queries.geometry import (  # noqa: F401
     geojson_url,
     level_bounds,
 )
+from dashboard.queries.places import (  # noqa: F401
+    SEARCH_LIMIT,
+    counterpart,
+    places,
+    search_areas,
+)
 from dashboard.queries.provenance import (  # noqa: F401
     DATA_TABLES,
     attribution,
