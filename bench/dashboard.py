@@ -21,8 +21,6 @@ import argparse
 import gzip
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -59,11 +57,13 @@ def measure(db: Path, label: str, calls: int) -> dict:
     figure_bytes = json.dumps(figure, separators=(",", ":")).encode()
     geo = client.get("/geo/buurt.geojson").data
 
-    def timed(state_figure, chosen):
+    drawn = body["map-drawn"]["data"]  # what the browser holds of the map and sends back
+
+    def timed(held, chosen):
         times = []
         for ind, per in chosen:
             start = time.perf_counter()
-            payload = wire.map_request(deps, ind, "buurt", per, state_figure)
+            payload = wire.map_request(deps, ind, "buurt", per, held)
             r = client.post("/_dash-update-component", json=payload)
             times.append((time.perf_counter() - start) * 1000)
             assert r.status_code == 200, r.data[:200]
@@ -71,9 +71,9 @@ def measure(db: Path, label: str, calls: int) -> dict:
 
     # new views (values not yet in memory), then views asked for before
     cold = [v for v in views if v[0] != indicators[0]][:calls]
-    patch50, patch95 = timed(figure, cold)
+    patch50, patch95 = timed(drawn, cold)
     warm = [(indicators[k % len(indicators)], period) for k in range(calls)]
-    warm50, warm95 = timed(figure, warm)
+    warm50, warm95 = timed(drawn, warm)
     full50, full95 = timed(None, warm)
     return {
         "label": label,
@@ -91,77 +91,10 @@ def measure(db: Path, label: str, calls: int) -> dict:
 
 def first_render(db: Path, shapes: int) -> float | None:
     """Seconds from opening the page to all shapes drawn, in headless Chromium."""
+    from bench.browser import render_and_heap
+
     command = [str(ROOT / ".venv/bin/unease"), "serve", "--db", str(db), "--port", "{port}"]
     return render_and_heap(command, shapes)[0]
-
-
-def render_and_heap(
-    command: list[str], shapes: int, timeout: float = 60
-) -> tuple[float | None, float]:
-    """Seconds from opening the page to all shapes drawn, in headless Chromium (assets
-    already cached), and the JS heap in use (MB) once the page has settled.  ``command``
-    serves the dashboard on the port written ``{port}`` in it."""
-    from selenium import webdriver
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [part.replace("{port}", str(port)) for part in command],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        options = webdriver.ChromeOptions()
-        for arg in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--window-size=1400,1000",
-            "--disable-background-networking",
-            "--disable-component-update",
-        ):
-            options.add_argument(arg)
-        driver = webdriver.Chrome(options=options)
-        try:
-            driver.get(f"http://127.0.0.1:{port}/")  # warm: assets in the browser cache
-            _wait_shapes(driver, shapes, timeout)
-            driver.get("about:blank")
-            start = time.perf_counter()
-            driver.get(f"http://127.0.0.1:{port}/")
-            done = _wait_shapes(driver, shapes, timeout)
-            seconds = time.perf_counter() - start if done else None
-            time.sleep(2)  # the table and the trend arrive after the shapes
-            driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
-            driver.execute_cdp_cmd("Performance.enable", {})
-            metrics = driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]
-            heap = next(m["value"] for m in metrics if m["name"] == "JSHeapUsedSize") / 1e6
-            return seconds, heap
-        finally:
-            driver.quit()
-    finally:
-        server.terminate()
-        server.wait()
-
-
-def _wait_shapes(driver, shapes: int, timeout: float = 60) -> bool:
-    """Wait until the map draws ``shapes`` areas (counted in the page: fetching 10,000
-    elements through the driver would take longer than drawing them)."""
-    end = time.time() + timeout
-    while time.time() < end:
-        found = driver.execute_script(
-            "return document.querySelectorAll('#map path.choroplethlocation').length"
-        )
-        if found >= shapes:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def main() -> None:

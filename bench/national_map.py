@@ -99,7 +99,6 @@ def switch_times(db: Path, calls: int) -> dict:
     page = client.get("/")
     deps = client.get("/_dash-dependencies").get_json()
     store = Store(db)
-    period = queries.periods(store, "incident_rate.total")[-1]
     views = [(i, p) for i in queries.indicator_ids(store) for p in queries.periods(store, i)]
     map_dep = wire.callback_for(deps, "map.figure")
     level_key = wire.key(wire.control("level"), "value")
@@ -126,7 +125,7 @@ def switch_times(db: Path, calls: int) -> dict:
         assert response.status_code == 200, response.data[:300]
         return elapsed, response.get_json()["response"], len(response.data)
 
-    _, first, map_bytes = ask(views[0][0], period, {})
+    _, first, map_bytes = ask(*views[0], {})
     # what the browser holds and sends back with each switch: the figure drawn (before)
     # or the small store of what it draws (now), whichever the callback asks for
     held = {"map.figure": first["map"]["figure"]}
@@ -141,7 +140,7 @@ def switch_times(db: Path, calls: int) -> dict:
         "/_dash-update-component",
         json=wire.request(
             table_dep,
-            {**base, changed: views[0][0], wire.key(wire.control("period"), "value"): period},
+            {**base, changed: views[0][0], wire.key(wire.control("period"), "value"): views[0][1]},
             level_key,
         ),
     )
@@ -167,7 +166,7 @@ def switch_times(db: Path, calls: int) -> dict:
 
 def first_render(db: Path, code: Path, shapes: int) -> tuple[float | None, float]:
     """Seconds from opening the page to every shape drawn, and the JS heap (MB) then."""
-    from bench.dashboard import render_and_heap
+    from bench.browser import render_and_heap
 
     serve = (
         f"import sys; sys.path.insert(0, {str(code)!r}); "

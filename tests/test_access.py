@@ -48,9 +48,16 @@ def _point_traces(client):
 
 
 def _points(figure):
-    """Point traces of a map figure (not the borders, outlines and names drawn as lines
-    and text)."""
-    return [t for t in figure["data"] if t["type"] == "scattergeo" and t.get("mode") == "markers"]
+    """Point traces of a map figure: markers at a place (not the borders, outlines and
+    names drawn as lines and text, nor the legend's entries, which stand nowhere)."""
+    return [
+        t
+        for t in figure["data"]
+        if t["type"] == "scattergeo"
+        and t.get("mode") == "markers"
+        and _length(t.get("lon") or []) > 0
+        and not (isinstance(t["lon"], list) and all(x is None for x in t["lon"]))
+    ]
 
 
 def _length(array) -> int:

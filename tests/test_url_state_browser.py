@@ -136,6 +136,6 @@ def test_searching_an_area_by_part_of_its_name_selects_outlines_and_zooms(dash, 
     assert lon[1] - lon[0] < 0.8 * (before[0][1] - before[0][0]), "zoomed in on the area"
     outline = dash.driver.execute_script(
         "return document.querySelector('#map .js-plotly-plot').data"
-        ".filter(t => t.name === 'outline')[0].lon.filter(x => x !== null).length;"
+        ".filter(t => t.meta === 'selected')[0].lon.filter(x => x !== null).length;"
     )
     assert outline > 3, "the area is outlined"
