@@ -67,12 +67,18 @@ def render_and_heap(
 
 def _wait_shapes(driver, shapes: int, timeout: float = 60) -> bool:
     """Wait until the map draws ``shapes`` areas (counted in the page: fetching 10,000
-    elements through the driver would take longer than drawing them)."""
+    elements through the driver would take longer than drawing them; a page too busy
+    to answer counts as not drawn yet)."""
+    from selenium.common.exceptions import TimeoutException
+
     end = time.time() + timeout
     while time.time() < end:
-        found = driver.execute_script(
-            "return document.querySelectorAll('#map path.choroplethlocation').length"
-        )
+        try:
+            found = driver.execute_script(
+                "return document.querySelectorAll('#map path.choroplethlocation').length"
+            )
+        except TimeoutException:
+            found = 0
         if found >= shapes:
             return True
         time.sleep(0.05)

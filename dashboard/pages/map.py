@@ -278,13 +278,16 @@ def layout(store: Store, state: ViewState) -> html.Div:
 
 class MapView(NamedTuple):
     """What an indicator switch sends: colour index (class or kind of missing) and hover
-    texts of every area, and the water areas."""
+    texts of every area, the water areas, and the note on the areas without a figure
+    (made once per view: counting 10,000 flags is too slow for every switch)."""
 
     values: dict
     classes: list[int]
     custom: list[list[str]]
     hovertemplate: str
     water: list[bool]
+    missing: list
+    definition: str
 
 
 @queries.view_cache(lambda view: len(view.classes))
@@ -315,7 +318,22 @@ def map_view(
         custom,
         map_figure.hover_template(entry.unit, lang),
         water,
+        map_figure.missing_note(values, level, lang, water),
+        definition_text(store, entry, indicator, period, method, lang),
     )
+
+
+def definition_text(store: Store, entry, indicator: str, period: str, method: str, lang: str):
+    """What the figures are: definition (or the model's), partial periods, harmonised
+    codes and the disclosure rules, as one sentence under the map."""
+    parts = (
+        t("model_definition", lang) if method == "model" else None,
+        entry.definition[lang] if method == "direct" else None,
+        marks_text(queries.period_marks(store, indicator, period), lang),
+        harmonised_text(queries.harmonised_marks(store, indicator, period), lang),
+        queries.rules_text(store, lang),
+    )
+    return " ".join(filter(None, parts))
 
 
 def focus(
@@ -580,19 +598,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
         return (
             figure,
             method_note(view.values, method, lang),
-            map_figure.missing_note(view.values, level, lang, view.water),
-            " ".join(
-                filter(
-                    None,
-                    (
-                        t("model_definition", lang) if method == "model" else None,
-                        entry.definition[lang] if method == "direct" else None,
-                        marks_text(queries.period_marks(store, indicator, period), lang),
-                        harmonised_text(queries.harmonised_marks(store, indicator, period), lang),
-                        queries.rules_text(store, lang),
-                    ),
-                )
-            ),
+            view.missing,
+            view.definition,
             source + (f". {t('basemap_credit', lang)}: {basemap.attribution()}" if tiles else ""),
             f"/download/view.csv{query}",
             f"/download/view.xlsx{query}",

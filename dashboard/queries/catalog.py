@@ -68,6 +68,12 @@ def _periods(store: Store, version: tuple[int, int], indicator: str) -> tuple[st
 
 
 def city(store: Store) -> tuple[str, str]:
+    """Code and name of the municipality (asked for by every map switch: kept per file)."""
+    return _city(store, store.version)
+
+
+@lru_cache(maxsize=4)
+def _city(store: Store, version: tuple[int, int]) -> tuple[str, str]:
     row = store.frame("select code, name from areas where level = 'gemeente' order by code limit 1")
     return row["code"][0], row["name"][0]
 
