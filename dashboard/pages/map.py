@@ -1,8 +1,9 @@
 """The map page: any indicator per area against the city, with its trend and table.
 
 The map outlines the area of the area control (``ctl("area", "map")``, any level) and
-shows the area whose code is the value of ``map-zoom`` whole (any area; "" is the
-whole municipality): a search or a link selects and zooms by setting those two values;
+shows one area whole (:func:`focus`): the one chosen in the area control (a search over
+every level, dashboard.area_choice, or the address), or the value of ``map-zoom`` when
+that control is used ("" is the whole municipality); a click on the map only outlines.
 :func:`draw_map` draws it (dashboard.map_figure.add_selected and zoom_to).
 """
 
