@@ -34,6 +34,7 @@ class SourceResult:
     noted: int = 0  # rows kept with a note (an optional value left empty); among the loaded
     noted_reasons: dict[str, int] = field(default_factory=dict)
     causes: list[str] = field(default_factory=list)  # likely causes of rejections
+    loaded_in_sql: int = 0  # rows read, checked and loaded in DuckDB (etl.ingest); among the loaded
     rejected: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 

@@ -74,6 +74,9 @@ def build(
         _remove(tmp)
         con = connect(tmp)
         try:
+            con.execute("set memory_limit = ?", [settings.duckdb_memory_limit])
+            if settings.duckdb_threads:
+                con.execute("set threads = ?", [settings.duckdb_threads])
             results, timings = _build_into(con, config, settings)
             con.execute("checkpoint")
             indicator_rows = con.execute("select count(*) from indicator_values").fetchone()[0]

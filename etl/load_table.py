@@ -26,6 +26,7 @@ from etl.harmonise import (
     melt_wide,
     other_municipality,
 )
+from etl.ingest import load_clean_rows
 from etl.schema import LOCATED
 from etl.settings import Settings
 from etl.source_checks import coordinate_cause
@@ -61,7 +62,8 @@ class AreaIndex:
 def load_table(con, source: Source, index: AreaIndex, settings: Settings) -> SourceResult:
     started = datetime.now()
     where = f"{source.path}: source '{source.name}'"
-    frame = read_source(source)
+    clean = load_clean_rows(con, source, index, settings) if settings.ingest_in_duckdb else None
+    frame = clean.rest if clean else read_source(source)
     is_csv = not isinstance(frame, gpd.GeoDataFrame) and source.path.suffix.lower() != ".parquet"
     offset = 2 if is_csv else 1
     if "wide" in source.options or "wide_indicators" in source.options:
@@ -70,9 +72,9 @@ def load_table(con, source: Source, index: AreaIndex, settings: Settings) -> Sou
         else:
             frame = melt_indicators(frame, source.options["wide_indicators"], where)
         frame[LINE] = frame.pop("_row") + offset
-    else:
+    elif LINE not in frame:
         frame[LINE] = np.arange(len(frame)) + offset
-    rows_read = len(frame)
+    rows_read = len(frame) + (clean.loaded if clean else 0)
     area_column = source.columns.get("area_code")
     notes: list[str] = []
     skipped = 0
@@ -136,12 +138,14 @@ def load_table(con, source: Source, index: AreaIndex, settings: Settings) -> Sou
         _check_directions(source, typed, problems)
     causes = []
     if source.kind in LOCATED:
-        causes += _locate(source, frame, typed, problems, index)
+        causes += _locate(source, frame, typed, problems, index, clean.loaded if clean else 0)
     good = typed[~problems.rejected_mask()]
     rejected = rejected_frame(frame, problems, typed["row_number"])
     noted = noted_frame(frame, problems, typed["row_number"])
+    if clean:
+        _add_formats(problems, clean.formats)
     notes += _date_notes(problems)
-    loaded = len(good)
+    loaded = len(good) + (clean.loaded if clean else 0)
     if overlay is not None:
         moved = good[old[good.index]]
         if source.kind == "incident_counts":
@@ -162,6 +166,7 @@ def load_table(con, source: Source, index: AreaIndex, settings: Settings) -> Sou
     result.noted = len(noted)
     result.noted_reasons = quarantine_rows(con, source, noted, "note")
     result.rejected, result.causes = rejected, causes
+    result.loaded_in_sql = clean.loaded if clean else 0
     log_source(con, source, result, started)
     return result
 
@@ -176,6 +181,15 @@ def _unknown_category_notes(raw: pd.Series, mapped: pd.Series) -> list[str]:
         f"{int(unknown.sum())} rows with SoortMisdrijf codes not in the registry kept as "
         f"categories of their own ({', '.join(codes[:5])}); name them with option category_map"
     ]
+
+
+def _add_formats(problems: Problems, formats: dict[str, dict[str, int]]) -> None:
+    """Dates read by the DuckDB path added to those read row by row, its forms first
+    (they are the fixed-width forms etl.dates reads before any other)."""
+    for name, counted in formats.items():
+        mine = problems.formats.get(name, {})
+        both = {form: n + mine.get(form, 0) for form, n in counted.items()}
+        problems.formats[name] = {**both, **{f: n for f, n in mine.items() if f not in both}}
 
 
 def _date_notes(problems: Problems) -> list[str]:
@@ -207,10 +221,13 @@ def _check_directions(source: Source, typed: pd.DataFrame, problems: Problems) -
     )
 
 
-def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaIndex) -> list[str]:
+def _locate(
+    source, frame, typed: pd.DataFrame, problems: Problems, index: AreaIndex, placed: int = 0
+) -> list[str]:
     """Point-in-polygon for rows with coordinates; check area codes for the others.
 
-    Returns the likely cause when most points lie outside the municipality.
+    Returns the likely cause when most points lie outside the municipality; ``placed``
+    points of the source were placed in an area already (etl.ingest) and count as inside.
     """
     where = f"{source.path}: source '{source.name}'"
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and "x" not in source.columns
@@ -261,6 +278,7 @@ def _locate(source, frame, typed: pd.DataFrame, problems: Problems, index: AreaI
         ~in_muni,
         crs,
         index.municipality.bounds,
+        placed,
     )
     return [cause] if cause else []
 

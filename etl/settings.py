@@ -178,6 +178,25 @@ class Settings:
             "Redis URL such as redis://host:6379/0 (keys hold the build's id)."
         },
     )
+    ingest_in_duckdb: bool = field(
+        default=True,
+        metadata={
+            "doc": "Incidents from a CSV are read, checked and placed in DuckDB, only the rows "
+            "that fail a check row by row; false = every row row by row in pandas (slower, "
+            "the same result)."
+        },
+    )
+    duckdb_memory_limit: str = field(
+        default="1GB",
+        metadata={
+            "doc": "Memory DuckDB may use during a build (its memory_limit); beyond it, "
+            "it spills to disk."
+        },
+    )
+    duckdb_threads: int = field(
+        default=0,
+        metadata={"doc": "Threads DuckDB uses during a build; 0 = one per core."},
+    )
     build_lock_timeout: float = field(
         default=0.0,
         metadata={
@@ -239,6 +258,8 @@ class Settings:
             )
         if self.session_cookie_samesite == "None" and not self.session_cookie_secure:
             raise ValueError("session_cookie_samesite None needs session_cookie_secure true")
+        if self.duckdb_threads < 0:
+            raise ValueError(f"duckdb_threads must be 0 or more, not {self.duckdb_threads}")
         if self.build_lock_timeout < 0:
             raise ValueError(f"build_lock_timeout must be 0 or more, not {self.build_lock_timeout}")
         if self.sae_min_areas < 5:

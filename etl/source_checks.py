@@ -128,10 +128,14 @@ def coordinate_cause(
     outside: np.ndarray,
     crs: CRS,
     municipality_bounds: tuple[float, float, float, float],
+    others_inside: int = 0,
 ) -> str | None:
-    """Why most points lie outside the municipality, when the coordinates tell."""
+    """Why most points lie outside the municipality, when the coordinates tell.
+
+    ``others_inside`` points of the same source, not among ``x`` and ``y``, lie inside.
+    """
     x, y, outside = np.asarray(x, float), np.asarray(y, float), np.asarray(outside, bool)
-    if not len(x) or outside.mean() <= 0.5:
+    if not len(x) or outside.sum() <= 0.5 * (len(x) + others_inside):
         return None
     x, y = x[outside], y[outside]
     declared = crs.to_string()
@@ -152,7 +156,7 @@ def coordinate_cause(
         return f'the coordinates look like RD New (metres), not {declared}: set crs = "EPSG:28992"'
     if most(x, y, RD_Y, RD_X):
         return "x and y look swapped (x holds the northing): exchange the columns of x and y"
-    if outside.all():
+    if outside.all() and not others_inside:
         xmin, ymin, xmax, ymax = municipality_bounds
         return (
             f"every point lies outside the municipality: the declared CRS ({declared}) may be "
