@@ -13,6 +13,12 @@ from dashboard.i18n import t
 from dashboard.map_figure import INITIATIVE_COLOURS
 from etl.schema import INITIATIVE_TYPES
 
+#: Ticks of a ratio axis (log scale): halving and doubling read at a glance.
+RATIO_TICKS = {
+    "tickvals": [0.125, 0.25, 0.5, 1, 2, 4, 8],
+    "ticktext": ["⅛", "¼", "½", "1", "2", "4", "8"],
+}
+
 
 def coverage_bars(points: pd.DataFrame, lang: str) -> go.Figure:
     """Active initiatives (no end date, or one still to come) per form, in each form's colour."""
@@ -80,6 +86,7 @@ def effects_chart(rows: pd.DataFrame, names: list[str], ratio: bool, lang: str) 
         xaxis={
             "title": t("effect_ratio_axis" if ratio else "effect_difference_axis", lang),
             "type": "log" if ratio else "linear",
+            **(RATIO_TICKS if ratio else {}),
         },
         yaxis={"autorange": "reversed", "type": "category"},
         legend={"orientation": "h", "y": -0.25},

@@ -128,7 +128,8 @@ def class_map(
 ) -> go.Figure:
     """Every area coloured by ``colour_index`` (a class against the city, or a kind of
     missing, see :func:`dashboard.compare.map_classes`), with hover texts ``custom``,
-    a legend entry per class and per kind of missing, a title and the source (so an
+    a legend entry per class and per kind of missing, a title and the source as its
+    subtitle (so an
     exported image says what it shows), and the initiatives by form.
 
     The geometry is a URL (served once by /geo/<level>.geojson), so the figure is
@@ -164,15 +165,19 @@ def class_map(
     else:
         fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
-        margin={"l": 0, "r": 0, "t": 36, "b": 28},
+        margin={"l": 0, "r": 0, "t": 54, "b": 8},
         height=MAP_HEIGHT,
         dragmode="pan",
         uirevision="map",
         separators=plotly_separators(lang),
         showlegend=True,
         legend={"orientation": "h", "y": -0.02, "yanchor": "top", "font": {"size": 11}},
-        title={"text": title, "x": 0.01, "font": {"size": 14}},
-        annotations=[source_note(source)],
+        title={
+            "text": title,
+            "x": 0.01,
+            "font": {"size": 14},
+            "subtitle": {"text": source, "font": {"size": 10, "color": "#444444"}},
+        },
     )
     return fig
 
@@ -192,23 +197,6 @@ def _legend_swatch(name: str, colour: str, basemap: dict | None):
     return points_trace(basemap)(
         lon=[None], lat=[None], mode="markers", marker=marker, name=name, hoverinfo="skip"
     )
-
-
-def source_note(source: str) -> dict:
-    """The source under the map, part of the figure so an exported image carries it."""
-    return {
-        "text": source,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 0,
-        "y": 0,
-        "yanchor": "top",
-        "yshift": -4,
-        "showarrow": False,
-        "align": "left",
-        "font": {"size": 10, "color": "#444444"},
-        "name": "source",
-    }
 
 
 def map_title(indicator_label: str, level_label: str, period: str) -> str:

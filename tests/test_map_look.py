@@ -131,7 +131,7 @@ def test_the_image_carries_title_indicator_period_and_source(client, demo_db):
     figure = _draw(client, "incident_rate.total", period="2023")["map"]["figure"]
     title = figure["layout"]["title"]["text"]
     assert "2023" in title and "Buurt" in title and "incidenten" in title.lower()
-    source = figure["layout"]["annotations"][0]["text"]
+    source = figure["layout"]["title"]["subtitle"]["text"]
     assert source.startswith("Grenzen:") and "Gegevens:" in source
     page = map_page.layout(Store(demo_db), ViewState(indicator="incident_rate.total"))
     config = _graph(page, "map").config

@@ -94,7 +94,7 @@ def map_body(
     fig = draw_map(store, view, level, layers, False, None, None, category, period, lang)
     entry = queries.indicator_meta(store)[indicator]
     fig.update_layout(title_text=f"{entry.label(lang)} · {t(level, lang)} · {period}")
-    fig.layout.annotations[0].text = queries.attribution(store, lang, indicator)
+    fig.update_layout(title_subtitle_text=queries.attribution(store, lang, indicator))
     intro = t("initiatives_map_intro", lang)
     if hotspots:
         intro += f" ({t('hotspots_layer', lang, category=category_label(store, category, lang))})"

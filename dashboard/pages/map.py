@@ -587,13 +587,13 @@ def register_callbacks(app: Dash, store: Store) -> None:
             figure["data"][0]["customdata"] = view.custom
             figure["data"][0]["hovertemplate"] = view.hovertemplate
             figure["layout"]["title"]["text"] = title
-            figure["layout"]["annotations"][0]["text"] = source
+            figure["layout"]["title"]["subtitle"]["text"] = source
         else:
             figure = draw_map(
                 store, view, level, layers, tiles, selected, zoom, category, period, lang
             )
             figure.update_layout(meta=drawn_key, title_text=title)
-            figure.layout.annotations[0].text = source
+            figure.update_layout(title_subtitle_text=source)
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
         query += f"&method={method}"
         return (
