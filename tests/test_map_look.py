@@ -28,7 +28,7 @@ def _draw(client, indicator, level="buurt", period="2024", area=None, zoom=None,
         "map-zoom.value": zoom or "",
         "layers.value": list(layers),
         "basemap.data": {"on": False},
-        "map.figure": None,
+        "map-drawn.data": None,
         "page-lang.data": "nl",
     }
     body = wire.request(wire.callback_for(deps, "map.figure"), values, changed)
