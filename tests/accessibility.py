@@ -12,6 +12,8 @@ from pathlib import Path
 AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 #: The impacts that count as a failure.
 BLOCKING = ("serious", "critical")
+#: A phone's screen in CSS pixels (an iPhone 12 to 15).
+PHONE = (390, 844)
 
 
 def axe_source() -> str:
@@ -48,6 +50,16 @@ def wait_drawn(driver, timeout: float = 60) -> None:
     raise TimeoutError(f"{driver.current_url} was not drawn within {timeout} s")
 
 
+def emulate_phone(driver, scale: float = 2) -> None:
+    """Show pages as a phone of :data:`PHONE` CSS pixels does (``scale`` device pixels
+    per CSS pixel)."""
+    width, height = PHONE
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": True},
+    )
+
+
 def run_axe(driver, source: str) -> list[dict]:
     """axe-core's violations on the current page: rule id, impact, help and the nodes'
     CSS targets (all rules axe runs by default; none disabled)."""
@@ -64,6 +76,22 @@ def run_axe(driver, source: str) -> list[dict]:
             targets: []}]));
         """
     )
+
+
+def unbound_labels(driver) -> list[dict]:
+    """Labels whose ``for`` names no element on the page, in axe's format (axe itself
+    does not report them: such a label names nothing, and its control has no name)."""
+    targets = driver.execute_script(
+        """
+        return Array.from(document.querySelectorAll('label[for]'))
+            .filter(l => !document.getElementById(l.htmlFor))
+            .map(l => 'label[for="' + l.htmlFor + '"]');
+        """
+    )
+    if not targets:
+        return []
+    help_text = "Labels must be for an element that exists"
+    return [{"id": "label-for-missing", "impact": "serious", "help": help_text, "targets": targets}]
 
 
 def blocking(violations: list[dict]) -> list[dict]:

@@ -18,14 +18,23 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
 from dashboard.auth import Users, users_path
-from tests.accessibility import axe_source, blocking, contrast, describe, run_axe, wait_drawn
+from tests.accessibility import (
+    PHONE,
+    axe_source,
+    blocking,
+    contrast,
+    describe,
+    emulate_phone,
+    run_axe,
+    unbound_labels,
+    wait_drawn,
+)
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 LANGS = ("nl", "en")
 #: WCAG 2.2 (1.4.11, 2.4.13): a focus indicator contrasts 3:1 with what is next to it.
 FOCUS_CONTRAST = 3.0
-PHONE = (390, 844)
 STYLE = Path(__file__).resolve().parents[1] / "dashboard" / "assets" / "style.css"
 #: The pages of the dashboard: path and a query that picks an area where one is needed.
 DASH_PAGES = ("/", "/gebied", "/trends", "/initiatieven", "/data")
@@ -53,7 +62,7 @@ def _check_pages(dash, paths: list[str]) -> dict[str, list[dict]]:
     for path in paths:
         dash.driver.get(dash.server_url + path)
         wait_drawn(dash.driver)
-        found[path] = blocking(run_axe(dash.driver, source))
+        found[path] = blocking(run_axe(dash.driver, source)) + unbound_labels(dash.driver)
     return {page: v for page, v in found.items() if v}
 
 
@@ -162,17 +171,9 @@ def test_focus_ring_of_the_style_sheet_is_3_to_1_on_white_and_on_the_header():
 # ---------------------------------------------------------------- phone
 
 
-def _phone(dash) -> None:
-    width, height = PHONE
-    dash.driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True},
-    )
-
-
 def test_on_a_phone_the_map_is_full_width_and_no_page_scrolls_sideways(served):
     dash = served
-    _phone(dash)
+    emulate_phone(dash.driver)
     overflow = {}
     for path in DASH_PAGES:
         dash.driver.get(dash.server_url + path)
