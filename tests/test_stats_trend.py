@@ -8,12 +8,16 @@ import shutil
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from etl.db import connect
 from etl.settings import Settings
 from etl.stats.trend import (
+    _NODES,
+    _WEIGHTS,
     alert_for_last_month,
     monthly_counts,
+    prediction_bands,
     seasonal_mann_kendall,
     stl_components,
     write_trends,
@@ -235,3 +239,28 @@ def test_an_extract_ending_within_a_month_ends_trends_and_alerts_the_month_befor
     # an extract that reaches the last day of its month keeps that month
     con.execute("insert into incidents values (date '2024-09-30')")
     assert drop_partial_last_month(con, months) == (months, None)
+
+
+def test_bands_from_quantiles_equal_the_cdf_over_every_count():
+    """The bands of many series at once equal the first counts at which the mixture's
+    CDF, summed over every count from 0, reaches each tail; p from the same CDF."""
+    rng = np.random.default_rng(3)
+    n = 60
+    eta = rng.uniform(-2, 6, n)
+    se = rng.uniform(0, 0.5, n)
+    alpha = np.where(np.arange(n) % 2 == 0, 0.0, rng.uniform(0.01, 1.5, n))
+    observed = rng.poisson(np.exp(eta) * rng.uniform(0.5, 2, n)).astype(float)
+    lower, upper, p = prediction_bands(eta, se, alpha, 0.95, observed)
+    for i in range(n):
+        k = np.arange(int(observed[i] + 50 * np.exp(eta[i] + 3 * se[i])) + 60)[:, None]
+        mus = np.exp(eta[i] + se[i] * _NODES)[None, :]
+        if alpha[i] > 0:
+            size = 1 / alpha[i]
+            cdf = stats.nbinom.cdf(k, size, size / (size + mus)) @ _WEIGHTS
+        else:
+            cdf = stats.poisson.cdf(k, mus) @ _WEIGHTS
+        assert lower[i] == np.searchsorted(cdf, 0.025 - 1e-12)
+        assert upper[i] == np.searchsorted(cdf, 0.975 - 1e-12)
+        o = int(observed[i])
+        expected_p = min(1.0, 2 * min(cdf[o], 1 - (cdf[o - 1] if o else 0.0)))
+        assert p[i] == pytest.approx(expected_p, abs=1e-12)

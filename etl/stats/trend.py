@@ -235,15 +235,47 @@ def _fit_mean(y: np.ndarray, x: np.ndarray, x_new: np.ndarray) -> tuple[float, f
     return eta, float(math.sqrt(max(x_new @ cov @ x_new, 0.0))), alpha, "negbin"
 
 
-def _mixture_cdf(k: np.ndarray, eta: float, se: float, alpha: float) -> np.ndarray:
-    """P(X <= k) for Poisson/NB counts whose log-mean is Normal(eta, se²)."""
-    mus = np.exp(eta + se * _NODES)
-    if alpha > 0:
-        size = 1.0 / alpha
-        cdf = stats.nbinom.cdf(k[:, None], size, size / (size + mus[None, :]))
-    else:
-        cdf = stats.poisson.cdf(k[:, None], mus[None, :])
+def _mixture_cdf(k: np.ndarray, mus: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """P(X <= k) of each series, for Poisson/NB counts whose log-mean is Normal(eta, se²).
+
+    ``mus`` holds each series' means at the quadrature nodes (series x nodes), ``alpha``
+    its NB dispersion (0 = Poisson), ``k`` one count per series.
+    """
+    k = np.asarray(k, dtype=float)[:, None]
+    cdf = np.empty(mus.shape)
+    nb = alpha > 0
+    if nb.any():
+        size = 1.0 / alpha[nb, None]
+        cdf[nb] = stats.nbinom.cdf(k[nb], size, size / (size + mus[nb]))
+    if not nb.all():
+        cdf[~nb] = stats.poisson.cdf(k[~nb], mus[~nb])
     return cdf @ _WEIGHTS
+
+
+def _mixture_quantile(q: float, mus: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """The smallest count k with P(X <= k) >= q, for each series.
+
+    The mixture's quantile lies between the smallest and the largest quantile of its
+    components (``ppf`` of each node's Poisson or NB), so the search runs by halving
+    between them, for all series at once, instead of a CDF over every count.
+    """
+    nb = alpha > 0
+    parts = np.empty(mus.shape)
+    if nb.any():
+        size = 1.0 / alpha[nb, None]
+        parts[nb] = stats.nbinom.ppf(q, size, size / (size + mus[nb]))
+    if not nb.all():
+        parts[~nb] = stats.poisson.ppf(q, mus[~nb])
+    lo = np.maximum(parts.min(axis=1) - 1, 0)  # a count below the quantile, or 0
+    hi = parts.max(axis=1) + 1  # a count at or above it
+    active = lo < hi
+    while active.any():
+        mid = np.floor((lo[active] + hi[active]) / 2)
+        reached = _mixture_cdf(mid, mus[active], alpha[active]) >= q
+        hi[active] = np.where(reached, mid, hi[active])
+        lo[active] = np.where(reached, lo[active], mid + 1)
+        active = lo < hi
+    return lo
 
 
 #: Log of the largest monthly mean a prediction band is computed for (above it the fit
@@ -251,20 +283,93 @@ def _mixture_cdf(k: np.ndarray, eta: float, se: float, alpha: float) -> np.ndarr
 MAX_LOG_MEAN = math.log(1e6)
 
 
-def prediction_band(
-    eta: float, se: float, alpha: float, level: float, observed: int
-) -> tuple[float, float, float]:
-    """Lower and upper bound of the central ``level`` band and the two-sided p of ``observed``."""
-    mu_hi = math.exp(eta + se * _NODES[-1])
-    top = int(max(observed, mu_hi + 12 * math.sqrt(mu_hi * (1 + alpha * mu_hi)) + 20))
-    k = np.arange(top + 1)
-    cdf = _mixture_cdf(k, eta, se, alpha)
+def prediction_bands(
+    eta: np.ndarray, se: np.ndarray, alpha: np.ndarray, level: float, observed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lower and upper bounds of the central ``level`` band and the two-sided p of
+    ``observed``, for many series at once (arrays of one value per series)."""
+    eta, se, alpha, observed = (np.asarray(v, dtype=float) for v in (eta, se, alpha, observed))
+    mus = np.exp(eta[:, None] + se[:, None] * _NODES[None, :])
+    mu_hi = mus[:, -1]
+    top = np.floor(np.maximum(observed, mu_hi + 12 * np.sqrt(mu_hi * (1 + alpha * mu_hi)) + 20))
     tail = (1 - level) / 2
-    lower = float(np.searchsorted(cdf, tail - 1e-12))
-    upper = float(min(np.searchsorted(cdf, 1 - tail - 1e-12), top))
-    below = cdf[observed]
-    above = 1.0 - (cdf[observed - 1] if observed > 0 else 0.0)
-    return lower, upper, float(min(1.0, 2 * min(below, above)))
+    lower = _mixture_quantile(tail - 1e-12, mus, alpha)
+    upper = np.minimum(_mixture_quantile(1 - tail - 1e-12, mus, alpha), top)
+    below = _mixture_cdf(observed, mus, alpha)
+    above = 1.0 - np.where(observed > 0, _mixture_cdf(np.maximum(observed - 1, 0), mus, alpha), 0)
+    return lower, upper, np.minimum(1.0, 2 * np.minimum(below, above))
+
+
+def alert_model(series: np.ndarray | pd.Series, first_month_of_year: int = 1) -> dict:
+    """The model of the last month of ``series`` from the months before it.
+
+    Returns observed and model ('poisson', 'negbin' or 'none' when the history has no
+    incidents) and, when the month's mean can be estimated, its log-mean ``eta``, the
+    standard error ``se`` of it and the NB dispersion ``alpha`` (0 for Poisson).
+    """
+    y = np.asarray(series, dtype=float)
+    observed = int(y[-1])
+    history = y[:-1]
+    if history.sum() == 0:
+        return dict(observed=observed, model="none")
+    x_all = _design(len(y), first_month_of_year)
+    eta, se, alpha, model = _fit_mean(history, x_all[:-1], x_all[-1])
+    if not np.isfinite(eta + se) or eta + se * _NODES[-1] > MAX_LOG_MEAN:
+        # the month's mean cannot be estimated (e.g. no incident in that calendar month
+        # before): no band and no alert rather than an overflow
+        return dict(observed=observed, model=model)
+    return dict(observed=observed, model=model, eta=eta, se=se, alpha=alpha)
+
+
+def alerts_from_models(models: list[dict], level: float = 0.95) -> list[dict]:
+    """Prediction band, p-value and alert of each model of :func:`alert_model`.
+
+    The bands of all models are computed at once (:func:`prediction_bands`).
+    """
+    fitted = [i for i, m in enumerate(models) if "eta" in m]
+    values = {k: np.array([models[i][k] for i in fitted]) for k in ("eta", "se", "alpha")}
+    observed = np.array([models[i]["observed"] for i in fitted], dtype=float)
+    lower, upper, p = prediction_bands(
+        values["eta"], values["se"], values["alpha"], level, observed
+    )
+    expected = np.exp(values["eta"][:, None] + values["se"][:, None] * _NODES) @ _WEIGHTS
+    out = []
+    for m in models:
+        observed = m["observed"]
+        if m["model"] == "none":
+            out.append(
+                dict(
+                    observed=observed,
+                    expected=0.0,
+                    lower=0.0,
+                    upper=0.0,
+                    p_value=1.0 if observed == 0 else 0.0,
+                    alert=observed > 0,
+                    model="none",
+                )
+            )
+        else:
+            nan = float("nan")
+            out.append(
+                dict(
+                    observed=observed,
+                    expected=nan,
+                    lower=nan,
+                    upper=nan,
+                    p_value=nan,
+                    alert=False,
+                    model=m["model"],
+                )
+            )
+    for j, i in enumerate(fitted):
+        out[i].update(
+            expected=float(expected[j]),
+            lower=float(lower[j]),
+            upper=float(upper[j]),
+            p_value=float(p[j]),
+            alert=bool(out[i]["observed"] < lower[j] or out[i]["observed"] > upper[j]),
+        )
+    return out
 
 
 def alert_for_last_month(
@@ -288,45 +393,7 @@ def alert_for_last_month(
         band), p_value (two-sided), alert (observed outside the band) and model
         ('poisson', 'negbin' or 'none' when the history has no incidents).
     """
-    y = np.asarray(series, dtype=float)
-    observed = int(y[-1])
-    history = y[:-1]
-    x_all = _design(len(y), first_month_of_year)
-    if history.sum() == 0:
-        p = 1.0 if observed == 0 else 0.0
-        return dict(
-            observed=observed,
-            expected=0.0,
-            lower=0.0,
-            upper=0.0,
-            p_value=p,
-            alert=observed > 0,
-            model="none",
-        )
-    eta, se, alpha, model = _fit_mean(history, x_all[:-1], x_all[-1])
-    if not np.isfinite(eta + se) or eta + se * _NODES[-1] > MAX_LOG_MEAN:
-        # the month's mean cannot be estimated (e.g. no incident in that calendar month
-        # before): no band and no alert rather than an overflow
-        return dict(
-            observed=observed,
-            expected=float("nan"),
-            lower=float("nan"),
-            upper=float("nan"),
-            p_value=float("nan"),
-            alert=False,
-            model=model,
-        )
-    lower, upper, p = prediction_band(eta, se, alpha, level, observed)
-    expected = float(np.exp(eta + se * _NODES) @ _WEIGHTS)
-    return dict(
-        observed=observed,
-        expected=expected,
-        lower=lower,
-        upper=upper,
-        p_value=p,
-        alert=bool(observed < lower or observed > upper),
-        model=model,
-    )
+    return alerts_from_models([alert_model(series, first_month_of_year)], level)[0]
 
 
 def _categories(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -348,7 +415,7 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     breaks = [r[0] for r in con.execute("select period from series_breaks").fetchall()]
     months, partial = drop_partial_last_month(con, month_range(con))
     months = months_since_last_break(months, breaks)
-    trend_rows, component_frames, alert_rows, skipped = [], [], [], []
+    trend_rows, component_frames, alert_rows, models, skipped = [], [], [], [], []
     if partial:
         skipped.append(partial)
     first_moy = int(months[0][5:7]) if months else 1
@@ -367,7 +434,7 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                 part = dict(step=STEP, indicator=f"incident_rate.{category}", level=level)
                 try:
                     parts = stl_components(counts[code])
-                    alert = alert_for_last_month(y, settings.alert_level, first_moy)
+                    model = alert_model(y, first_moy)
                 except _MODEL_ERRORS:
                     history = f"{int(y[:-1].sum())} incidents in {len(y) - 1} months"
                     reason = f"no components or alert: the model cannot be fitted on {history}"
@@ -375,7 +442,7 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                         {**part, "area_code": code, "period": months[-1], "reason": reason}
                     )
                     continue
-                if not np.isfinite(alert["expected"]):
+                if model["model"] != "none" and "eta" not in model:
                     history = f"{int(y[:-1].sum())} incidents in {len(y) - 1} months"
                     reason = f"no alert band: the month's mean cannot be estimated from {history}"
                     skipped.append(
@@ -384,15 +451,13 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                 component_frames.append(
                     parts.reset_index().assign(area_code=code, category=category)
                 )
+                models.append(model)
                 alert_rows.append(
-                    {
-                        "area_code": code,
-                        "level": level,
-                        "category": category,
-                        "month": months[-1],
-                        **alert,
-                    }
+                    {"area_code": code, "level": level, "category": category, "month": months[-1]}
                 )
+    # the bands of all series at once
+    for row, alert in zip(alert_rows, alerts_from_models(models, settings.alert_level)):
+        row.update(alert)
     if not months:
         skipped.append(dict(step=STEP, reason="no point incidents: no monthly series"))
     elif len(months) < settings.trend_min_months:
