@@ -12,7 +12,8 @@ process only (the in-process LRU of :mod:`dashboard.queries.gate`, always in fro
   frames, tuples), decoded into the type the function declares it returns: nothing
   from the network is unpickled or imported.
 * **Redis away**: a failed read or write is logged and the view is computed here; the
-  dashboard keeps answering.
+  dashboard keeps answering.  A view the codec cannot hold (one with page components,
+  like the map's) is computed per process and not stored.
 """
 
 from __future__ import annotations
@@ -127,7 +128,10 @@ def _warn(message: str) -> None:
 
 @functools.cache
 def _returned_type(fn: Callable) -> type | None:
-    returned = typing.get_type_hints(fn).get("return")
+    try:
+        returned = typing.get_type_hints(fn).get("return")
+    except NameError:  # an annotation only a type checker resolves: keep the plain tuple
+        return None
     return returned if isinstance(returned, type) else None
 
 
