@@ -25,6 +25,15 @@ def _shapes(dash):
     return len(dash.find_elements(SHAPES))
 
 
+def _checked(dash, name, value):
+    """Whether the radio button ``value`` of control ``name`` is on, read in one step (the
+    page may be drawn anew between finding an element and asking it)."""
+    return dash.driver.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.checked : null;",
+        f"{ctl(name)} input[value='{value}']",
+    )
+
+
 def _geo_axes(dash):
     """The longitude and latitude ranges the map is drawn at (None: fitted to every area)."""
     return dash.driver.execute_script(
@@ -62,21 +71,26 @@ def test_back_and_forward_restore_controls_and_content(dash, demo_con):
 
     dash.driver.back()
     assert wait_until(lambda: "method=model" not in dash.driver.current_url)
-    assert wait_until(
-        lambda: not dash.find_element(f"{ctl('method')} input[value='model']").is_selected()
-    )
+    assert wait_until(lambda: _checked(dash, "method", "direct"))
     dash.driver.back()
     assert wait_until(lambda: "level=wijk" in dash.driver.current_url)
-    assert wait_until(
-        lambda: dash.find_element(f"{ctl('level')} input[value='wijk']").is_selected()
-    )
+    assert wait_until(lambda: _checked(dash, "level", "wijk"))
     assert wait_until(lambda: _shapes(dash) == wijken), "the map shows wijken again"
-    assert dash.find_element(ctl("period")).text.strip().startswith("2022")
+    assert wait_until(
+        lambda: (
+            dash.driver.execute_script(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';",
+                ctl("period"),
+            )
+            .strip()
+            .startswith("2022")
+        )
+    )
 
     dash.driver.forward()
     assert wait_until(lambda: "level=buurt" in dash.driver.current_url)
     assert wait_until(lambda: _shapes(dash) == buurten), "the map shows buurten again"
-    assert dash.find_element(f"{ctl('level')} input[value='buurt']").is_selected()
+    assert wait_until(lambda: _checked(dash, "level", "buurt"))
 
 
 def test_the_default_area_is_the_municipality(dash, demo_con):
