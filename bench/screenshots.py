@@ -6,13 +6,15 @@ Serves the dashboard on --db (the Demostad demo, built into a temporary director
 --db is not given) and opens each page in headless Chromium: the map, the area profile,
 trends, initiatives, data, the HTML briefing of a wijk and the sign-in page, each in
 both languages, at 1400 x 1000 (desktop) and 390 x 844 CSS pixels (phone).  Each page is
-shown when the dashboard has no callback left to run.  The PNGs are reduced to a
+shown when the dashboard has no callback left to run, from the top down to 3,200
+CSS pixels.  The PNGs are reduced to a
 256-colour palette, which keeps all of them together to a few MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 import sys
 import tempfile
@@ -30,6 +32,8 @@ from dashboard.store import Store  # noqa: E402
 from tests.accessibility import emulate_phone, wait_drawn  # noqa: E402
 
 DESKTOP = (1400, 1000)
+#: Pages longer than this (CSS pixels) are cut off below it.
+MAX_HEIGHT = 3200
 LANGS = ("nl", "en")
 PAGES = {
     "map": "/",
@@ -72,6 +76,22 @@ def _open(driver, url: str) -> None:
         wait_drawn(driver, timeout=90)
 
 
+def _page_png(driver) -> bytes:
+    """The whole page, not only the window, up to :data:`MAX_HEIGHT` CSS pixels."""
+    width, height = driver.execute_script(
+        "const e = document.documentElement; return [e.clientWidth, e.scrollHeight];"
+    )
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": min(height, MAX_HEIGHT), "scale": 1},
+        },
+    )
+    return base64.b64decode(shot["data"])
+
+
 def _save(png: bytes, path: Path) -> int:
     """The screenshot as a palette PNG (256 colours); its size in bytes."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
@@ -107,7 +127,7 @@ def shoot(db: Path, out: Path) -> list[tuple[Path, int]]:
             for name, path in shots:
                 _open(driver, base + path)
                 target = out / f"{name}-{size}.png"
-                written.append((target, _save(driver.get_screenshot_as_png(), target)))
+                written.append((target, _save(_page_png(driver), target)))
                 print(
                     f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
                     f"  {written[-1][1] / 1024:.0f} kB",
