@@ -267,6 +267,6 @@ def register_callbacks(app: Dash, store: Store) -> None:
         lang = inputs.lang(lang)
         inputs.require(lang)
         known = {o["value"] for o in outcome_options(store, lang)}
-        if outcome not in known:
+        if not isinstance(outcome, str) or outcome not in known:
             return [html.P(t("effects_none", lang))]
         return effects(store, outcome, lang)
