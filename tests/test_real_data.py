@@ -197,6 +197,7 @@ def test_another_municipality_needs_only_a_config(tmp_path, monkeypatch):
 def test_amsterdam_map_shows_every_buurt_and_the_safety_index(dash_duo, amsterdam_db):
     from selenium.webdriver.common.keys import Keys
 
+    from dashboard import basemap
     from dashboard.app import create_app
 
     dash_duo.driver.set_window_size(1400, 1000)
@@ -212,4 +213,7 @@ def test_amsterdam_map_shows_every_buurt_and_the_safety_index(dash_duo, amsterda
     dash_duo.find_element(f"{ctl('level')} input[value='wijk']").click()
     dash_duo.wait_for_contains_text("#map-attribution", "Onderzoek en Statistiek", timeout=15)
     assert "Kadaster / CBS, 2024 (CC BY 4.0)" in dash_duo.find_element("#map-attribution").text
-    assert dash_duo.get_logs() == []
+    # offline, the background map's one test tile fails to load (that is how the page
+    # learns to draw without tiles); nothing else may fail
+    probe = basemap.probe_url(basemap.tiles())
+    assert [e for e in dash_duo.get_logs() if not e["message"].startswith(probe)] == []
