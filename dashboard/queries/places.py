@@ -21,7 +21,7 @@ class Places(NamedTuple):
     code: np.ndarray
     name: np.ndarray
     level: np.ndarray
-    folded: np.ndarray  # lower-case name and code, what a search matches
+    folded: np.ndarray  # lower-case name and code (fixed-width text), what a search matches
     index: dict[str, int]
 
 
@@ -40,7 +40,7 @@ def _places(store: Store, version: tuple[int, int]) -> Places:
     code = np.asarray(frame["code"], dtype=object)[order]
     name = np.asarray(frame["name"], dtype=object)[order]
     level = np.asarray(frame["level"], dtype=object)[order]
-    folded = np.array([f"{n.lower()}\t{c.lower()}" for n, c in zip(name, code)], dtype=object)
+    folded = np.array([f"{n.lower()}\t{c.lower()}" for n, c in zip(name, code)], dtype=str)
     return Places(code, name, level, folded, {c: i for i, c in enumerate(code)})
 
 
@@ -52,10 +52,9 @@ def search_areas(store: Store, text: str, limit: int = SEARCH_LIMIT) -> list[int
     needle = text.strip().lower()
     if not needle:
         return []
-    hits = np.flatnonzero(np.char.find(found.folded.astype(str), needle) >= 0)
-    starts = [i for i in hits if found.folded[i].startswith(needle)]
-    rest = [i for i in hits if not found.folded[i].startswith(needle)]
-    return (starts + rest)[:limit]
+    hits = np.flatnonzero(np.char.find(found.folded, needle) >= 0)
+    first = np.char.startswith(found.folded[hits], needle)
+    return [*hits[first], *hits[~first]][:limit]
 
 
 def counterpart(store: Store, code: str, level: str) -> str | None:
