@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from etl.registry import indicator as registry_indicator
+
 TEXT: dict[str, dict[str, str]] = {
     "nav_map": {"nl": "Kaart", "en": "Map"},
     "downloads_note": {
@@ -765,6 +767,18 @@ def t(key: str, lang: str, **kwargs: object) -> str:
     """The text for ``key`` in ``lang`` (nl or en), formatted with kwargs."""
     text = TEXT[key].get(lang) or TEXT[key]["nl"]
     return text.format(**kwargs) if kwargs else text
+
+
+def category_label(meta: dict, category: str, lang: str) -> str:
+    """An incident category as a person names it: its indicator's name after the colon
+    (from ``meta``, the served file's indicators, else the registry), else the code."""
+    entry = meta.get(f"incident_rate.{category}")
+    if entry is None:
+        try:
+            entry = registry_indicator(f"incident_rate.{category}")
+        except KeyError:
+            return category
+    return entry.name[lang].split(": ", 1)[-1]
 
 
 #: Where the product departs from methods.md, and why (shown on the Data page).

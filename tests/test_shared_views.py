@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from dashboard import queries
-from dashboard.pages.map import MapView, map_view
+from dashboard.map_view import MapView, map_view
 from dashboard.queries import shared_views, values
 from dashboard.queries.shared_views import build_id, decode, encode, view_key
 from dashboard.store import Store

@@ -13,11 +13,10 @@ import pandas as pd
 
 from dashboard import queries
 from dashboard.fmt import MISSING
-from dashboard.i18n import t
+from dashboard.i18n import category_label, t
 from dashboard.notes import Note, NotesStore
 from dashboard.queries.gate import exact_count_text
 from dashboard.store import Store
-from etl.registry import indicator as registry_indicator
 
 ROLES = ("public", "professional")
 FORMATS = ("html", "pdf")
@@ -241,26 +240,9 @@ def _built_at(store: Store) -> str:
     return str(frame["value"][0]).replace("T", " ")[:16] if len(frame) else MISSING
 
 
-def _sensitive_category(meta: dict, category: str) -> bool:
-    entry = meta.get(f"incident_rate.{category}")
-    if entry is not None:
-        return entry.sensitive
-    try:
-        return registry_indicator(f"incident_rate.{category}").sensitive
-    except KeyError:
-        return False
-
-
 def _category_label(meta: dict, category: str, lang: str) -> str:
-    if category == "total":
-        return t("total", lang)
-    entry = meta.get(f"incident_rate.{category}")
-    if entry is None:
-        try:
-            entry = registry_indicator(f"incident_rate.{category}")
-        except KeyError:
-            return category
-    return entry.name[lang].split(": ", 1)[-1]
+    """A category as the briefing names it (all incidents as 'total')."""
+    return t("total", lang) if category == "total" else category_label(meta, category, lang)
 
 
 def _period_bounds(period: str) -> tuple[str, str] | None:

@@ -16,7 +16,6 @@ from dashboard.briefing.content import (
     _category_label,
     _key_series,
     _period_bounds,
-    _sensitive_category,
     _significant,
 )
 from dashboard.briefing.markup import _e, _sparkline, _table
@@ -200,7 +199,7 @@ def _categories_html(
     rows, withheld, shown = [], 0, 0
     for rec in frame.to_dict("records"):
         cat = rec["category"]
-        if hide_sensitive and _sensitive_category(meta, cat):
+        if hide_sensitive and queries.category_sensitive(store, cat):
             withheld += 1
             continue
         if cat != "total":

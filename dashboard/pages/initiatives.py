@@ -10,14 +10,11 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, figures, initiative_figures, initiative_tables, inputs, queries
 from dashboard.controls import ctl, radio
-from dashboard.i18n import t
+from dashboard.i18n import category_label, t
+from dashboard.map_view import draw_map, incident_category, map_view
 from dashboard.pages.map import (
-    category_label,
-    draw_map,
-    incident_category,
     indicator_period_controls,
     level_options,
-    map_view,
     register_period_choices,
     resolve,
 )
@@ -97,7 +94,8 @@ def map_body(
     fig.update_layout(title_subtitle_text=queries.attribution(store, lang, indicator))
     intro = t("initiatives_map_intro", lang)
     if hotspots:
-        intro += f" ({t('hotspots_layer', lang, category=category_label(store, category, lang))})"
+        label = category_label(queries.indicator_meta(store), category, lang)
+        intro += f" ({t('hotspots_layer', lang, category=label)})"
     return [
         html.H2(t("initiatives_map_title", lang, indicator=entry.label(lang))),
         html.P(intro, className="definition"),
@@ -219,9 +217,10 @@ def _area_names(store: Store) -> dict[str, str]:
 
 
 def _category_labels(store: Store, lang: str) -> dict[str, str]:
+    meta = queries.indicator_meta(store)
     return {
-        i.partition(".")[2]: category_label(store, i.partition(".")[2], lang)
-        for i in queries.indicator_meta(store)
+        i.partition(".")[2]: category_label(meta, i.partition(".")[2], lang)
+        for i in meta
         if i.startswith("incident_rate.")
     }
 

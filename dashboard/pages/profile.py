@@ -11,7 +11,7 @@ from dashboard import area_choice, auth, figures, inputs, queries
 from dashboard.compare import CLASSES, classify
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.fmt import count, interval, number
-from dashboard.i18n import t
+from dashboard.i18n import category_label, t
 from dashboard.pages import notes_panel
 from dashboard.period_marks import marks_text
 from dashboard.significance import flag_words, significance_list
@@ -144,7 +144,7 @@ def body(store: Store, area_code: str, lang: str, method: str = "direct") -> lis
     # for the public the bars follow the disclosed counts (see queries.category_counts)
     cats = queries.category_counts(store, area_code, role)
     cat_labels = {
-        i.partition(".")[2]: meta[i].name[lang].split(": ", 1)[-1]
+        i.partition(".")[2]: category_label(meta, i.partition(".")[2], lang)
         for i in meta
         if i.startswith("incident_rate.")
     }

@@ -1,0 +1,167 @@
+"""The map of a view, shared by the map page and the Initiatives page: classes and hover
+texts of every area (kept per view), and the whole figure with borders of the larger
+areas, names, water, the layers asked for, the selected area and the zoom.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from dashboard import auth, basemap, map_figure, queries
+from dashboard.compare import classify, map_classes
+from dashboard.harmonised_marks import harmonised_text
+from dashboard.i18n import category_label, t
+from dashboard.period_marks import marks_text
+from dashboard.store import Store
+
+
+class MapView(NamedTuple):
+    """What an indicator switch sends: colour index (class or kind of missing) and hover
+    texts of every area, the water areas, and the note on the areas without a figure
+    (made once per view: counting 10,000 flags is too slow for every switch)."""
+
+    values: dict
+    classes: list[int]
+    custom: list[list[str]]
+    hovertemplate: str
+    water: list[bool]
+    missing: list
+    definition: str
+
+
+@queries.view_cache(lambda view: len(view.classes))
+def map_view(
+    store: Store,
+    version: tuple[int, int],
+    indicator: str,
+    level: str,
+    period: str,
+    role: str,
+    lang: str,
+    method: str = "direct",
+) -> MapView:
+    """The map's classes and hover texts of one view, kept per database file (a build
+    never changes a file in place).  Built from plain columns, never a data frame, so
+    a view nobody asked for before is still answered within the switch budget."""
+    entry = queries.indicator_meta(store)[indicator]
+    values = queries.public_area_columns(store, indicator, level, period, role, method)
+    city = values["city_value"][0] if len(values["area_code"]) else None
+    classes = classify(values, city, entry.direction)
+    water = queries.area_points(store, level)["water"]
+    custom = map_figure.map_custom(values, classes, lang, water)
+    if method == "model":  # every hover says the figure is model-based
+        custom = [[*c[:-1], f"{c[-1]} · {t('method_model', lang)}"] for c in custom]
+    return MapView(
+        values,
+        map_classes(classes, list(values["flag"]), water).tolist(),
+        custom,
+        map_figure.hover_template(entry.unit, lang),
+        water,
+        map_figure.missing_note(values, level, lang, water),
+        definition_text(store, entry, indicator, period, method, lang),
+    )
+
+
+def definition_text(store: Store, entry, indicator: str, period: str, method: str, lang: str):
+    """What the figures are: definition (or the model's), partial periods, harmonised
+    codes and the disclosure rules, as one sentence under the map."""
+    parts = (
+        t("model_definition", lang) if method == "model" else None,
+        entry.definition[lang] if method == "direct" else None,
+        marks_text(queries.period_marks(store, indicator, period), lang),
+        harmonised_text(queries.harmonised_marks(store, indicator, period), lang),
+        queries.rules_text(store, lang),
+    )
+    return " ".join(filter(None, parts))
+
+
+def incident_category(indicator: str) -> str:
+    """The incident category of an indicator (its hotspots and points), else all incidents."""
+    for prefix in ("incident_rate.", "incident_rate_eb."):
+        if indicator.startswith(prefix):
+            return indicator[len(prefix) :]
+    return "total"
+
+
+#: Larger areas whose borders are drawn over a level's areas, and whose names are shown.
+OUTLINED = {"buurt": ("wijk", "stadsdeel"), "wijk": ("stadsdeel",)}
+LABELLED = {"buurt": "wijk", "wijk": "wijk"}
+
+
+def draw_map(
+    store: Store,
+    view: MapView,
+    level: str,
+    layers: list[str],
+    tiles: bool,
+    selected: str | None,
+    zoom: str | None,
+    category: str,
+    period: str,
+    lang: str,
+):
+    """The whole map figure of a view: areas, borders of the larger areas, names, water,
+    the layers asked for, the selected area outlined, zoomed to ``zoom`` (an area)."""
+    template = basemap.tiles()
+    background = basemap.layout(template, queries.level_bounds(store, level)) if tiles else None
+    points = queries.initiative_points(store) if "initiatives" in layers else None
+    figure = map_figure.class_map(
+        queries.geojson_url(store, level),
+        view.values["area_code"],
+        view.classes,
+        view.custom,
+        view.hovertemplate,
+        lang,
+        None,
+        background,
+    )
+    present = queries.levels(store)
+    for larger in OUTLINED.get(level, ()):
+        if larger in present:
+            name = t("map_outlines", lang, level=t(larger, lang).lower())
+            width = 2.6 if larger == "stadsdeel" else 1.6
+            map_figure.add_outlines(
+                figure, queries.area_outlines(store, larger), name, background, width
+            )
+    map_figure.add_water_marks(figure, queries.area_points(store, level), lang, background)
+    labelled = LABELLED.get(level)
+    if labelled in present:
+        name = t("map_labels", lang, level=t(labelled, lang).lower())
+        map_figure.add_labels(figure, queries.area_points(store, labelled), name, background)
+    if "hotspots" in layers:
+        add_hotspot_layer(store, figure, category, level, lang, background)
+    if points is not None and len(points):
+        map_figure.add_initiatives(figure, points, lang, background)
+    if "incidents" in layers:
+        map_figure.add_incident_points(
+            figure, queries.incident_points(store, category, period), lang, background
+        )
+    if selected:
+        name = t("map_selected", lang, name=queries.area_name(store, selected))
+        selected_level = queries.area_level(store, selected)
+        lines = queries.area_outlines(store, selected_level, (selected,))
+        map_figure.add_selected(figure, lines, name, background)
+    if zoom:
+        map_figure.zoom_to(figure, queries.area_bounds(store, zoom), background)
+        figure.update_layout(uirevision=f"map {level} {zoom}")
+    return figure
+
+
+def add_hotspot_layer(store: Store, figure, category: str, level: str, lang: str, background):
+    """Stable hotspots of the category (all years) on ``level``, outlined, for the role."""
+    hot = queries.stable_hotspots(store, category, level, auth.role())
+    label = category_label(queries.indicator_meta(store), category, lang)
+    name = t("hotspots_layer" if len(hot) else "hotspots_layer_none", lang, category=label)
+    codes = tuple(hot["code"])
+    every = queries.area_points(store, level)
+    position = {c: i for i, c in enumerate(every["code"])}
+    at = [position[c] for c in codes]
+    map_figure.add_hotspots(
+        figure,
+        queries.area_outlines(store, level, codes),
+        {"lon": [every["lon"][i] for i in at], "lat": [every["lat"][i] for i in at]},
+        [f"{n}: {t('hotspot_holds', lang, category=label)}" for n in hot["name"]],
+        name,
+        background,
+    )
+    return figure
