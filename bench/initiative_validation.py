@@ -112,7 +112,7 @@ def placebo_in_space(db: Path, planted: dict, cross_fit: bool) -> pd.DataFrame:
                 placebo=placebo,
                 skipped=[],
                 series_break=None,
-                pools={"survey": [], "incidents": own_pool},
+                pool=own_pool,
                 populated=populated,
                 context=ie._context_before(data, start_ts.year).reindex(land),
                 notes=[],

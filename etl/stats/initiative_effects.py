@@ -267,7 +267,7 @@ class _Initiative:
     placebo: Windows
     skipped: list[int]
     series_break: str | None
-    pools: dict[str, list[str]]  # eligible controls of the survey and incident comparisons
+    pool: list[str]  # populated buurten outside the area and ring: the possible controls
     populated: pd.Index
     context: pd.Series
     notes: list[str]
@@ -284,14 +284,14 @@ def _pool(data: Inputs, code: str, populated: pd.Index) -> list[str]:
     return [c for c in populated if c not in excluded]
 
 
-def _controls(s: _Initiative, baseline: pd.Series, eligible, kind: str) -> list[str]:
+def _controls(s: _Initiative, baseline: pd.Series, eligible) -> list[str]:
     """The K nearest eligible buurten on the outcome's own baseline and the context."""
     features = pd.DataFrame({"context": s.context, "baseline": baseline})
     if s.ini.area_code not in features.index:
         return []
     scale = features.reindex(s.populated).std(ddof=1)
     usable = set(eligible)
-    candidates = features.reindex([c for c in s.pools[kind] if c in usable])
+    candidates = features.reindex([c for c in s.pool if c in usable])
     return m.nearest_controls(features.loc[s.ini.area_code], candidates, scale, s.k)
 
 
@@ -386,7 +386,6 @@ def cross_fitted_controls(
                 MIN_WINDOW_MONTHS // folds,
             ),
             eligible,
-            "incidents",
         )
         for f in range(folds)
     ]
@@ -516,7 +515,7 @@ def _survey_effect(s: _Initiative, sw: SurveyWaves, labels, min_n: int) -> dict:
             f"Geen meting voor of na, of minder dan {min_n} respondenten. "
             f"No survey wave before or after, or fewer than {min_n} respondents."
         )
-    controls = _controls(s, sv["before_value"], enough, "survey")
+    controls = _controls(s, sv["before_value"], enough)
     row = _row(s, "unsafe_own_buurt", labels, controls, sv, extra)
     diff, low, high = _share_difference(s, sv, controls, min_n)
     row.update(
@@ -629,10 +628,7 @@ def _compare_initiative(
         placebo=placebo,
         skipped=skipped,
         series_break=bounding,
-        pools={
-            "survey": _pool(data, ini.area_code, populated),
-            "incidents": _pool(data, ini.area_code, populated),
-        },
+        pool=_pool(data, ini.area_code, populated),
         populated=populated,
         context=_context_before(data, start_ts.year).reindex(land),
         notes=notes,
@@ -663,7 +659,7 @@ def _compare_initiative(
                 den,
                 ini.area_code,
                 ring,
-                [c for c in s.pools["incidents"] if np.isfinite(table["change"].get(c, np.nan))],
+                [c for c in s.pool if np.isfinite(table["change"].get(c, np.nan))],
                 {
                     "initiative_id": ini.initiative_id,
                     "category": category,
