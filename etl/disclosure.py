@@ -149,7 +149,8 @@ def public_values(
     ``model_rows`` marks model-based estimates, which are no share of their respondents
     (a small-area model's value times n gives back no count), so the share rule skips them.
     Withheld rows lose value, interval and (for sensitive categories) n, and their
-    flag tells why.
+    flag tells why.  For counts and rates, ``n`` becomes the disclosed count (rounded,
+    missing for 1-4), so nothing computed from it (an order) gives back more.
     """
     rules = rules or Rules()
     out = frame.copy()
@@ -182,6 +183,9 @@ def public_values(
     flag[withheld & had_value] = FEW_RESPONDENTS_FLAG if kind == "share" else SMALL_COUNT_FLAG
     if kind in ("rate", "count"):
         out["n_public"] = public_counts(n, rules.round_to)
+        # the count kept as a number is the one shown (rounded, missing for 1-4): an
+        # order by n (a sorted table) then says no more than the texts
+        n = disclosed_counts(n, rules.round_to)
     else:
         out["n_public"] = [_plain(v) for v in n.tolist()]
     if sensitive_hidden(sensitive, level):

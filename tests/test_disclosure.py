@@ -62,6 +62,8 @@ def test_rate_of_a_small_count_is_withheld_and_others_follow_the_disclosed_count
     assert out["ci_low"][1] == pytest.approx(low[0] / 600 * 1000)
     assert out["ci_high"][1] == pytest.approx(high[0] / 600 * 1000)
     assert out["value"][2] == 0.0
+    # the count kept as a number is the one shown: nothing sorted by it tells more
+    assert math.isnan(out["n"][0]) and out["n"][1:].tolist() == [10, 0]
 
 
 def test_public_denominators_are_rounded_to_five():

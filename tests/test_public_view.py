@@ -377,3 +377,76 @@ def test_no_public_survey_share_times_its_n_gives_one_to_four_respondents(demo_d
             assert (pub.loc[small.to_numpy(), "flag"] == "few-respondents").all()
     # the demo has such cells, so the rule is exercised
     assert withheld > 0
+
+
+def _table_page(client, deps, indicator, level, period, page, sort_by):
+    values = {
+        wire.key(wire.control("indicator"), "value"): indicator,
+        wire.key(wire.control("level"), "value"): level,
+        wire.key(wire.control("period"), "value"): period,
+        "map-data-table.page_current": page,
+        "map-data-table.sort_by": sort_by,
+        "page-lang.data": "nl",
+    }
+    dep = wire.callback_for(deps, "map-data-table.data")
+    body = wire.request(dep, values, "map-data-table.sort_by")
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.status_code
+    return response.get_json()["response"]["map-data-table"]["data"]
+
+
+def test_the_public_table_sorted_by_count_orders_only_by_the_count_shown(public, demo_db):
+    """Sorting the map's paged table by n orders the rows by the count the public sees:
+    areas shown alike (two '<5', two '10') keep the order of their names, so the order
+    tells nothing of the exact counts behind them."""
+    from dashboard import queries
+    from dashboard.store import Store
+    from dashboard.tables import PAGE_SIZE
+
+    _, client = public
+    store = Store(demo_db)
+    deps = client.get("/_dash-dependencies").get_json()
+    indicator, level = "incident_rate.total", "buurt"
+    exercised = 0
+    for period in queries.periods(store, indicator):
+        exact = queries.public_area_values(store, indicator, level, period, "professional")
+        pages = -(-len(exact) // PAGE_SIZE)
+        for direction in ("asc", "desc"):
+            sort_by = [{"column_id": "n", "direction": direction}]
+            rows = [
+                row
+                for page in range(pages)
+                for row in _table_page(client, deps, indicator, level, period, page, sort_by)
+            ]
+            assert len(rows) == len(exact)
+            by_name = {code: i for i, code in enumerate(exact["area_code"])}
+            # within each count shown, the rows stand in the order of the unsorted table
+            for shown, group in itertools.groupby(rows, key=lambda r: r["n"]):
+                order = [by_name[r["area_code"]] for r in group]
+                assert order == sorted(order), (period, direction, shown)
+            # the exact counts would have ordered some of these groups otherwise
+            n = dict(zip(exact["area_code"], exact["n"]))
+            for _, group in itertools.groupby(rows, key=lambda r: r["n"]):
+                counts = [n[r["area_code"]] for r in group]
+                exercised += counts != sorted(counts, reverse=direction == "desc")
+    assert exercised > 0
+
+
+def test_the_public_category_bars_are_ordered_by_the_counts_shown(demo_db):
+    """The profile's bars of incidents per category stand in the order of the counts
+    the public sees (then by category): two categories both shown as '<5' are not put
+    in the order of their exact counts."""
+    from dashboard import queries
+    from dashboard.store import Store
+
+    store = Store(demo_db)
+    exercised = 0
+    for code in queries.area_codes(store):
+        shown = queries.category_counts(store, code, "public")
+        order = list(zip(-shown["n"], shown["category"]))
+        assert order == sorted(order), code
+        exact = queries.category_counts(store, code, "professional")
+        exact = exact[exact["category"].isin(shown["category"])]
+        exercised += list(exact["category"]) != list(shown["category"])
+    # the exact counts would have ordered some areas' bars otherwise
+    assert exercised > 0

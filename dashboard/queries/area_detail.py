@@ -120,10 +120,15 @@ def category_counts(store: Store, area_code: str, role: str = "public") -> pd.Da
     ]
     frame = frame.loc[~np.array(hidden, dtype=bool)].drop(columns="level")
     round_to = rules(store).round_to
-    return frame.assign(
-        n_public=public_counts(frame["n"], round_to),
-        n=[disclosed_length(n, round_to) for n in frame["n"]],
-    ).reset_index(drop=True)
+    # largest shown first, then by category: not in the order of the exact counts
+    return (
+        frame.assign(
+            n_public=public_counts(frame["n"], round_to),
+            n=[disclosed_length(n, round_to) for n in frame["n"]],
+        )
+        .sort_values(["n", "category"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def category_sensitive(store: Store, category: str) -> bool:
