@@ -9,6 +9,9 @@ every kind of row it leaves to the row-by-row checks.
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -70,9 +73,18 @@ SHORT,geweld,2023-02-01
 """
 
 
-def _both(tmp_path, text: str):
-    """Build ``text`` as Kleindorp's incidents twice; what each build loaded."""
-    config = write_tiny(tmp_path / "src", incidents=text)
+def _both(tmp_path, text: str, encoding: str = "utf-8", crs: str = "EPSG:28992"):
+    """Build ``text`` as Kleindorp's incidents twice; what each build loaded.
+
+    A build that stops gives the command line's message instead (``unease build``).
+    """
+    config = write_tiny(tmp_path / "src", incidents="")
+    (config.parent / "incidents.csv").write_bytes(text.encode(encoding))
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('crs = "EPSG:28992"', f'crs = "{crs}"')
+        + '[settings]\nhotspot_permutations = 19\nmax_date = "2025-12-31"\n',
+        encoding="utf-8",
+    )
     found = {}
     for in_duckdb in (True, False):
         settings = dataclasses.replace(FAST, ingest_in_duckdb=in_duckdb)
@@ -80,7 +92,7 @@ def _both(tmp_path, text: str):
         try:
             summary = build(config, db, settings)
         except (BuildError, SourceError) as exc:
-            found[in_duckdb] = {"error": str(exc)}
+            found[in_duckdb] = {"error": str(exc), "cli": _cli_error(config, db, in_duckdb)}
             continue
         con = connect(db, read_only=True)
         try:
@@ -101,10 +113,27 @@ def _both(tmp_path, text: str):
                 "levels": con.execute(
                     "select incident_id, level, area_code from incident_areas order by all"
                 ).fetchall(),
+                "counts": con.execute("select * from incident_counts order by all").fetchall(),
             }
         finally:
             con.close()
     return found[True], found[False]
+
+
+def _cli_error(config, db, in_duckdb: bool) -> str:
+    """What ``unease build`` says when the build stops: its first line of standard error."""
+    env = {**os.environ, "UNEASE_INGEST_IN_DUCKDB": str(in_duckdb).lower()}
+    env.pop("UNEASE_DEBUG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl.cli", "build", str(config), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stderr.splitlines()[0]
 
 
 def test_duckdb_loads_what_the_row_by_row_checks_load(tmp_path):
@@ -142,4 +171,154 @@ def test_files_of_other_shapes_load_the_same(tmp_path, extra, in_sql):
         return
     assert duck.pop("in sql")["incidents"] == in_sql
     assert rows.pop("in sql")["incidents"] == 0
+    assert duck == rows
+
+
+HEADER_SEMI = HEADER.replace(",", ";")
+CLEAN_SEMI = CLEAN.replace(",", ";")
+#: Kleindorp's points as WGS84 longitude and latitude.
+LONLAT = "C1,geweld,2023-01-10,,4.6007,51.5908\nC2,geweld,2023-01-11,,4.6150,51.5998\n"
+
+
+def _rows(dates: list[str], category: str = "geweld") -> str:
+    return "".join(f"R{i},{category},{d},,100500,400500\n" for i, d in enumerate(dates))
+
+
+#: Files as a municipality never seen before may send them: (text, encoding, crs).
+NEW_FILES = {
+    "day-month-year": (HEADER + _rows(["10-02-2023", "28-02-2024", "01-03-2024"]), "utf-8", ""),
+    "day/month/year time": (
+        HEADER + _rows(["13/02/2023 17:30", "01/03/2024 08:05", "31/12/2025 23:59"]),
+        "utf-8",
+        "",
+    ),
+    "compact second 60": (
+        HEADER + CLEAN + _rows(["20230110173060", "20230110173059"]),
+        "utf-8",
+        "",
+    ),
+    "excel serials": (HEADER + _rows(["44927", "45000.5", "45291"]), "utf-8", ""),
+    "mixed forms": (
+        HEADER
+        + CLEAN
+        + _rows(["10-02-2023", "13/02/2023 17:30", "44927", "20230210", "2023-02-10", "feb"]),
+        "utf-8",
+        "",
+    ),
+    "semicolons, decimal commas": (
+        HEADER_SEMI + CLEAN_SEMI + "K1;geweld;2023-02-01;;100500,5;400500,25\n",
+        "utf-8",
+        "",
+    ),
+    "utf-8 bom": (HEADER + CLEAN, "utf-8-sig", ""),
+    "bom, semicolons, crlf": (
+        (HEADER_SEMI + CLEAN_SEMI).replace("\n", "\r\n"),
+        "utf-8-sig",
+        "",
+    ),
+    "crlf": ((HEADER + CLEAN).replace("\n", "\r\n"), "utf-8", ""),
+    "quoted separators and line breaks": (
+        HEADER
+        + CLEAN
+        + 'Q1,"geweld, zwaar",2023-02-01,,100500,400500\n'
+        + 'Q2,"geweld\nmet regel",2023-02-01,,100500,400500\n'
+        + 'Q3,"zei ""stop""",2023-02-01,,100500,400500\n'
+        + '"Q4","geweld","2023-02-01","","100500","400500"\n',
+        "utf-8",
+        "",
+    ),
+    "header only": (HEADER, "utf-8", ""),
+    "header only, no line end": (HEADER.strip(), "utf-8", ""),
+    "x and y swapped": (
+        HEADER
+        + "".join(
+            ",".join(r.split(",")[:4] + r.split(",")[4:6][::-1]) + "\n" for r in CLEAN.splitlines()
+        ),
+        "utf-8",
+        "",
+    ),
+    "longitude and latitude declared as RD": (HEADER + LONLAT, "utf-8", ""),
+    "longitude and latitude declared as WGS84": (HEADER + LONLAT, "utf-8", "EPSG:4326"),
+    "latin-1": (HEADER + CLEAN + _rows(["2023-02-01"], "vernieling café"), "latin-1", ""),
+    "cp1252": (HEADER + CLEAN + _rows(["2023-02-01"], "diefstal \u20ac"), "cp1252", ""),
+    "unknown columns": (
+        HEADER.replace("\n", ",opmerking\n") + CLEAN.replace("\n", ",vrije tekst\n"),
+        "utf-8",
+        "",
+    ),
+    "unknown columns, the last unnamed": (
+        HEADER.replace("\n", ",opmerking,\n") + CLEAN.replace("\n", ",vrije tekst,x\n"),
+        "utf-8",
+        "",
+    ),
+    "empty lines": ("\n" + HEADER + "\n" + CLEAN + "\n\n  \n,,,,,\n", "utf-8", ""),
+    "empty lines after the header": (HEADER + "\n\n" + CLEAN + "\n\n", "utf-8", ""),
+    "partial last year": (
+        HEADER + _rows([f"2024-{m:02d}-15" for m in range(1, 13)] + ["2025-01-15", "2025-02-15"]),
+        "utf-8",
+        "",
+    ),
+    "a category of two rows": (
+        HEADER + CLEAN + _rows(["2023-05-01", "2023-06-01"], "zeldzaam"),
+        "utf-8",
+        "",
+    ),
+    "repeated rows": (
+        HEADER + CLEAN + CLEAN.splitlines()[0] + "\n" + "C1,geweld,2023-02-01,,100500,400500\n",
+        "utf-8",
+        "",
+    ),
+    "tabs": ((HEADER + CLEAN).replace(",", "\t"), "utf-8", ""),
+}
+
+
+#: What each file gives, the same both ways: (rows DuckDB loads itself, rows read,
+#: loaded, quarantined), or a text of the message the build stops with.
+EXPECTED = {
+    "day-month-year": (0, 3, 3, 0),  # no ISO date: every row row by row
+    "day/month/year time": (0, 3, 3, 0),
+    "compact second 60": (13, 15, 14, 1),  # second 60 rolled over, row by row
+    "excel serials": (0, 3, 3, 0),
+    "mixed forms": (0, 19, 16, 3),  # a serial in the column: the whole file row by row
+    "semicolons, decimal commas": (12, 14, 13, 1),  # the decimal commas row by row
+    "utf-8 bom": (12, 13, 12, 1),  # C9 at (0, 0) is quarantined in every file with CLEAN
+    "bom, semicolons, crlf": (12, 13, 12, 1),
+    "crlf": (12, 13, 12, 1),
+    "quoted separators and line breaks": (16, 17, 16, 1),
+    "header only": "the file holds no rows (only a header?)",
+    "header only, no line end": "the file holds no rows (only a header?)",
+    "x and y swapped": "x and y look swapped",
+    "longitude and latitude declared as RD": 'set crs = "EPSG:4326"',
+    "longitude and latitude declared as WGS84": (2, 2, 2, 0),
+    "latin-1": (0, 14, 13, 1),  # not UTF-8: the whole file row by row
+    "cp1252": (0, 14, 13, 1),
+    "unknown columns": (12, 13, 12, 1),
+    "unknown columns, the last unnamed": (0, 13, 12, 1),  # pandas names it: row by row
+    "empty lines": "the file is empty or has no header line",  # an empty first line
+    "empty lines after the header": (12, 13, 12, 1),
+    "partial last year": (14, 14, 14, 0),
+    "a category of two rows": (14, 15, 14, 1),
+    "repeated rows": (11, 15, 12, 3),
+    "tabs": (12, 13, 12, 1),
+}
+
+
+@pytest.mark.parametrize("case", list(NEW_FILES))
+def test_files_of_a_new_municipality_load_the_same(tmp_path, case):
+    text, encoding, crs = NEW_FILES[case]
+    duck, rows = _both(tmp_path, text, encoding, crs or "EPSG:28992")
+    expected = EXPECTED[case]
+    if isinstance(expected, str):  # the build stops, both ways, naming the file
+        assert expected in duck["error"]
+        for found in (duck, rows):
+            assert found["cli"].startswith("unease build: ")
+            assert str(tmp_path / "src" / "incidents.csv") in found["cli"]
+        assert duck["error"] == rows["error"]
+        return
+    assert duck.pop("in sql")["incidents"] == expected[0]
+    assert rows.pop("in sql")["incidents"] == 0
+    (log,) = [r for r in duck["load_log"] if r[0] == "incidents"]
+    read, loaded, quarantined, skipped = log[1:5]
+    assert (read, loaded, quarantined) == expected[1:]
+    assert read == loaded + quarantined + skipped
     assert duck == rows
