@@ -599,3 +599,29 @@ def test_runs_on_a_municipality_with_little_data(tiny_db, tmp_path):
     ).fetchall()
     assert reach == [(1, 30.0)]
     con.close()
+
+
+def test_no_control_buurt_says_so_instead_of_too_few_months(tiny_db, tmp_path):
+    """Every buurt has an initiative: no controls; the placebo windows are long enough."""
+    path = tmp_path / "tiny.duckdb"
+    shutil.copy(tiny_db, path)
+    con = connect(path)
+    for i, (buurt,) in enumerate(
+        con.execute("select code from areas where level = 'buurt' order by code").fetchall()
+    ):
+        con.execute(
+            "insert into initiatives (initiative_id, name, type, start_date, area_code, members) "
+            "values (?, 'Buurtpreventie', 'surveillance', date '2024-07-01', ?, 30)",
+            [f"X{i}", buurt],
+        )
+    write_initiatives(con, Settings())
+    rates = con.execute(
+        "select estimate, n_controls, placebo_skip from initiative_effects "
+        "where outcome like 'incident_rate.%'"
+    ).fetchall()
+    con.close()
+    assert len(rates) == 8
+    for estimate, n_controls, skip in rates:
+        assert estimate is None and n_controls == 0
+        assert "no estimate (no control buurt or too few incidents)" in skip
+        assert "needed" not in skip

@@ -353,8 +353,14 @@ def _rate_effect(s: _Initiative, category: str, counts: pd.DataFrame, den: pd.Se
         **(CROSS_FIT_INFERENCE if s.cross_fit else {"nl": "", "en": ""})
     )
     row.update(_estimate_columns(estimate, placebo, RATE_MEASURE, inference))
-    if not np.isfinite(placebo.ratio):
+    if min(len(s.placebo.before), len(s.placebo.after)) < MIN_PLACEBO_MONTHS:
         row["placebo_skip"] = _placebo_skip(s.placebo, MIN_PLACEBO_MONTHS, "months")
+    elif not np.isfinite(placebo.ratio):
+        row["placebo_skip"] = (
+            "Placebo-start een jaar eerder: geen schatting (geen controlebuurt of te weinig "
+            "incidenten). Placebo start one year earlier: no estimate (no control buurt or "
+            "too few incidents)."
+        )
     row["baseline_excludes"] = window_label(s.skipped)
     if row["pre_trend"]:
         row["caveat"].append(PRE_TREND_CAVEAT)
