@@ -619,8 +619,14 @@ def test_no_control_buurt_says_so_instead_of_too_few_months(tiny_db, tmp_path):
         "select estimate, n_controls, placebo_skip from initiative_effects "
         "where outcome like 'incident_rate.%'"
     ).fetchall()
+    skips = con.execute(
+        "select area_code, period, reason from analysis_skips "
+        "where step = 'initiatives' and reason like 'initiative X%' order by all"
+    ).fetchall()
     con.close()
     assert len(rates) == 8
+    assert len(skips) == 4 and {s[1] for s in skips} == {"2024-07-01"}
+    assert "no outcome could be compared" in skips[0][2]
     for estimate, n_controls, skip in rates:
         assert estimate is None and n_controls == 0
         assert "no estimate (no control buurt or too few incidents)" in skip

@@ -35,7 +35,7 @@ from etl.settings import Settings
 from etl.stats import initiative_methods as m
 from etl.stats.initiative_displacement import DISPLACEMENT_COLUMNS
 from etl.stats.initiative_effects import EFFECT_COLUMNS, comparisons
-from etl.stats.skips import record_skip
+from etl.stats.skips import record_skip, record_skips
 
 TYPES = (
     "surveillance",
@@ -117,8 +117,32 @@ def write_initiatives(con: duckdb.DuckDBPyConnection, settings: Settings) -> Non
     with threadpool_limits(limits=1):
         effects, displacement = comparisons(data, settings, k)
     _write_table(con, "initiative_effects", EFFECT_COLUMNS, effects)
+    _record_unestimated(con, effects)
     _write_table(con, "initiative_displacement", DISPLACEMENT_COLUMNS, displacement)
     _write_table(con, "initiative_reach", REACH_COLUMNS, reach_rows(data, settings))
+
+
+def _record_unestimated(con: duckdb.DuckDBPyConnection, effects: pd.DataFrame) -> None:
+    """One skip per initiative of which no outcome could be compared; the rows of
+    initiative_effects say why per outcome (controls, windows, respondents)."""
+    if effects.empty:
+        return
+    estimated = effects.groupby(["initiative_id", "area_code", "start_date"])["estimate"].count()
+    record_skips(
+        con,
+        (
+            {
+                "step": STEP,
+                "area_code": area_code,
+                "period": str(pd.Timestamp(start).date()),
+                "reason": f"initiative {initiative_id}: no outcome could be compared "
+                "(no control buurt, too few months or waves around the start, or too few "
+                "respondents); initiative_effects says why per outcome",
+            }
+            for (initiative_id, area_code, start), n in estimated.items()
+            if n == 0
+        ),
+    )
 
 
 def load_inputs(
