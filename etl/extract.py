@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import warnings
 from pathlib import Path
@@ -105,8 +106,38 @@ def read_csv_text(path: Path) -> pd.DataFrame:
             raise SourceError(
                 f"{path}: the first data row has more fields than the header line"
             ) from None
+        except pd.errors.ParserError:
+            unclosed = unclosed_quote(text, delimiter)
+            if unclosed is None:
+                raise
+            line, column = unclosed
+            raise SourceError(
+                f'{path}: line {line}, field {column!r}: a quote (") opens a value that is '
+                "never closed; the rest of the file would be read as that one value"
+            ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.fillna("")  # short rows: the missing cells are empty, as in a spreadsheet
+
+
+def unclosed_quote(text: str, delimiter: str) -> tuple[int, str] | None:
+    """Line (header = line 1) and column of a quote that opens a value never closed."""
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter))
+    quoted, opened, line, field = False, None, 1, 0
+    for char in text:
+        if char == '"':
+            quoted = not quoted  # a doubled quote inside a value toggles twice
+            if quoted:
+                opened = (line, field)
+        elif char == "\n":
+            line += 1
+            if not quoted:
+                field = 0
+        elif char == delimiter and not quoted:
+            field += 1
+    if not quoted or opened is None:
+        return None
+    line, field = opened
+    return line, header[field].strip() if field < len(header) else f"column {field + 1}"
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:

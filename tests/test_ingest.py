@@ -269,6 +269,16 @@ NEW_FILES = {
         "",
     ),
     "tabs": ((HEADER + CLEAN).replace(",", "\t"), "utf-8", ""),
+    "a later row longer than the header": (
+        HEADER + CLEAN + "X1,geweld,2023-02-01,,100500,400500,extra\n",
+        "utf-8",
+        "",
+    ),
+    "an unclosed quote": (
+        HEADER + CLEAN + 'X1,"geweld,2023-02-01,,100500,400500\n',
+        "utf-8",
+        "",
+    ),
 }
 
 
@@ -300,6 +310,8 @@ EXPECTED = {
     "a category of two rows": (14, 15, 14, 1),
     "repeated rows": (11, 15, 12, 3),
     "tabs": (12, 13, 12, 1),
+    "a later row longer than the header": "Expected 6 fields in line 15, saw 7",
+    "an unclosed quote": "line 15, field 'soort': a quote (\") opens a value that is never",
 }
 
 
