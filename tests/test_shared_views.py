@@ -116,3 +116,34 @@ def test_without_redis_the_view_is_computed_here(demo_db, monkeypatch):
     assert len(columns["area_code"]) == 97
     assert any(w.startswith("view cache read failed") for w in shared_views._warned)
     values._public_area_columns.cache_clear()
+
+
+def test_a_professional_view_in_redis_is_never_served_to_the_public(
+    demo_db,
+    redis_url,  # noqa: F811 (the fixture)
+    monkeypatch,
+):
+    """Replicas share views by key: the role is part of it, so the exact counts a
+    professional's request stored are not what a public request of the same view reads."""
+    monkeypatch.setenv("UNEASE_VIEW_CACHE_URL", redis_url)
+    client = redis.Redis.from_url(redis_url)
+    store = Store(demo_db)
+    small = {"1", "2", "3", "4"}
+    exercised = 0
+    for period in queries.periods(store, INDICATOR):
+        values._public_area_columns.cache_clear()
+        values._public_area_frame.cache_clear()
+        exact = queries.public_area_columns(store, INDICATOR, LEVEL, period, "professional")
+        stored = len(client.keys("unease:view:*_public_area_columns*"))
+        assert stored >= 1
+        values._public_area_columns.cache_clear()  # this process forgets: Redis answers
+        shown = queries.public_area_columns(store, INDICATOR, LEVEL, period, "public")
+        frame = queries.public_area_values(store, INDICATOR, LEVEL, period, "public")
+        assert len(client.keys("unease:view:*_public_area_columns*")) == stored + 1
+        exercised += bool(small & set(exact["n_public"]))
+        assert not small & set(shown["n_public"]), period
+        assert not small & set(frame["n_public"]), period
+        assert not frame["n"].between(0.5, 4.5).any(), period
+    assert exercised > 0  # the professional views held counts of 1-4
+    values._public_area_columns.cache_clear()
+    values._public_area_frame.cache_clear()
