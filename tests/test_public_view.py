@@ -82,6 +82,13 @@ def plan(demo_db):
             ]
             for i in indicators
         }
+        # the views with model estimates too (the map's method control)
+        modelled = {
+            (i, p)
+            for i, p in con.execute(
+                "select distinct indicator, period from indicator_values where method = 'model'"
+            ).fetchall()
+        }
         # buurten with a small count of a sensitive category and of all incidents, wijken
         areas = [
             r[0]
@@ -99,18 +106,40 @@ def plan(demo_db):
         ]
     finally:
         con.close()
-    return ref, indicators, periods, areas
+    return ref, indicators, periods, areas, modelled
 
 
-def _values(indicator, level, period, area, areas, lang, pathname):
-    """Every input and state the callbacks read, for one view."""
+@pytest.fixture(scope="module")
+def outcomes(demo_db):
+    """The outcomes of the initiatives' before/after comparisons the public may choose."""
+    from dashboard import queries
+    from dashboard.store import Store
+
+    frame = queries.table_rows(Store(demo_db), "initiative_effects", "public")
+    return sorted(set(frame["outcome"]))
+
+
+#: What is typed in the area choosers: a part of names of every level.
+SEARCHES = ("e", "oost", "BU")
+
+
+def _values(view, area, areas, lang, pathname, turn):
+    """Every input and state the callbacks read, for one view (indicator, level, period,
+    method); ``turn`` picks the text typed in the area choosers, the page of the map's
+    table and the order asked for, and the outcome of the initiatives' comparisons."""
+    indicator, level, period, method, outcome = view
     values = {}
     for page in ("map", "trends", "profile", "initiatives"):
         values[wire.key(wire.control("indicator", page), "value")] = indicator
         values[wire.key(wire.control("level", page), "value")] = level
         values[wire.key(wire.control("period", page), "value")] = period
+        values[wire.key(wire.control("method", page), "value")] = method
         values[wire.key(wire.control("area", page), "value")] = area
         values[wire.key(wire.control("areas", page), "value")] = areas
+        for name in ("area", "areas"):
+            search = SEARCHES[turn % len(SEARCHES)]
+            values[wire.key(wire.control(name, page), "search_value")] = search
+    column = ("n", "value", "interval", "label", "flag")[turn % 5]
     search = f"?indicator={indicator}&level={level}&period={period}&area={area}&lang={lang}"
     values.update(
         {
@@ -121,9 +150,14 @@ def _values(indicator, level, period, area, areas, lang, pathname):
             "layers.value": ["initiatives", "hotspots", "incidents"],
             "map.clickData": {"points": [{"location": area}]},
             "map-zoom.value": area,
+            "map-data-table.page_current": turn % 4,
+            "map-data-table.sort_by": [
+                {"column_id": column, "direction": ("asc", "desc")[turn % 2]}
+            ],
             "initiatives-hotspots.value": ["on"],
-            "effects-outcome.value": "incident_rate.total",
+            "effects-outcome.value": outcome,
             "basemap.data": {"on": False},
+            "map-drawn.data": None,  # nothing drawn yet: the whole figure is sent
             "note-area.data": {"area": area, "period": period},
         }
     )
@@ -169,9 +203,37 @@ def _pdf_beyond_html(client, area: str, page: str) -> list[str]:
     return [f"PDF briefing of {area} holds {sorted(extra)[:10]} not in its HTML"] if extra else []
 
 
-def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(public, plan, capsys):
+def _search_options(answer) -> list[str]:
+    """What an area chooser's search sent beyond an area's name, level and code."""
+    options = answer.get("options") if isinstance(answer, dict) else None
+    return [
+        f"search option {o}"
+        for o in options or []
+        if set(o) != {"label", "value"} or not re.fullmatch(r"[^()]+ \([a-z]+\)", o["label"])
+    ]
+
+
+def _hotspots_marked(payload: object) -> int:
+    """Areas marked as a hotspot on the maps of an answer (the layer's points)."""
+    if isinstance(payload, dict):
+        own = len(payload.get("text") or []) if payload.get("legendgroup") == "hotspots" else 0
+        return own + sum(_hotspots_marked(v) for v in payload.values())
+    if isinstance(payload, list):
+        return sum(_hotspots_marked(v) for v in payload)
+    return 0
+
+
+def _sensitive_category(ref, indicator: str) -> bool:
+    """Whether the incident category of an indicator (its hotspot layer) is sensitive."""
+    category = indicator.partition(".")[2] if indicator.startswith("incident_rate") else ""
+    return f"incident_rate.{category}" in ref.sensitive_ids
+
+
+def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(
+    public, plan, outcomes, capsys
+):
     app, client = public
-    ref, indicators, periods, areas = plan
+    ref, indicators, periods, areas, modelled = plan
     deps = [
         d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")
     ]
@@ -192,8 +254,16 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
             problems.extend(ref.leaks(record, context))
 
     views = [(i, lv, p) for i in indicators for lv in ("buurt", "wijk") for p in periods[i]]
+    views = [
+        (i, lv, p, m, outcomes[k % len(outcomes)])
+        for k, (i, lv, p) in enumerate(views)
+        for m in ("direct", "model")
+        if m == "direct" or (i, p) in modelled
+    ]
     area_cycle = itertools.cycle(areas)
-    for indicator, level, period in views:
+    answered, hotspots = set(), {"shown": 0, "sensitive buurt views": 0}
+    for turn, view in enumerate(views):
+        indicator, level, period, method, _ = view
         area = next(area_cycle)
         for dep in deps:
             outputs = dep["output"].strip(".").split("...")
@@ -202,7 +272,7 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
             )
             langs = ("nl", "en") if "page.children" in outputs else ("nl",)
             for pathname, lang in itertools.product(paths, langs):
-                values = _values(indicator, level, period, area, areas, lang, pathname)
+                values = _values(view, area, areas, lang, pathname, turn)
                 first = dep["inputs"][0]
                 changed = wire.key(wire._parse(first["id"]), first["property"])
                 body = wire.request(dep, values, changed)
@@ -216,6 +286,7 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
                 asked["inputs"] |= {e["id"] + "." + e["property"] for e in dep["inputs"]}
                 statuses.append((response.status_code, dep["output"]))
                 if response.status_code == 200:
+                    answered.add(dep["output"])
                     context = _context(dep, indicator, period, area)
                     if "page.children" in outputs:
                         asked["pages"] += 1
@@ -225,8 +296,18 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
                         if component in OUTPUT_INDICATOR:
                             about.update(indicator=OUTPUT_INDICATOR[component], period=None)
                         check(answer, about)
+                        marked = _hotspots_marked(answer)
+                        hotspots["shown"] += marked
+                        on_map = component in ("map", "initiatives-map-body")
+                        if on_map and level == "buurt" and _sensitive_category(ref, indicator):
+                            hotspots["sensitive buurt views"] += 1
+                            if marked:
+                                problems.append(f"{marked} buurt hotspots of {indicator}")
+                        if "search_value" in first["property"]:
+                            problems.extend(_search_options(answer))
         for fmt, lang in DOWNLOADS:
             url = f"/download/view.{fmt}?indicator={indicator}&level={level}&period={period}"
+            url += f"&method={method}"
             response = client.get(f"{url}&lang={lang}")
             asked["routes"] += 1
             statuses.append((response.status_code, url))
@@ -262,6 +343,10 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
     check(client.get("/_dash-layout").get_json(), {})
 
     assert [s for s in statuses if s[0] not in (200, 204)] == []
+    # the hotspot layer was drawn, and asked for on sensitive categories at buurt level
+    assert hotspots["shown"] > 0 and hotspots["sensitive buurt views"] > 0, hotspots
+    # every server callback answered with something to check, at least once
+    assert sorted({d["output"] for d in deps} - answered) == []
     assert problems == [], "\n".join(problems[:20])
     # the sweep met what it is about: small cells and sensitive buurten in the answers
     sensitive_buurt_cells = {
@@ -276,7 +361,8 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(publi
             f"requests ({asked['pages']} page layouts), {len(asked['inputs'])} inputs, "
             f"{asked['routes']} route requests, {ref.checked} records checked, "
             f"{len(ref.cells_matched)} small cells met ({len(sensitive_buurt_cells)} sensitive "
-            f"buurt cells), {len(graphs)} graphs"
+            f"buurt cells), {len(graphs)} graphs, {hotspots['shown']} hotspots marked, "
+            f"{hotspots['sensitive buurt views']} sensitive buurt maps without one"
         )
 
 
@@ -450,3 +536,61 @@ def test_the_public_category_bars_are_ordered_by_the_counts_shown(demo_db):
         exercised += list(exact["category"]) != list(shown["category"])
     # the exact counts would have ordered some areas' bars otherwise
     assert exercised > 0
+
+
+def _dropdown_options(node, component_id, found):
+    """The options of the dropdown ``component_id`` in a page's layout."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if node.get("type") == "Dropdown" and props.get("id") == component_id:
+            found.extend(props.get("options") or [])
+        for value in node.values():
+            _dropdown_options(value, component_id, found)
+    elif isinstance(node, list):
+        for value in node:
+            _dropdown_options(value, component_id, found)
+    return found
+
+
+def test_the_zoom_list_and_the_area_search_send_names_only(public, demo_con):
+    """The map's zoom list holds the whole municipality, every stadsdeel and wijk by
+    name and level; a search answers names and levels of areas: no figure of any."""
+    _, client = public
+    deps = client.get("/_dash-dependencies").get_json()
+    body = wire.request(
+        wire.callback_for(deps, "page.children"),
+        {"url.pathname": "/", "lang.value": "nl", "url.search": "?lang=nl"},
+        "url.pathname",
+    )
+    page = client.post("/_dash-update-component", json=body).get_json()
+    zoom = _dropdown_options(page, "map-zoom", [])
+    areas = demo_con.execute(
+        "select name, level from areas where level in ('stadsdeel', 'wijk') "
+        "order by level = 'wijk', code"
+    ).fetchall()
+    assert zoom[0]["label"] == "hele gemeente"
+    assert sorted(o["label"] for o in zoom[1:]) == sorted(f"{n} ({lv})" for n, lv in areas)
+    assert all(set(o) == {"label", "value"} for o in zoom)
+
+    typed = wire.key(wire.control("area"), "search_value")
+    search = next(
+        d
+        for d in deps
+        if wire.key(wire._parse(d["inputs"][0]["id"]), d["inputs"][0]["property"]) == typed
+    )
+    names = dict(demo_con.execute("select code, name from areas").fetchall())
+    city = demo_con.execute("select code from areas where level = 'gemeente'").fetchone()[0]
+    body = wire.request(
+        search,
+        {
+            typed: "oost",
+            wire.key(wire.control("area"), "value"): city,
+            "page-lang.data": "nl",
+        },
+        typed,
+    )
+    answer = client.post("/_dash-update-component", json=body).get_json()["response"]
+    options = next(iter(answer.values()))["options"]
+    assert len(options) > 1
+    assert all(set(o) == {"label", "value"} for o in options)
+    assert all(o["label"].startswith(f"{names[o['value']]} (") for o in options)
