@@ -366,15 +366,20 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(
         )
 
 
-def test_the_data_page_states_the_disclosure_rules_of_the_build(public, demo_con):
-    _, client = public
+def _page(client, pathname: str, lang: str) -> dict:
+    """The layout of a page as the server sends it to the public."""
     deps = client.get("/_dash-dependencies").get_json()
     body = wire.request(
         wire.callback_for(deps, "page.children"),
-        {"url.pathname": "/data", "lang.value": "en", "url.search": "?lang=en"},
+        {"url.pathname": pathname, "lang.value": lang, "url.search": f"?lang={lang}"},
         "url.pathname",
     )
-    page = json.dumps(client.post("/_dash-update-component", json=body).get_json())
+    return client.post("/_dash-update-component", json=body).get_json()
+
+
+def test_the_data_page_states_the_disclosure_rules_of_the_build(public, demo_con):
+    _, client = public
+    page = json.dumps(_page(client, "/data", "en"))
     settings = dict(demo_con.execute("select name, value from build_settings").fetchall())
     rounded = settings["public_round_to"]
     assert f"counts of 1 to 4 show as <5, larger ones rounded to {rounded}" in page
@@ -556,14 +561,8 @@ def test_the_zoom_list_and_the_area_search_send_names_only(public, demo_con):
     """The map's zoom list holds the whole municipality, every stadsdeel and wijk by
     name and level; a search answers names and levels of areas: no figure of any."""
     _, client = public
+    zoom = _dropdown_options(_page(client, "/", "nl"), "map-zoom", [])
     deps = client.get("/_dash-dependencies").get_json()
-    body = wire.request(
-        wire.callback_for(deps, "page.children"),
-        {"url.pathname": "/", "lang.value": "nl", "url.search": "?lang=nl"},
-        "url.pathname",
-    )
-    page = client.post("/_dash-update-component", json=body).get_json()
-    zoom = _dropdown_options(page, "map-zoom", [])
     areas = demo_con.execute(
         "select name, level from areas where level in ('stadsdeel', 'wijk') "
         "order by level = 'wijk', code"
