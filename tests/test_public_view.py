@@ -593,3 +593,43 @@ def test_the_zoom_list_and_the_area_search_send_names_only(public, demo_con):
     assert len(options) > 1
     assert all(set(o) == {"label", "value"} for o in options)
     assert all(o["label"].startswith(f"{names[o['value']]} (") for o in options)
+
+
+def test_a_stable_buurt_hotspot_of_a_sensitive_category_stays_off_the_public_map(demo_db, tmp_path):
+    """Where a buurt is a stable hotspot of a sensitive category (made so in a copy of
+    the demo file), professionals see it and the public's map marks it at no level below
+    wijk: the hotspot would say where the counts are."""
+    import shutil
+
+    from dashboard import queries
+    from dashboard.store import Store
+    from etl.db import connect
+
+    path = tmp_path / "hot.duckdb"
+    shutil.copy(demo_db, path)
+    con = connect(path)
+    con.execute(
+        """
+        update hotspots set kind = 'hot', stable = true
+        where indicator in ('incident_rate_eb.zeden', 'incident_rate_eb.total')
+            and level = 'buurt' and period = 'all'
+            and area_code in (select area_code from hotspots where level = 'buurt'
+                and indicator = 'incident_rate_eb.zeden' and period = 'all'
+                order by area_code limit 3)
+        """
+    )
+    con.close()
+    store = Store(path)
+    assert len(queries.stable_hotspots(store, "zeden", "buurt", "professional")) == 3
+    assert queries.stable_hotspots(store, "zeden", "buurt", "public").empty
+    client = create_app(path).server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    marked = {}
+    for indicator in ("incident_rate.zeden", "incident_rate.total"):
+        period = queries.periods(store, indicator)[-1]
+        body = wire.map_request(deps, indicator, "buurt", period, layers=["hotspots"])
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 200
+        marked[indicator] = _hotspots_marked(response.get_json()["response"]["map"])
+    # the same buurten marked for all incidents, none for sexual offences
+    assert marked["incident_rate.total"] >= 3 and marked["incident_rate.zeden"] == 0
