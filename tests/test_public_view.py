@@ -633,3 +633,29 @@ def test_a_stable_buurt_hotspot_of_a_sensitive_category_stays_off_the_public_map
         marked[indicator] = _hotspots_marked(response.get_json()["response"]["map"])
     # the same buurten marked for all incidents, none for sexual offences
     assert marked["incident_rate.total"] >= 3 and marked["incident_rate.zeden"] == 0
+
+
+def _shown_length(text: str) -> float:
+    """A count as the public reads it, for ordering: '<5' between 0 and 5."""
+    text = html.unescape(text)
+    return 2.5 if text == "<5" else float(text.replace(".", ""))
+
+
+def test_the_public_briefing_lists_categories_in_the_order_of_the_counts_shown(public, demo_db):
+    """The briefing's top categories follow the counts the public reads (then the
+    category), so neither their order nor which make the list tells an exact count."""
+    from dashboard import queries
+    from dashboard.store import Store
+
+    _, client = public
+    store = Store(demo_db)
+    row = re.compile(r'data-category="([^"]+)"><td>[^<]*</td><td class="num count">([^<]*)<')
+    exercised = 0
+    for code in queries.area_codes(store):
+        page = client.get(f"/briefing/{code}.html?lang=nl").get_data(as_text=True)
+        listed = [(-_shown_length(n), c) for c, n in row.findall(page)]
+        assert listed == sorted(listed), code
+        categories = [c for _, c in listed]
+        exact = queries.category_counts(store, code, "professional")["category"]
+        exercised += categories != [c for c in exact if c in categories]
+    assert exercised > 0

@@ -29,6 +29,7 @@ from etl.disclosure import (
     PUBLIC_LEVELS_FOR_SENSITIVE,
     SENSITIVE_FLAG,
     SMALL_COUNT_FLAG,
+    disclosed_length,
     public_change_rows,
     public_count,
 )
@@ -191,6 +192,10 @@ def _categories_html(
     if frame.empty:
         return f"<p>{_e(t('no_incidents', lang))}</p>", 0
     hide_sensitive = role == "public" and info["level"] not in PUBLIC_LEVELS_FOR_SENSITIVE
+    if role == "public":  # in the order of the counts shown, not of the exact ones
+        shown_n = [disclosed_length(n, round_to) for n in frame["n"]]
+        frame = frame.assign(shown_n=shown_n, other=frame["category"] != "total")
+        frame = frame.sort_values(["other", "shown_n", "category"], ascending=[True, False, True])
 
     def show(n: object) -> str:
         text = public_count(n, round_to) if role == "public" else exact_count_text(float(n))
