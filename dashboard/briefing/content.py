@@ -180,26 +180,6 @@ def _significant_cached(
     )
 
 
-def _categories(store: Store, area_code: str, period: str) -> pd.DataFrame:
-    """Registered incidents per category of the area in ``period`` and the period before."""
-    if not _has(store, "incident_counts"):
-        return pd.DataFrame(columns=["category", "n", "n_prev"])
-    return store.frame(
-        """
-        with prev as (
-            select max(period) as p from incident_counts where period < ?
-        )
-        select cur.category, cur.n, old.n as n_prev
-        from incident_counts cur
-        left join incident_counts old on old.area_code = cur.area_code
-            and old.category = cur.category and old.period = (select p from prev)
-        where cur.area_code = ? and cur.period = ?
-        order by cur.category = 'total' desc, cur.n desc, cur.category
-        """,
-        [period, area_code, period],
-    )
-
-
 def _map_shapes(store: Store, area_code: str) -> pd.DataFrame:
     """The area and the areas of its level that touch it, with display geometry as WKB."""
     return store.frame(

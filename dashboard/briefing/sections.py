@@ -12,7 +12,6 @@ from dashboard.briefing.content import (
     MAX_CHANGES,
     MAX_INITIATIVES,
     TOP_CATEGORIES,
-    _categories,
     _category_label,
     _key_series,
     _period_bounds,
@@ -23,15 +22,11 @@ from dashboard.compare import CLASSES, COLOURS, classify
 from dashboard.fmt import MISSING, count, count_texts, number, p_value
 from dashboard.i18n import TEXT, t
 from dashboard.notes import PARTIES, Note
-from dashboard.queries.gate import exact_count_text
 from dashboard.store import Store
 from etl.disclosure import (
-    PUBLIC_LEVELS_FOR_SENSITIVE,
     SENSITIVE_FLAG,
     SMALL_COUNT_FLAG,
-    disclosed_length,
     public_change_rows,
-    public_count,
 )
 
 
@@ -187,35 +182,22 @@ def _categories_html(
     store: Store, info: dict, period: str, lang: str, role: str
 ) -> tuple[str, int]:
     meta = queries.indicator_meta(store)
-    round_to = int(queries.setting(store, "public_round_to"))
-    frame = _categories(store, info["code"], period)
-    if frame.empty:
+    frame, withheld = queries.period_category_counts(store, info["code"], period, role)
+    if frame.empty and not withheld:
         return f"<p>{_e(t('no_incidents', lang))}</p>", 0
-    hide_sensitive = role == "public" and info["level"] not in PUBLIC_LEVELS_FOR_SENSITIVE
-    if role == "public":  # in the order of the counts shown, not of the exact ones
-        shown_n = [disclosed_length(n, round_to) for n in frame["n"]]
-        frame = frame.assign(shown_n=shown_n, other=frame["category"] != "total")
-        frame = frame.sort_values(["other", "shown_n", "category"], ascending=[True, False, True])
-
-    def show(n: object) -> str:
-        text = public_count(n, round_to) if role == "public" else exact_count_text(float(n))
-        return count_texts([text], lang)[0]
-
-    rows, withheld, shown = [], 0, 0
+    rows, shown = [], 0
     for rec in frame.to_dict("records"):
         cat = rec["category"]
-        if hide_sensitive and queries.category_sensitive(store, cat):
-            withheld += 1
-            continue
         if cat != "total":
             if shown >= TOP_CATEGORIES:
                 continue
             shown += 1
         cls = ' class="total"' if cat == "total" else ""
+        now, before = count_texts([rec["n_public"], rec["n_prev_public"]], lang)
         rows.append(
             f'<tr data-category="{_e(cat)}"{cls}><td>{_e(_category_label(meta, cat, lang))}</td>'
-            f'<td class="num count">{_e(show(rec["n"]))}</td>'
-            f'<td class="num count-prev">{_e(show(rec["n_prev"]))}</td></tr>'
+            f'<td class="num count">{_e(now)}</td>'
+            f'<td class="num count-prev">{_e(before)}</td></tr>'
         )
     prev = store.frame("select max(period) as p from incident_counts where period < ?", [period])[
         "p"

@@ -21,6 +21,7 @@ from dashboard.queries.area_detail import (  # noqa: F401
     context_values,
     index_parts_missing,
     initiatives_near,
+    period_category_counts,
     similar_areas,
 )
 from dashboard.queries.catalog import (  # noqa: F401

@@ -114,21 +114,69 @@ def category_counts(store: Store, area_code: str, role: str = "public") -> pd.Da
         return frame.assign(n_public=[exact_count_text(n) for n in frame["n"]]).drop(
             columns="level"
         )
-    hidden = [
-        sensitive_hidden(category_sensitive(store, c), lv)
-        for c, lv in zip(frame["category"], frame["level"])
-    ]
-    frame = frame.loc[~np.array(hidden, dtype=bool)].drop(columns="level")
+    shown, _ = _public_categories(store, frame)
+    return shown.drop(columns="level")
+
+
+def period_category_counts(
+    store: Store, area_code: str, period: str, role: str = "public"
+) -> tuple[pd.DataFrame, int]:
+    """Incidents per category of an area in ``period`` and the period before (columns
+    category, n, n_prev and their texts n_public, n_prev_public), all incidents first,
+    then largest first; and how many categories the public may not see here.  For the
+    public through the same rules as :func:`category_counts`."""
+    frame = store.frame(
+        """
+        with prev as (
+            select max(period) as p from incident_counts where period < ?
+        )
+        select cur.category, cur.n, old.n as n_prev, a.level
+        from incident_counts cur
+        join areas a on a.code = cur.area_code
+        left join incident_counts old on old.area_code = cur.area_code
+            and old.category = cur.category and old.period = (select p from prev)
+        where cur.area_code = ? and cur.period = ?
+        order by cur.category = 'total' desc, cur.n desc, cur.category
+        """,
+        [period, area_code, period],
+    )
+    if not is_public(role):
+        texts = {
+            f"{c}_public": [exact_count_text(float(n)) if pd.notna(n) else "–" for n in frame[c]]
+            for c in ("n", "n_prev")
+        }
+        return frame.assign(**texts).drop(columns="level"), 0
+    shown, withheld = _public_categories(store, frame)
     round_to = rules(store).round_to
-    # largest shown first, then by category: not in the order of the exact counts
-    return (
-        frame.assign(
-            n_public=public_counts(frame["n"], round_to),
-            n=[disclosed_length(n, round_to) for n in frame["n"]],
+    shown = shown.assign(n_prev_public=public_counts(shown["n_prev"], round_to))
+    total_first = shown["category"] != "total"
+    order = np.lexsort((shown["category"], -shown["n"].to_numpy(), total_first.to_numpy()))
+    return shown.iloc[order].drop(columns="level").reset_index(drop=True), withheld
+
+
+def _public_categories(store: Store, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Rows of categories (with their area's level) as the public sees them: no sensitive
+    category below wijk level, the text shown in n_public, ``n`` the disclosed count as
+    drawn, ordered by it and then by category, never by the exact counts; and how many
+    categories were left out."""
+    hidden = np.array(
+        [
+            sensitive_hidden(category_sensitive(store, c), lv)
+            for c, lv in zip(frame["category"], frame["level"])
+        ],
+        dtype=bool,
+    )
+    kept = frame.loc[~hidden]
+    round_to = rules(store).round_to
+    shown = (
+        kept.assign(
+            n_public=public_counts(kept["n"], round_to),
+            n=[disclosed_length(n, round_to) for n in kept["n"]],
         )
         .sort_values(["n", "category"], ascending=[False, True], kind="stable")
         .reset_index(drop=True)
     )
+    return shown, int(hidden.sum())
 
 
 def category_sensitive(store: Store, category: str) -> bool:
