@@ -522,6 +522,11 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "geen stabiele hotspot van {category}",
         "en": "no stable hotspot of {category}",
     },
+    "hotspots_layer_withheld": {
+        "nl": "hotspots van {category} niet getoond: gevoelige categorie, alleen per wijk "
+        "of groter",
+        "en": "hotspots of {category} not shown: sensitive category, only per wijk or larger",
+    },
     "hotspot_holds": {
         "nl": "hotspot van {category}: houdt stand op buurt- én wijkniveau, na correctie "
         "voor het aantal vergelijkingen",

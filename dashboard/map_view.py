@@ -151,7 +151,11 @@ def add_hotspot_layer(store: Store, figure, category: str, level: str, lang: str
     """Stable hotspots of the category (all years) on ``level``, outlined, for the role."""
     hot = queries.stable_hotspots(store, category, level, auth.role())
     label = category_label(queries.indicator_meta(store), category, lang)
-    name = t("hotspots_layer" if len(hot) else "hotspots_layer_none", lang, category=label)
+    if queries.hotspots_withheld(store, category, level, auth.role()):
+        key = "hotspots_layer_withheld"  # not shown, which is not the same as none
+    else:
+        key = "hotspots_layer" if len(hot) else "hotspots_layer_none"
+    name = t(key, lang, category=label)
     codes = tuple(hot["code"])
     every = queries.area_points(store, level)
     position = {c: i for i, c in enumerate(every["code"])}

@@ -624,15 +624,19 @@ def test_a_stable_buurt_hotspot_of_a_sensitive_category_stays_off_the_public_map
     assert queries.stable_hotspots(store, "zeden", "buurt", "public").empty
     client = create_app(path).server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
-    marked = {}
+    marked, names = {}, {}
     for indicator in ("incident_rate.zeden", "incident_rate.total"):
         period = queries.periods(store, indicator)[-1]
         body = wire.map_request(deps, indicator, "buurt", period, layers=["hotspots"])
         response = client.post("/_dash-update-component", json=body)
         assert response.status_code == 200
         marked[indicator] = _hotspots_marked(response.get_json()["response"]["map"])
+        names[indicator] = json.dumps(response.get_json()["response"]["map"])
     # the same buurten marked for all incidents, none for sexual offences
     assert marked["incident_rate.total"] >= 3 and marked["incident_rate.zeden"] == 0
+    # and the legend says they are not shown, not that there are none
+    assert "niet getoond: gevoelige categorie" in names["incident_rate.zeden"]
+    assert "geen stabiele hotspot" not in names["incident_rate.zeden"]
 
 
 def _shown_length(text: str) -> float:

@@ -6,6 +6,7 @@ One module per responsibility; pages read them as ``queries.<name>``.
 from dashboard.queries.analyses import (  # noqa: F401
     alerts,
     funnel,
+    hotspots_withheld,
     incident_points,
     initiative_coverage,
     initiative_points,

@@ -196,13 +196,17 @@ def incident_points(store: Store, category: str, period: str, limit: int = 5000)
     )
 
 
+def hotspots_withheld(store: Store, category: str, level: str, role: str = "public") -> bool:
+    """Whether ``role`` may not see the hotspots of a category on ``level`` (the public: a
+    sensitive category below wijk level)."""
+    return is_public(role) and sensitive_hidden(category_sensitive(store, category), level)
+
+
 def stable_hotspots(store: Store, category: str, level: str, role: str = "public") -> pd.DataFrame:
     """Areas of a level that are a stable hotspot (hot at buurt and at wijk level) of an
     incident category over all years: code, name.  For the public, no sensitive category
     below wijk level."""
-    if not has_table(store, "hotspots"):
-        return pd.DataFrame(columns=["code", "name"])
-    if is_public(role) and sensitive_hidden(category_sensitive(store, category), level):
+    if not has_table(store, "hotspots") or hotspots_withheld(store, category, level, role):
         return pd.DataFrame(columns=["code", "name"])
     return store.frame(
         """
