@@ -169,7 +169,8 @@ def test_every_page_writes_numbers_in_its_language(demo_db, demo_con):
                     list(PATHS.values()) if "page.children" in outputs else ["/"]
                 )
                 for pathname in paths:
-                    values = _values(indicator, level, period, area, [area], lang, pathname)
+                    view = (indicator, level, period, "direct", None)
+                    values = _values(view, area, [area], lang, pathname, 0)
                     first = dep["inputs"][0]
                     changed = wire.key(wire._parse(first["id"]), first["property"])
                     response = client.post(
