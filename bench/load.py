@@ -92,7 +92,7 @@ def session(base: str, plan: dict, seed: int, rec: Recorder, iterations: int, un
     http = requests.Session()
     http.trust_env = False  # no proxy: loopback only
     get = http.get
-    figure = None
+    drawn = None  # the map-drawn store: what the browser holds of the map
     deps = None
     for _ in range(iterations):
         if time.monotonic() > until:
@@ -105,12 +105,12 @@ def session(base: str, plan: dict, seed: int, rec: Recorder, iterations: int, un
         rec.timed("/geo/buurt.geojson", get, f"{base}/geo/buurt.geojson")
         indicator = rng.choice(plan["indicators"])
         if deps is not None:
-            body = wire.map_request(deps, indicator, "buurt", plan["period"], figure)
+            body = wire.map_request(deps, indicator, "buurt", plan["period"], drawn)
             url = f"{base}/_dash-update-component"
             answer = rec.timed("map callback", http.post, url, json=body)
-            if answer is not None and figure is None:
-                drawn = answer.json()["response"]["map"]["figure"]
-                figure = drawn if "data" in drawn else None
+            if answer is not None and drawn is None:
+                # what the browser keeps and sends back with the next switch
+                drawn = answer.json()["response"].get("map-drawn", {}).get("data")
         query = {"indicator": indicator, "level": "buurt", "period": plan["period"], "lang": "nl"}
         rec.timed("/download/view.csv", get, f"{base}/download/view.csv", params=query)
         area = rng.choice(plan["areas"])
