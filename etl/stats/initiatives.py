@@ -32,6 +32,7 @@ import shapely
 from threadpoolctl import threadpool_limits
 
 from etl.settings import Settings
+from etl.sqlfiles import sql_root
 from etl.stats import initiative_methods as m
 from etl.stats.initiative_displacement import DISPLACEMENT_COLUMNS
 from etl.stats.initiative_effects import EFFECT_COLUMNS, comparisons
@@ -167,8 +168,7 @@ def load_inputs(
     ).df()
     population["period"] = population["period"].astype(int)
     counts = con.execute(
-        "select area_code, category, month from incidents "
-        "where area_code is not null and month is not null"
+        (sql_root() / "analysis" / "initiative_monthly_counts.sql").read_text(encoding="utf-8")
     ).df()
     buurten = areas.loc[areas["level"] == "buurt", "code"].tolist()
     survey = con.execute(
@@ -206,17 +206,18 @@ def load_inputs(
     )
 
 
-def monthly_counts(incidents: pd.DataFrame, buurten: list[str]) -> dict[str, pd.DataFrame]:
-    """Counts per category (and 'total') as buurt x month-number frames, zeros filled."""
-    if incidents.empty:
+def monthly_counts(counts: pd.DataFrame, buurten: list[str]) -> dict[str, pd.DataFrame]:
+    """Counts per category (and 'total') as buurt x month-number frames, zeros filled.
+
+    ``counts``: incidents per buurt (``area_code``), ``category`` and month number
+    (``m``), column ``n`` (``sql/analysis/initiative_monthly_counts.sql``).
+    """
+    if counts.empty:
         return {}
-    frame = incidents.assign(
-        m=[m.month_number(int(s[:4]), int(s[5:7])) for s in incidents["month"]]
-    )
-    months = range(int(frame["m"].min()), int(frame["m"].max()) + 1)
+    months = range(int(counts["m"].min()), int(counts["m"].max()) + 1)
     out = {}
-    for cat, part in [("total", frame), *frame.groupby("category")]:
-        table = part.groupby(["area_code", "m"]).size().unstack(fill_value=0)
+    for cat, part in [("total", counts), *counts.groupby("category")]:
+        table = part.groupby(["area_code", "m"])["n"].sum().unstack(fill_value=0)
         out[str(cat)] = table.reindex(index=buurten, columns=months, fill_value=0)
     return out
 
