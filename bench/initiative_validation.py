@@ -41,7 +41,10 @@ from etl.load import build
 from etl.settings import Settings
 from etl.stats import initiative_effects as ie
 from etl.stats import initiative_methods as m
-from etl.stats.initiative_windows import comparison_windows, initiative_months
+from etl.stats.initiative_incidents import rate_effect
+from etl.stats.initiative_matching import Comparison, pool_of
+from etl.stats.initiative_panel import rate_table
+from etl.stats.initiative_windows import comparison_windows
 from etl.stats.initiatives import load_inputs, write_initiatives
 
 Pretend = namedtuple("Pretend", "initiative_id type area_code")
@@ -87,24 +90,22 @@ def placebo_in_space(db: Path, planted: dict, cross_fit: bool) -> pd.DataFrame:
     con = connect(db, read_only=True)
     data = load_inputs(con, settings)
     con.close()
-    buurten = data.areas[(data.areas["level"] == "buurt") & ~data.areas["is_water"].fillna(False)]
-    land = buurten["code"].tolist()
-    counts = data.monthly["woninginbraak"]
-    covered = initiative_months(data.initiatives, data.rings, land, list(counts.columns))
-    masked = counts.where(~covered.reindex_like(counts).fillna(False).astype(bool))
+    setting = ie.Setting(data, settings, settings.initiative_controls)
+    buurten = setting.buurten
+    counts = setting.clean["woninginbraak"]
     rows = []
     for tag in ("effect", "null_effect"):
         ini = data.initiatives.set_index("initiative_id").loc[planted[tag]["initiative"]]
         start_ts = pd.Timestamp(ini.start_date)
         start = m.month_number(start_ts.year, start_ts.month)
-        den = ie._denominators(data, start_ts.year).reindex(land)
-        populated = den.index[den >= settings.min_inhabitants]
+        den, context, _ = setting.year(start_ts.year)
+        populated = den >= settings.min_inhabitants
         windows, placebo, _ = comparison_windows(data.monthly, data.breaks, start, [])
-        table = ie._rate_table(masked, windows, den)
-        pool = ie._pool(data, ini.area_code, populated)
-        for code in [c for c in pool if np.isfinite(table.loc[c, "change"])]:
-            own_pool = [c for c in ie._pool(data, code, populated) if c != ini.area_code]
-            s = ie._Initiative(
+        table = rate_table(counts, windows, den)
+        pool = pool_of(buurten, populated, ini.area_code, data.rings.get(ini.area_code, []))
+        for code in buurten.codes_of(pool & np.isfinite(table.change)):
+            own_pool = pool_of(buurten, populated, code, data.rings.get(code, []))
+            s = Comparison(
                 ini=Pretend("pretend", "surveillance", code),
                 start_ts=start_ts,
                 start=start,
@@ -112,15 +113,16 @@ def placebo_in_space(db: Path, planted: dict, cross_fit: bool) -> pd.DataFrame:
                 placebo=placebo,
                 skipped=[],
                 series_break=None,
-                pool=own_pool,
+                buurten=buurten,
                 populated=populated,
-                context=ie._context_before(data, start_ts.year).reindex(land),
+                pool=own_pool & ~buurten.mask([ini.area_code]),
+                context=context,
                 notes=[],
                 k=settings.initiative_controls,
                 confidence=settings.confidence,
                 cross_fit=cross_fit,
             )
-            row, _, _ = ie._rate_effect(s, "woninginbraak", masked, den)
+            row, _, _ = rate_effect(s, "woninginbraak", counts, den)
             rows.append(
                 {
                     "around": tag,

@@ -11,9 +11,9 @@ compares relative changes with the pool.  A screening flag, not a test.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from etl.stats import initiative_methods as m
+from etl.stats.initiative_panel import RateTable
 
 DISPLACEMENT_MIN_RELATIVE, DISPLACEMENT_MIN_COUNT = 0.10, 20
 DISPLACEMENT_COLUMNS = {
@@ -33,18 +33,19 @@ DISPLACEMENT_COLUMNS = {
 }
 
 
-def _pooled(table: pd.DataFrame, codes: list[str], den: pd.Series) -> dict:
-    """Pooled counts, change and relative change of a group of buurten.
+def _pooled(table: RateTable, rows: np.ndarray, den: np.ndarray) -> dict:
+    """Pooled count before, change and relative change of a group of buurten (``rows``).
 
     Counts are pooled over the months each buurt counted, the denominators
     weighted by those months (buurt-months).
     """
-    part = table.reindex(codes)
-    d = den.reindex(codes)
     out = {}
-    for side in ("before", "after"):
-        count = float(part[f"{side}_count"].sum())
-        exposure = float((d * part[f"{side}_months"]).sum()) if codes else np.nan
+    for side, counts, months in (
+        ("before", table.before_count, table.before_months),
+        ("after", table.after_count, table.after_months),
+    ):
+        count = float(np.nansum(counts[rows]))
+        exposure = float(np.nansum(den[rows] * months[rows])) if len(rows) else np.nan
         out[side] = count * 12 / exposure * 1000 if exposure > 0 else np.nan
         out[f"{side}_count"] = count
     relative = out["after"] / out["before"] - 1 if out["before"] > 0 else np.nan
@@ -56,37 +57,37 @@ def _pooled(table: pd.DataFrame, codes: list[str], den: pd.Series) -> dict:
 
 
 def displacement_row(
-    table: pd.DataFrame,
-    den: pd.Series,
-    code: str,
-    ring: list[str],
-    pool: list[str],
+    table: RateTable,
+    den: np.ndarray,
+    area: np.ndarray,
+    ring: np.ndarray,
+    pool: np.ndarray,
     identity: dict,
 ) -> dict:
     """One ``initiative_displacement`` row.
 
     ``table``: the rate table of the comparison (counts and months a side per
-    buurt); ``code``: the initiative's buurt; ``ring``: the ring's buurten with a
-    rate; ``pool``: the buurten of the comparison pool with a rate; ``identity``:
-    the columns that come from the comparison (initiative, category, changes,
-    baseline_excludes, ring_method).
+    buurt); ``den``: the denominator per buurt; ``area``, ``ring`` and ``pool``:
+    the rows of the initiative's buurt, of the ring's buurten with a rate and of the
+    buurten of the comparison pool with a rate; ``identity``: the columns that come
+    from the comparison (initiative, category, changes, baseline_excludes, ring,
+    ring_method).
     """
-    area = _pooled(table, [code], den)
+    own = _pooled(table, area, den)
     around = _pooled(table, ring, den)
     reference = _pooled(table, pool, den)
     return {
         **identity,
         "change_ring": around["change"],
         "change_pool": reference["change"],
-        "relative_area": area["relative"],
+        "relative_area": own["relative"],
         "relative_ring": around["relative"],
         "relative_pool": reference["relative"],
-        "ring": ",".join(ring),
         "flag_displacement": m.displacement_flag(
-            area["relative"],
+            own["relative"],
             around["relative"],
             reference["relative"],
-            area["count"],
+            own["count"],
             around["count"],
             DISPLACEMENT_MIN_RELATIVE,
             DISPLACEMENT_MIN_COUNT,

@@ -177,14 +177,49 @@ def nearest_controls(
         Codes by increasing Euclidean distance on ``feature / scale``; equal
         distances (to 1e-9) are ordered by code, so the choice is reproducible.
     """
-    used = [c for c in target.index if np.isfinite(target[c]) and scale.get(c, 0) > 0]
-    if not used or candidates.empty:
+    return nearest_rows(
+        target.to_numpy(dtype=float),
+        candidates.reindex(columns=target.index).to_numpy(dtype=float),
+        list(candidates.index),
+        scale.reindex(target.index).to_numpy(dtype=float),
+        k,
+    )
+
+
+def nearest_rows(
+    target: np.ndarray, candidates: np.ndarray, codes: Sequence[str], scale: np.ndarray, k: int
+) -> list[str]:
+    """:func:`nearest_controls` on plain arrays: ``target`` (features), ``candidates``
+    (one row per code of ``codes``, the same features) and ``scale`` (per feature)."""
+    used = np.isfinite(target) & (np.nan_to_num(scale, nan=0.0) > 0)
+    if not used.any() or not len(codes):
         return []
-    pool = candidates[used].dropna()
-    z = (pool - target[used]) / scale[used]
+    values = candidates[:, used]
+    keep = ~np.isnan(values).any(axis=1)
+    z = (values[keep] - target[used]) / scale[used]
     distance = np.sqrt((z**2).sum(axis=1)).round(9)
-    order = pd.DataFrame({"d": distance, "code": pool.index}).sort_values(["d", "code"])
-    return order["code"].head(k).tolist()
+    kept = [codes[i] for i in np.flatnonzero(keep)]
+    return [code for _, code in sorted(zip(distance.tolist(), kept, strict=True))[:k]]
+
+
+def feature_scale(values: np.ndarray) -> np.ndarray:
+    """Standard deviation (ddof 1) of each column of ``values``, missing values left out.
+
+    Computed as pandas' ``DataFrame.std`` does (two passes: the mean, then the
+    squared deviations), so matching gives the same answers to the last digit;
+    NaN for a column with fewer than two values.
+    """
+    out = np.full(values.shape[1], np.nan)
+    for j, column in enumerate(np.asarray(values, dtype=float).T):
+        present = ~np.isnan(column)
+        count = float(present.sum())
+        if count <= 1:
+            continue
+        filled = np.where(present, column, 0.0)
+        squares = (filled.sum() / count - filled) ** 2
+        squares[~present] = 0.0
+        out[j] = np.sqrt(squares.sum() / (count - 1))
+    return out
 
 
 def difference_in_differences(

@@ -77,29 +77,47 @@ def ratio_of_rate_ratios(
         when the buurt or its controls count nothing before or after (the ratio
         is then 0 or infinite).
     """
-    after = [c for c in counts.columns if c in set(after)]
-    before = [c for c in counts.columns if c not in set(after)]
-    controls = [c for c in counts.index if c != treated]
-    if treated not in counts.index or not controls or not before or not after:
+    after = set(after)
+    is_after = np.array([c in after for c in counts.columns], dtype=bool)
+    if treated not in counts.index:
         return NO_ESTIMATE
+    return ratio_of_counts(
+        counts.to_numpy(dtype=float), list(counts.index).index(treated), is_after, confidence
+    )
+
+
+def ratio_of_counts(
+    counts: np.ndarray, treated: int, is_after: np.ndarray, confidence: float
+) -> RateRatio:
+    """:func:`ratio_of_rate_ratios` on a plain array: buurten (rows) x months (columns).
+
+    ``treated``: the row of the initiative's buurt; ``is_after``: per column whether
+    the month lies after the start.  NaN = a month that does not count for that buurt.
+    """
+    counts = np.asarray(counts, dtype=float)
+    is_after = np.asarray(is_after, dtype=bool)
+    n_areas, n_months = counts.shape
+    if n_areas < 2 or is_after.all() or not is_after.any():
+        return NO_ESTIMATE
+    own = np.arange(n_areas) == treated
     sums = [
-        np.nansum(counts.loc[[treated], before].to_numpy(dtype=float)),
-        np.nansum(counts.loc[[treated], after].to_numpy(dtype=float)),
-        np.nansum(counts.loc[controls, before].to_numpy(dtype=float)),
-        np.nansum(counts.loc[controls, after].to_numpy(dtype=float)),
+        np.nansum(counts[np.ix_(own, ~is_after)]),
+        np.nansum(counts[np.ix_(own, is_after)]),
+        np.nansum(counts[np.ix_(~own, ~is_after)]),
+        np.nansum(counts[np.ix_(~own, is_after)]),
     ]
     if min(sums) <= 0:
         return NO_ESTIMATE
-    areas, months = list(counts.index), list(counts.columns)
-    y = counts.to_numpy(dtype=float).ravel()
-    area_of = np.repeat(np.arange(len(areas)), len(months))
-    month_of = np.tile(np.arange(len(months)), len(areas))
-    columns = [np.ones_like(y)]
-    columns += [(area_of == i).astype(float) for i in range(1, len(areas))]
-    columns += [(month_of == j).astype(float) for j in range(1, len(months))]
-    is_after = np.isin(np.asarray(months)[month_of], after)
-    effect = ((area_of == areas.index(treated)) & is_after).astype(float)
-    x = np.column_stack([*columns, effect])
+    y = counts.ravel()
+    area_of = np.repeat(np.arange(n_areas), n_months)
+    month_of = np.tile(np.arange(n_months), n_areas)
+    # intercept, a dummy per buurt but the first, per month but the first, the effect
+    x = np.zeros((len(y), n_areas + n_months), dtype=float)
+    x[:, 0] = 1.0
+    rows = np.arange(len(y))
+    x[rows[area_of > 0], area_of[area_of > 0]] = 1.0
+    x[rows[month_of > 0], n_areas - 1 + month_of[month_of > 0]] = 1.0
+    x[:, -1] = (own[area_of] & is_after[month_of]).astype(float)
     kept = np.isfinite(y)
     y, x = y[kept], x[kept]
     x = x[:, np.r_[np.abs(x[:, :-1]).sum(axis=0) > 0, True]]  # a buurt or month left empty
