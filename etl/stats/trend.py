@@ -25,19 +25,20 @@ extract will look like a drop.
 from __future__ import annotations
 
 import math
-import warnings
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.seasonal import STL
 
 from etl.settings import Settings
+from etl.sqlfiles import sql_root
 from etl.stats.change import months_since_last_break
+from etl.stats.count_models import fit_negbin, fit_poisson, pearson_chi2
 from etl.stats.fdr import bh, family_size
+from etl.stats.mann_kendall import seasonal_mann_kendall_many
 from etl.stats.skips import record_skips
 
 #: Pearson chi2 / df above which the alert model is a negative binomial.
@@ -49,8 +50,6 @@ _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(21)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
 #: Name of this step in ``analysis_skips``.
 STEP = "trends and alerts"
-#: Numerical failures of a model on a degenerate series (e.g. a single incident).
-_MODEL_ERRORS = (ArithmeticError, ValueError, np.linalg.LinAlgError)
 
 
 def month_range(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -90,6 +89,61 @@ def drop_partial_last_month(
     return months[:-1], dict(step=STEP, period=months[-1], reason=reason)
 
 
+@dataclass
+class MonthlySeries:
+    """The monthly series of one level: one row per category × area (category first)."""
+
+    level: str
+    categories: np.ndarray  # series: category ('total' for all incidents)
+    codes: np.ndarray  # series: area code
+    counts: np.ndarray  # series x months: incidents, 0 filled
+
+
+def monthly_series(
+    con: duckdb.DuckDBPyConnection, months: list[str], levels: tuple[str, ...] = TREND_LEVELS
+) -> list[MonthlySeries]:
+    """Complete monthly incident counts of every area × category of ``levels``.
+
+    One aggregate over the incidents in DuckDB
+    (``sql/analysis/monthly_incident_counts.sql``); every area of a level and every
+    category (sorted, then 'total') gets a series over ``months``, 0 where it had no
+    incident.  Counts of months outside ``months`` are left out.
+    """
+    categories = np.array(_categories(con), dtype=object)
+    counted = con.execute(
+        (sql_root() / "analysis" / "monthly_incident_counts.sql").read_text(encoding="utf-8"),
+        {"levels": list(levels)},
+    ).df()
+    month_index = pd.Index(months)
+    out = []
+    for level in levels:
+        codes = np.array(
+            [
+                r[0]
+                for r in con.execute(
+                    "select code from areas where level = ? order by code", [level]
+                ).fetchall()
+            ],
+            dtype=object,
+        )
+        values = np.zeros((len(categories), len(codes), len(months)), dtype=np.int64)
+        rows = counted[counted["level"] == level]
+        c = pd.Index(categories).get_indexer(rows["category"])
+        a = pd.Index(codes).get_indexer(rows["area_code"])
+        m = month_index.get_indexer(rows["month"])
+        found = (c >= 0) & (a >= 0) & (m >= 0)
+        np.add.at(values, (c[found], a[found], m[found]), rows["n"].to_numpy()[found])
+        out.append(
+            MonthlySeries(
+                level=level,
+                categories=np.repeat(categories, len(codes)),
+                codes=np.tile(codes, len(categories)),
+                counts=values.reshape(-1, len(months)),
+            )
+        )
+    return out
+
+
 def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, category: str) -> pd.DataFrame:
     """Complete monthly incident counts of every area of one level.
 
@@ -109,25 +163,13 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, category: str) ->
         missing); columns: area codes of the level, sorted; values: counts, 0 filled.
     """
     months = month_range(con)
-    codes = [
-        r[0]
-        for r in con.execute(
-            "select code from areas where level = ? order by code", [level]
-        ).fetchall()
-    ]
-    counted = con.execute(
-        """
-        select ia.area_code, i.month, count(*) as n
-        from incidents i
-        join incident_areas ia on ia.incident_id = i.incident_id and ia.level = $level
-        where $category = 'total' or i.category = $category
-        group by all
-        """,
-        {"level": level, "category": category},
-    ).df()
-    wide = counted.pivot_table(index="month", columns="area_code", values="n", aggfunc="sum")
-    wide = wide.reindex(index=months, columns=codes).fillna(0).astype(int)
-    wide.index.name, wide.columns.name = "month", None
+    (series,) = monthly_series(con, months, (level,))
+    mine = series.categories == category
+    wide = pd.DataFrame(
+        series.counts[mine].T.astype(int),
+        index=pd.Index(months, name="month"),
+        columns=list(series.codes[mine]),
+    )
     return wide
 
 
@@ -157,26 +199,10 @@ def seasonal_mann_kendall(
         per season cycle (per year for monthly data).  A series without any pair
         of different values gives (0, 1, 0); a too short series (NaN, NaN, NaN).
     """
-    x = np.asarray(series, dtype=float)
-    if np.isfinite(x).sum() < min_months:
-        return math.nan, math.nan, math.nan
-    years = -(-len(x) // period)
-    x = np.pad(x, (0, years * period - len(x)), constant_values=np.nan).reshape(years, period)
-    s, var, slopes = 0.0, 0.0, []
-    for season in x.T:
-        v = season[np.isfinite(season)]
-        n = len(v)
-        i, j = np.triu_indices(n, k=1)
-        s += np.sign(v[j] - v[i]).sum()
-        _, ties = np.unique(v, return_counts=True)
-        var += (n * (n - 1) * (2 * n + 5) - (ties * (ties - 1) * (2 * ties + 5)).sum()) / 18
-        step = np.flatnonzero(np.isfinite(season))
-        slopes.append((v[j] - v[i]) / (step[j] - step[i]))
-    slope = float(np.median(np.concatenate(slopes))) if slopes else math.nan
-    if s == 0 or var <= 0:
-        return 0.0, 1.0, slope
-    z = (s - np.sign(s)) / math.sqrt(var)
-    return float(z), float(2 * stats.norm.sf(abs(z))), slope
+    z, p, slope = seasonal_mann_kendall_many(
+        np.asarray(series, dtype=float)[None, :], period, min_months
+    )
+    return float(z[0]), float(p[0]), float(slope[0])
 
 
 def stl_components(series: np.ndarray | pd.Series, period: int = 12) -> pd.DataFrame:
@@ -209,30 +235,33 @@ def _design(n: int, first_month_of_year: int, period: int = 12) -> np.ndarray:
     return np.column_stack([np.ones(n), dummies, np.arange(n) / period])
 
 
-def _fit_mean(y: np.ndarray, x: np.ndarray, x_new: np.ndarray) -> tuple[float, float, float, str]:
-    """Log-mean of the new month, its standard error, the NB alpha (0 = Poisson), model."""
+def _fit_means(
+    y: np.ndarray, x: np.ndarray, x_new: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Log-mean of the new month, its standard error, the NB alpha (0 = Poisson) and the
+    model ('poisson' or 'negbin') of every row of ``y``, and whether it could be fitted.
+
+    A Poisson fit whose Pearson χ²/df exceeds ``OVERDISPERSION`` is replaced by a NB2
+    fit; a NB2 fit without a covariance (minus its Hessian not positive definite, e.g.
+    alpha → 0) cannot be fitted.
+    """
     keep = x.any(axis=0)
     keep[0] = True
     x, x_new = x[:, keep], x_new[keep]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        poisson = sm.GLM(y, x, family=sm.families.Poisson()).fit()
-        df = max(len(y) - x.shape[1], 1)
-        if poisson.pearson_chi2 / df <= OVERDISPERSION:
-            eta = float(x_new @ poisson.params)
-            return eta, float(math.sqrt(x_new @ poisson.cov_params() @ x_new)), 0.0, "poisson"
-        nb = sm.NegativeBinomial(y, x, loglike_method="nb2").fit(
-            start_params=np.append(poisson.params, 0.1), disp=0, maxiter=200
-        )
-    k = x.shape[1]
-    alpha = float(nb.params[-1])
-    cov = np.asarray(nb.cov_params())[:k, :k]
-    if not (np.isfinite(alpha) and alpha > 0 and np.all(np.isfinite(cov))):
-        eta = float(x_new @ poisson.params)
-        return eta, float(math.sqrt(x_new @ poisson.cov_params() @ x_new)), 0.0, "poisson"
-    eta = float(x_new @ nb.params[:k])
-    return eta, float(math.sqrt(max(x_new @ cov @ x_new, 0.0))), alpha, "negbin"
+    poisson = fit_poisson(y, x)
+    eta, se = poisson.predict(x_new)
+    alpha = np.zeros(len(y))
+    model = np.full(len(y), "poisson", dtype=object)
+    fitted = poisson.ok.copy()
+    df = max(len(x) - x.shape[1], 1)
+    over = np.flatnonzero(fitted & ~(pearson_chi2(y, poisson.mu) / df <= OVERDISPERSION))
+    if len(over):
+        nb = fit_negbin(y[over], x, poisson.params[over])
+        eta[over], se[over] = nb.predict(x_new)
+        alpha[over] = nb.alpha
+        model[over] = "negbin"
+        fitted[over] = nb.ok
+    return eta, se, alpha, model, fitted
 
 
 def _mixture_cdf(k: np.ndarray, mus: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -300,25 +329,48 @@ def prediction_bands(
     return lower, upper, np.minimum(1.0, 2 * np.minimum(below, above))
 
 
-def alert_model(series: np.ndarray | pd.Series, first_month_of_year: int = 1) -> dict:
-    """The model of the last month of ``series`` from the months before it.
+def alert_models(series: np.ndarray, first_month_of_year: int = 1) -> list[dict | None]:
+    """The model of the last month of every row of ``series`` from the months before it.
 
-    Returns observed and model ('poisson', 'negbin' or 'none' when the history has no
-    incidents) and, when the month's mean can be estimated, its log-mean ``eta``, the
-    standard error ``se`` of it and the NB dispersion ``alpha`` (0 for Poisson).
+    Each is a dict of observed and model ('poisson', 'negbin' or 'none' when the history
+    has no incidents) and, when the month's mean can be estimated, its log-mean ``eta``,
+    the standard error ``se`` of it and the NB dispersion ``alpha`` (0 for Poisson); None
+    for a series whose model cannot be fitted.  All series are fitted at once.
     """
-    y = np.asarray(series, dtype=float)
-    observed = int(y[-1])
-    history = y[:-1]
-    if history.sum() == 0:
-        return dict(observed=observed, model="none")
-    x_all = _design(len(y), first_month_of_year)
-    eta, se, alpha, model = _fit_mean(history, x_all[:-1], x_all[-1])
-    if not np.isfinite(eta + se) or eta + se * _NODES[-1] > MAX_LOG_MEAN:
-        # the month's mean cannot be estimated (e.g. no incident in that calendar month
-        # before): no band and no alert rather than an overflow
-        return dict(observed=observed, model=model)
-    return dict(observed=observed, model=model, eta=eta, se=se, alpha=alpha)
+    y = np.atleast_2d(np.asarray(series, dtype=float))
+    history = y[:, :-1]
+    models: list[dict | None] = [dict(observed=int(v), model="none") for v in y[:, -1]]
+    rows = np.flatnonzero(history.sum(axis=1) > 0)
+    if not len(rows):
+        return models
+    x_all = _design(y.shape[1], first_month_of_year)
+    eta, se, alpha, model, fitted = _fit_means(history[rows], x_all[:-1], x_all[-1])
+    with np.errstate(invalid="ignore"):
+        band = np.isfinite(eta + se) & ~(eta + se * _NODES[-1] > MAX_LOG_MEAN)
+    for j, i in enumerate(rows):
+        if not fitted[j]:
+            models[i] = None
+        elif band[j]:
+            models[i].update(model=model[j], eta=eta[j], se=se[j], alpha=alpha[j])
+        else:
+            # the month's mean cannot be estimated (e.g. no incident in that calendar
+            # month before): no band and no alert rather than an overflow
+            models[i]["model"] = model[j]
+    return models
+
+
+def alert_model(series: np.ndarray | pd.Series, first_month_of_year: int = 1) -> dict:
+    """The model of the last month of one series (:func:`alert_models`).
+
+    Raises
+    ------
+    ValueError
+        When the model cannot be fitted.
+    """
+    (model,) = alert_models(np.asarray(series, dtype=float)[None, :], first_month_of_year)
+    if model is None:
+        raise ValueError("the alert model cannot be fitted")
+    return model
 
 
 def alerts_from_models(models: list[dict], level: float = 0.95) -> list[dict]:
@@ -415,46 +467,57 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     breaks = [r[0] for r in con.execute("select period from series_breaks").fetchall()]
     months, partial = drop_partial_last_month(con, month_range(con))
     months = months_since_last_break(months, breaks)
-    trend_rows, component_frames, alert_rows, models, skipped = [], [], [], [], []
-    if partial:
-        skipped.append(partial)
+    skipped = [partial] if partial else []
+    blocks = monthly_series(con, months) if months else []
+    trend_frames, component_frames, alert_rows, models = [], [], [], []
     first_moy = int(months[0][5:7]) if months else 1
-    for level in TREND_LEVELS:
-        for category in _categories(con) if months else []:
-            counts = monthly_counts(con, level, category)
-            counts = counts[counts.index.isin(months)]
-            for code in counts.columns:
-                y = counts[code].to_numpy()
-                z, p, slope = seasonal_mann_kendall(y, 12, settings.trend_min_months)
-                trend_rows.append(
-                    (code, level, category, len(y), months[0], months[-1], z, p, slope)
-                )
-                if level not in DETAIL_LEVELS or len(y) < settings.trend_min_months:
-                    continue
-                part = dict(step=STEP, indicator=f"incident_rate.{category}", level=level)
-                try:
-                    parts = stl_components(counts[code])
-                    model = alert_model(y, first_moy)
-                except _MODEL_ERRORS:
-                    history = f"{int(y[:-1].sum())} incidents in {len(y) - 1} months"
-                    reason = f"no components or alert: the model cannot be fitted on {history}"
-                    skipped.append(
-                        {**part, "area_code": code, "period": months[-1], "reason": reason}
-                    )
-                    continue
-                if model["model"] != "none" and "eta" not in model:
-                    history = f"{int(y[:-1].sum())} incidents in {len(y) - 1} months"
-                    reason = f"no alert band: the month's mean cannot be estimated from {history}"
-                    skipped.append(
-                        {**part, "area_code": code, "period": months[-1], "reason": reason}
-                    )
-                component_frames.append(
-                    parts.reset_index().assign(area_code=code, category=category)
-                )
-                models.append(model)
-                alert_rows.append(
-                    {"area_code": code, "level": level, "category": category, "month": months[-1]}
-                )
+    for block in blocks:
+        # the trend test of every area x category of the level at once
+        z, p, slope = seasonal_mann_kendall_many(block.counts, 12, settings.trend_min_months)
+        trend_frames.append(
+            pd.DataFrame(
+                {
+                    "area_code": block.codes,
+                    "level": block.level,
+                    "category": block.categories,
+                    "months": len(months),
+                    "first_month": months[0],
+                    "last_month": months[-1],
+                    "mk_z": z,
+                    "mk_p": p,
+                    "sen_slope_per_year": slope,
+                }
+            )
+        )
+        if block.level not in DETAIL_LEVELS or len(months) < settings.trend_min_months:
+            continue
+        # the alert models of every series of the level at once; components per series
+        for i, model in enumerate(alert_models(block.counts, first_moy)):
+            code, category, y = block.codes[i], block.categories[i], block.counts[i]
+            part = dict(
+                step=STEP,
+                indicator=f"incident_rate.{category}",
+                level=block.level,
+                area_code=code,
+                period=months[-1],
+            )
+            history = f"{int(y[:-1].sum())} incidents in {len(y) - 1} months"
+            if model is None:
+                reason = f"no components or alert: the model cannot be fitted on {history}"
+                skipped.append({**part, "reason": reason})
+                continue
+            if model["model"] != "none" and "eta" not in model:
+                reason = f"no alert band: the month's mean cannot be estimated from {history}"
+                skipped.append({**part, "reason": reason})
+            component_frames.append(
+                stl_components(pd.Series(y, index=pd.Index(months, name="month")))
+                .reset_index()
+                .assign(area_code=code, category=category)
+            )
+            models.append(model)
+            alert_rows.append(
+                {"area_code": code, "level": block.level, "category": category, "month": months[-1]}
+            )
     # the bands of all series at once
     for row, alert in zip(alert_rows, alerts_from_models(models, settings.alert_level)):
         row.update(alert)
@@ -467,12 +530,14 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         )
         skipped.append(dict(step=STEP, period=f"{months[0]}..{months[-1]}", reason=reason))
     record_skips(con, skipped)
-    _write_trends_table(con, trend_rows, settings)
+    _write_trends_table(con, trend_frames, settings)
     _write_components(con, component_frames)
     _write_alerts(con, alert_rows, settings)
 
 
-def _write_trends_table(con: duckdb.DuckDBPyConnection, rows: list, settings: Settings) -> None:
+def _write_trends_table(
+    con: duckdb.DuckDBPyConnection, frames: list[pd.DataFrame], settings: Settings
+) -> None:
     columns = [
         "area_code",
         "level",
@@ -484,7 +549,9 @@ def _write_trends_table(con: duckdb.DuckDBPyConnection, rows: list, settings: Se
         "mk_p",
         "sen_slope_per_year",
     ]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = (
+        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    )
     frame["mk_q"] = frame.groupby("level")["mk_p"].transform(bh) if len(frame) else []
     significant = frame["mk_q"] < settings.fdr_alpha
     frame["direction"] = np.select(
