@@ -64,6 +64,17 @@ def _weighted_pinv(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.linalg.pinv(np.sqrt(w)[:, :, None] * x[None, :, :])
 
 
+def _weighted_least_squares(x: np.ndarray, w: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """argmin_b Σ w (z - X b)² per series: the normal equations, or the pseudo-inverse
+    where they are singular."""
+    xtwx = (x.T[None, :, :] * w[:, None, :]) @ x
+    xtwz = (w * z) @ x
+    try:
+        return np.linalg.solve(xtwx, xtwz[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        return (_weighted_pinv(x, w) @ (np.sqrt(w) * z)[:, :, None])[:, :, 0]
+
+
 def fit_poisson(y: np.ndarray, x: np.ndarray, maxiter: int = 100, tol: float = 1e-8) -> CountFit:
     """Poisson GLM with log link of every row of ``y`` (series x months) on ``x`` (months x k)."""
     y = np.asarray(y, dtype=float)
@@ -81,8 +92,7 @@ def fit_poisson(y: np.ndarray, x: np.ndarray, maxiter: int = 100, tol: float = 1
                 break
             m, w = mu[idx], 1.0 / ((1.0 / np.clip(mu[idx], _EPS, np.inf)) ** 2 * mu[idx])
             z = eta[idx] + (y[idx] - m) / np.clip(m, _EPS, np.inf)
-            pinv = _weighted_pinv(x, w)
-            beta = (pinv @ (np.sqrt(w) * z)[:, :, None])[:, :, 0]
+            beta = _weighted_least_squares(x, w, z)
             eta[idx] = beta @ x.T
             mu[idx] = np.exp(eta[idx])
             params[idx], weights[idx] = beta, w
@@ -134,7 +144,7 @@ def _nb_derivatives(y, x, beta, alpha, rows, unbounded):
     trig = special.polygamma(1, y + size) - special.polygamma(1, size)
     g_beta = ((y - mu) / one) @ x
     g_a = np.where(rows, size**2 * (log_one - dig) + size * (y - mu) / one, 0.0).sum(axis=1)
-    h_beta = np.einsum("sm,mi,mj->sij", np.where(rows, -mu * (1 + a * y) / one**2, 0.0), x, x)
+    h_beta = (x.T[None, :, :] * np.where(rows, -mu * (1 + a * y) / one**2, 0.0)[:, None, :]) @ x
     h_beta_a = (-(y - mu) * mu / one**2) @ x
     h_aa = np.where(
         rows,
@@ -215,12 +225,16 @@ def fit_negbin(
 
 
 def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
-    """-H⁻¹g per series; gradient ascent where H is not negative definite."""
-    values, vectors = np.linalg.eigh(np.where(np.isfinite(hess), hess, 0.0))
-    definite = (values < 0).all(axis=1) & np.isfinite(hess).all(axis=(1, 2))
-    inverse = np.where(values < 0, 1 / np.where(values < 0, values, -1.0), 0.0)
-    newton = -np.einsum("sij,sj,skj,sk->si", vectors, inverse, vectors, grad)
-    return np.where(definite[:, None], newton, grad / (1 + np.abs(grad).max(axis=1))[:, None])
+    """-H⁻¹g per series, with the eigenvalues of H taken as -|λ| where H is not negative
+    definite (an ascent direction that keeps the curvature's scale)."""
+    finite = np.isfinite(hess).all(axis=(1, 2)) & np.isfinite(grad).all(axis=1)
+    values, vectors = np.linalg.eigh(np.where(finite[:, None, None], hess, -np.eye(len(hess[0]))))
+    size = np.abs(values)
+    size = np.maximum(size, 1e-12 * size.max(axis=1, keepdims=True) + 1e-300)
+    step = np.einsum(
+        "sij,sj,skj,sk->si", vectors, 1 / size, vectors, np.where(finite[:, None], grad, 0)
+    )
+    return step
 
 
 def _inverse_of_negative(hess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -228,6 +242,8 @@ def _inverse_of_negative(hess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     finite = np.isfinite(hess).all(axis=(1, 2))
     values, vectors = np.linalg.eigh(np.where(finite[:, None, None], -hess, 0.0))
     ok = finite & (values > 0).all(axis=1)
-    inverse = np.einsum("sij,sj,skj->sik", vectors, 1 / np.where(ok[:, None], values, 1.0), vectors)
+    inverse = (vectors / np.where(ok[:, None], values, 1.0)[:, None, :]) @ vectors.transpose(
+        0, 2, 1
+    )
     inverse[~ok] = np.nan
     return inverse, ok

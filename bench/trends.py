@@ -1,0 +1,172 @@
+"""Trend tests and alert models of N monthly series: all at once against one call a series.
+
+    .venv/bin/python bench/trends.py [--series 500 2000] [--months 48] [--repeat 3]
+
+N random monthly count series (seasonal, half Poisson, half overdispersed, a few
+sparse ones with calendar months that never had an incident), as the trend step sees
+them for areas × categories.  Each part of the step is timed both ways in one run,
+best of ``--repeat``:
+
+- seasonal Mann–Kendall and Sen slope: ``etl.stats.mann_kendall`` on the matrix of
+  series, against ``pymannkendall.seasonal_test`` per series;
+- the alert model of the last month: ``etl.stats.trend.alert_models`` (batched Poisson
+  IRLS, NB2 by Newton where overdispersed), against a statsmodels ``GLM`` Poisson fit
+  and, where overdispersed, ``NegativeBinomial`` per series (the step as it was);
+- the STL components: ``etl.stats.trend.stl_components`` per series both ways.
+
+Prints a Markdown table (seconds, ratio per-series / batched) for docs/performance.md,
+and how far the two alert paths agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from etl.stats.mann_kendall import seasonal_mann_kendall_many  # noqa: E402
+from etl.stats.trend import (  # noqa: E402
+    _NODES,
+    MAX_LOG_MEAN,
+    OVERDISPERSION,
+    _design,
+    alert_models,
+    stl_components,
+)
+
+
+def random_series(n: int, months: int, seed: int = 7) -> np.ndarray:
+    """``n`` monthly count series: seasonal, some trending, half overdispersed."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(months)
+    level = np.exp(rng.uniform(np.log(0.3), np.log(300), (n, 1)))
+    season = 1 + rng.uniform(0, 0.4, (n, 1)) * np.cos(2 * np.pi * (t - rng.integers(12)) / 12)
+    mean = level * season * np.exp(rng.normal(0, 0.15, (n, 1)) * t / 12)
+    size = np.where(np.arange(n)[:, None] % 2 == 0, 1e6, rng.uniform(1, 10, (n, 1)))
+    return rng.negative_binomial(size, size / (size + mean)).astype(float)
+
+
+def per_series_mann_kendall(y: np.ndarray) -> list:
+    import pymannkendall
+
+    return [pymannkendall.seasonal_test(row, period=12) for row in y]
+
+
+def per_series_alert_models(y: np.ndarray, first_month_of_year: int = 1) -> list[dict]:
+    """The alert model of each series with statsmodels, one series a call."""
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    x_all = _design(y.shape[1], first_month_of_year)
+    out = []
+    for row in y:
+        history = row[:-1]
+        if history.sum() == 0:
+            out.append(dict(model="none"))
+            continue
+        keep = x_all[:-1].any(axis=0)
+        keep[0] = True
+        x, x_new = x_all[:-1, keep], x_all[-1, keep]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.simplefilter("ignore", UserWarning)
+                fit = sm.GLM(history, x, family=sm.families.Poisson()).fit()
+                cov, model, params = fit.cov_params(), "poisson", fit.params
+                if fit.pearson_chi2 / max(len(history) - x.shape[1], 1) > OVERDISPERSION:
+                    nb = sm.NegativeBinomial(history, x, loglike_method="nb2").fit(
+                        start_params=np.append(fit.params, 0.1), disp=0, maxiter=200
+                    )
+                    k = x.shape[1]
+                    cov, model, params = np.asarray(nb.cov_params())[:k, :k], "negbin", nb.params
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError):
+            out.append(None)
+            continue
+        eta = float(x_new @ params[: x.shape[1]])
+        se = math.sqrt(max(float(x_new @ cov @ x_new), 0.0))
+        if math.isfinite(eta + se) and eta + se * _NODES[-1] <= MAX_LOG_MEAN:
+            out.append(dict(model=model, eta=eta, se=se))
+        else:
+            out.append(dict(model=model))
+    return out
+
+
+def per_series_stl(y: np.ndarray) -> list:
+    return [stl_components(row) for row in y]
+
+
+def best_of(repeat: int, func, *args) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func(*args)
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def agreement(batched: list, single: list) -> str:
+    """How the alert models of both paths compare: same outcome, largest difference."""
+    same = sum(
+        (a is None) == (b is None) and (a is None or a["model"] == b["model"])
+        for a, b in zip(batched, single)
+    )
+    diffs = [
+        abs(a["eta"] - b["eta"]) / max(1.0, abs(b["eta"]))
+        for a, b in zip(batched, single)
+        if a is not None and b is not None and "eta" in a and "eta" in b
+    ]
+    return (
+        f"{same} of {len(single)} series with the same model and outcome; "
+        f"largest relative difference of the month's log-mean {max(diffs, default=0):.1e}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--series", type=int, nargs="+", default=[500, 2000])
+    parser.add_argument("--months", type=int, default=48)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    rows, notes = [], []
+    for n in args.series:
+        y = random_series(n, args.months)
+        parts = {
+            "seasonal Mann-Kendall + Sen slope": (
+                (seasonal_mann_kendall_many, y),
+                (per_series_mann_kendall, y),
+            ),
+            "alert model (Poisson / NB2)": ((alert_models, y), (per_series_alert_models, y)),
+        }
+        for name, (batched, single) in parts.items():
+            fast, fast_result = best_of(args.repeat, *batched)
+            slow, slow_result = best_of(1 if n > 1000 else args.repeat, *single)
+            rows.append((n, name, fast, slow))
+            if name.startswith("alert"):
+                notes.append(f"{n:,} series: {agreement(fast_result, slow_result)}")
+        stl, _ = best_of(1, per_series_stl, y)
+        rows.append((n, "STL components (per series both ways)", stl, stl))
+    print(
+        f"{os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.1f}, "
+        f"{args.months} months a series\n"
+    )
+    print("| series | part | all at once (s) | one series a call (s) | ratio |")
+    print("|---:|---|---:|---:|---:|")
+    for n, name, fast, slow in rows:
+        print(f"| {n:,} | {name} | {fast:.3f} | {slow:.3f} | {slow / fast:.1f} |")
+    print()
+    for note in notes:
+        print(f"* {note}")
+
+
+if __name__ == "__main__":
+    main()
