@@ -33,15 +33,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from etl.stats.mann_kendall import seasonal_mann_kendall_many  # noqa: E402
-from etl.stats.trend import (  # noqa: E402
+from etl.stats.alert_models import (  # noqa: E402
     _NODES,
     MAX_LOG_MEAN,
     OVERDISPERSION,
     _design,
     alert_models,
-    stl_components,
 )
+from etl.stats.mann_kendall import seasonal_mann_kendall_many  # noqa: E402
+from etl.stats.trend import stl_components  # noqa: E402
 
 
 def random_series(n: int, months: int, seed: int = 7) -> np.ndarray:

@@ -11,9 +11,9 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
+from etl.stats.alert_models import _design, alert_models
 from etl.stats.count_models import fit_negbin, fit_poisson, pearson_chi2
 from etl.stats.mann_kendall import seasonal_mann_kendall_many
-from etl.stats.trend import _design, alert_models
 
 #: A seasonal mean with a different level and trend per series.
 SEASON = 1 + 0.3 * np.cos(2 * np.pi * np.arange(60) / 12)
