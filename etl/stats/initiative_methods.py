@@ -117,6 +117,18 @@ def weighted_mean_t(
     half-width ``t(q, n_eff - 1) * se`` (as ``sql/marts/41_survey_scales.sql``).
     Returns (mean, se, half, n).
     """
+    mean, se, n_eff, n = weighted_mean_se(scores, weights)
+    if not np.isfinite(n_eff):
+        return mean, se, float("nan"), n
+    return mean, se, float(t_quantile(confidence, n_eff) * se), n
+
+
+def weighted_mean_se(scores: np.ndarray, weights: np.ndarray) -> tuple[float, float, float, int]:
+    """Weighted mean, its SE, the effective n and the n of :func:`weighted_mean_t`
+    (without the interval, so the quantiles of many groups can be taken at once).
+
+    NaN for the SE and effective n when ``n_eff <= 1``, for all three without weight.
+    """
     x, w = np.asarray(scores, dtype=float), np.asarray(weights, dtype=float)
     ok = np.isfinite(x) & np.isfinite(w)
     x, w = x[ok], w[ok]
@@ -128,9 +140,13 @@ def weighted_mean_t(
     if n_eff <= 1:
         return mean, float("nan"), float("nan"), n
     s2 = (w * (x - mean) ** 2).sum() / w.sum() * n_eff / (n_eff - 1)
-    se = float(np.sqrt(s2 / n_eff))
-    half = float(stats.t.ppf(1 - (1 - confidence) / 2, n_eff - 1) * se)
-    return mean, se, half, n
+    return mean, float(np.sqrt(s2 / n_eff)), float(n_eff), n
+
+
+def t_quantile(confidence: float, n_eff):
+    """The t quantile of a two-sided interval at ``confidence`` on ``n_eff - 1`` degrees
+    of freedom (element-wise for an array of ``n_eff``)."""
+    return stats.t.ppf(1 - (1 - confidence) / 2, np.asarray(n_eff, dtype=float) - 1)
 
 
 def survey_flag(n: int, half: float, min_n: int, indicative_n: int, max_half: float) -> str:

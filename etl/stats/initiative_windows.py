@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from etl.stats import initiative_methods as m
@@ -78,16 +79,24 @@ def initiative_months(
     An initiative is active from its start month to its end month (open-ended
     without an end date).  Such months do not count for a control buurt.
     """
-    out = pd.DataFrame(False, index=list(buurten), columns=list(months))
+    buurten, months = list(buurten), list(months)
+    position = {c: i for i, c in enumerate(buurten)}
+    out = np.zeros((len(buurten), len(months)), dtype=bool)
+    columns = np.asarray(months, dtype=int)
     for ini in initiatives.itertuples(index=False):
         start = pd.Timestamp(ini.start_date)
         first = m.month_number(start.year, start.month)
         end = pd.Timestamp(ini.end_date) if pd.notna(ini.end_date) else None
         last = m.month_number(end.year, end.month) if end is not None else max(months, default=0)
-        cols = [c for c in out.columns if first <= c <= last]
-        rows = [r for r in {ini.area_code, *rings.get(ini.area_code, [])} if r in out.index]
-        out.loc[rows, cols] = True
-    return out
+        out[
+            np.ix_(_rows(position, ini.area_code, rings), (columns >= first) & (columns <= last))
+        ] = True
+    return pd.DataFrame(out, index=buurten, columns=months)
+
+
+def _rows(position: dict[str, int], code: str, rings: dict[str, list[str]]) -> list[int]:
+    """Positions of ``code`` and its ring among the buurten (``position``: code -> row)."""
+    return sorted({position[c] for c in (code, *rings.get(code, [])) if c in position})
 
 
 def window_label(months: list[int]) -> str | None:
@@ -142,12 +151,13 @@ def initiative_years(
     """Buurt x year: True where the buurt lies in the area or ring of an initiative active
     at some moment of the year (:func:`etl.stats.initiative_methods.active_in_year`).  A
     survey wave of such a year does not count for a control buurt."""
-    out = pd.DataFrame(False, index=list(buurten), columns=list(years))
-    for year in out.columns:
+    buurten, years = list(buurten), list(years)
+    position = {c: i for i, c in enumerate(buurten)}
+    out = np.zeros((len(buurten), len(years)), dtype=bool)
+    for j, year in enumerate(years):
         active = initiatives[
             m.active_in_year(initiatives["start_date"], initiatives["end_date"], year)
         ]
         for code in active["area_code"]:
-            rows = [r for r in {code, *rings.get(code, [])} if r in out.index]
-            out.loc[rows, year] = True
-    return out
+            out[_rows(position, code, rings), j] = True
+    return pd.DataFrame(out, index=buurten, columns=years)

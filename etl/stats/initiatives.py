@@ -264,9 +264,21 @@ def resilience_rows(data: Inputs, settings: Settings) -> pd.DataFrame:
     """indicator_values rows 'collective_resilience.index' per area and survey wave."""
     s = data.survey.assign(score=m.resilience_scores(data.survey[list(m.RESILIENCE_ITEMS)]))
     s = s.dropna(subset=["score"]).merge(data.ancestors, left_on="area_code", right_on="code")
+    keys = ["ancestor_code", "ancestor_level", "period"]
+    group = s.groupby(keys).ngroup().to_numpy()
+    order = np.argsort(np.where(group >= 0, group, len(s)), kind="stable")
+    order = order[group[order] >= 0]  # each group's respondents together, in their order
+    if not len(order):
+        return pd.DataFrame(columns=IV_COLUMNS)
+    x, w = s["score"].to_numpy(dtype=float)[order], s["weight"].to_numpy(dtype=float)[order]
+    bounds = np.r_[0, np.flatnonzero(np.diff(group[order])) + 1, len(order)]
+    sums = [m.weighted_mean_se(x[a:b], w[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    n_eff = np.array([g[2] for g in sums])
+    halves = m.t_quantile(settings.confidence, n_eff) * np.array([g[1] for g in sums])
     rows = []
-    for (code, level, period), g in s.groupby(["ancestor_code", "ancestor_level", "period"]):
-        mean, se, half, n = m.weighted_mean_t(g["score"], g["weight"], settings.confidence)
+    for (code, level, period), (mean, se, _, n), half in zip(
+        s[keys].to_numpy()[order[bounds[:-1]]].tolist(), sums, halves.tolist(), strict=True
+    ):
         flag = m.survey_flag(
             n,
             half,
