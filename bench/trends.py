@@ -12,7 +12,11 @@ best of ``--repeat``:
 - the alert model of the last month: ``etl.stats.trend.alert_models`` (batched Poisson
   IRLS, NB2 by Newton where overdispersed), against a statsmodels ``GLM`` Poisson fit
   and, where overdispersed, ``NegativeBinomial`` per series (the step as it was);
-- the STL components: ``etl.stats.trend.stl_components`` per series both ways.
+- the robust STL components: ``etl.stats.stl.stl_many`` on the matrix of series,
+  against ``statsmodels.tsa.seasonal.STL(period=12, robust=True)`` per series.
+
+The batched parts run with one BLAS thread, as in the build step (their matrices are
+small; two threads fighting over two busy cores are slower).
 
 Prints a Markdown table (seconds, ratio per-series / batched) for docs/performance.md,
 and how far the two alert paths agree.
@@ -29,6 +33,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,7 +46,7 @@ from etl.stats.alert_models import (  # noqa: E402
     alert_models,
 )
 from etl.stats.mann_kendall import seasonal_mann_kendall_many  # noqa: E402
-from etl.stats.trend import stl_components  # noqa: E402
+from etl.stats.stl import stl_many  # noqa: E402
 
 
 def random_series(n: int, months: int, seed: int = 7) -> np.ndarray:
@@ -102,7 +107,9 @@ def per_series_alert_models(y: np.ndarray, first_month_of_year: int = 1) -> list
 
 
 def per_series_stl(y: np.ndarray) -> list:
-    return [stl_components(row) for row in y]
+    from statsmodels.tsa.seasonal import STL
+
+    return [STL(row, period=12, robust=True).fit() for row in y]
 
 
 def best_of(repeat: int, func, *args) -> tuple[float, object]:
@@ -146,15 +153,15 @@ def main() -> None:
                 (per_series_mann_kendall, y),
             ),
             "alert model (Poisson / NB2)": ((alert_models, y), (per_series_alert_models, y)),
+            "robust STL components": ((stl_many, y), (per_series_stl, y)),
         }
         for name, (batched, single) in parts.items():
-            fast, fast_result = best_of(args.repeat, *batched)
+            with threadpool_limits(limits=1):
+                fast, fast_result = best_of(args.repeat, *batched)
             slow, slow_result = best_of(1 if n > 1000 else args.repeat, *single)
             rows.append((n, name, fast, slow))
             if name.startswith("alert"):
                 notes.append(f"{n:,} series: {agreement(fast_result, slow_result)}")
-        stl, _ = best_of(1, per_series_stl, y)
-        rows.append((n, "STL components (per series both ways)", stl, stl))
     print(
         f"{os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.1f}, "
         f"{args.months} months a series\n"

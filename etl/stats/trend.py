@@ -5,7 +5,8 @@
   Over the many areas × categories of one level the p-values are adjusted with
   Benjamini–Hochberg (``mk_q``); the direction is 'rising' or 'falling' only when
   ``mk_q < fdr_alpha`` and the Sen slope has that sign.
-- **Components**: ``statsmodels.tsa.seasonal.STL(period=12, robust=True)``.
+- **Components**: robust STL with period 12, as ``statsmodels.tsa.seasonal.STL(period=12,
+  robust=True)``, of all series of a level at once (:mod:`etl.stats.stl`).
 - **Alert**: a Poisson GLM with month-of-year effects and a linear time trend is
   fitted to every month before the last; when its Pearson χ²/df exceeds
   ``OVERDISPERSION`` a negative binomial (NB2, dispersion by maximum likelihood)
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.seasonal import STL
+from threadpoolctl import threadpool_limits
 
 from etl.settings import Settings
 from etl.sqlfiles import sql_root
@@ -46,6 +47,7 @@ from etl.stats.change import months_since_last_break
 from etl.stats.fdr import bh, family_size
 from etl.stats.mann_kendall import seasonal_mann_kendall_many
 from etl.stats.skips import record_skips
+from etl.stats.stl import stl_many
 
 #: Levels with STL components and alerts; trends are tested for buurten too.
 DETAIL_LEVELS = ("wijk", "gemeente")
@@ -216,14 +218,9 @@ def stl_components(series: np.ndarray | pd.Series, period: int = 12) -> pd.DataF
         Columns observed, trend, seasonal, resid (same index as ``series``).
     """
     x = pd.Series(series, dtype=float)
-    fit = STL(x.to_numpy(), period=period, robust=True).fit()
+    trend, seasonal, resid = stl_many(x.to_numpy()[None, :], period)
     return pd.DataFrame(
-        {
-            "observed": x.to_numpy(),
-            "trend": fit.trend,
-            "seasonal": fit.seasonal,
-            "resid": fit.resid,
-        },
+        {"observed": x.to_numpy(), "trend": trend[0], "seasonal": seasonal[0], "resid": resid[0]},
         index=x.index,
     )
 
@@ -243,6 +240,13 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     settings : Settings
         ``trend_min_months``, ``alert_level``, ``fdr_alpha``.
     """
+    # many small stacked matrix products: one BLAS thread each is faster than two
+    # fighting over the cores with DuckDB
+    with threadpool_limits(limits=1):
+        _write_trends(con, settings)
+
+
+def _write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     # a declared series break starts a new series: trends and alerts use its months only
     breaks = [r[0] for r in con.execute("select period from series_breaks").fetchall()]
     months, partial = drop_partial_last_month(con, month_range(con))
@@ -271,7 +275,8 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         )
         if block.level not in DETAIL_LEVELS or len(months) < settings.trend_min_months:
             continue
-        # the alert models of every series of the level at once; components per series
+        # the alert models and components of every series of the level at once
+        kept = []
         for i, model in enumerate(alert_models(block.counts, first_moy)):
             code, category, y = block.codes[i], block.categories[i], block.counts[i]
             part = dict(
@@ -289,15 +294,12 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
             if model["model"] != "none" and "eta" not in model:
                 reason = f"no alert band: the month's mean cannot be estimated from {history}"
                 skipped.append({**part, "reason": reason})
-            component_frames.append(
-                stl_components(pd.Series(y, index=pd.Index(months, name="month")))
-                .reset_index()
-                .assign(area_code=code, category=category)
-            )
+            kept.append(i)
             models.append(model)
             alert_rows.append(
                 {"area_code": code, "level": block.level, "category": category, "month": months[-1]}
             )
+        component_frames.append(_components(block, kept, months))
     # the bands of all series at once
     for row, alert in zip(alert_rows, alerts_from_models(models, settings.alert_level)):
         row.update(alert)
@@ -313,6 +315,23 @@ def write_trends(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     _write_trends_table(con, trend_frames, settings)
     _write_components(con, component_frames)
     _write_alerts(con, alert_rows, settings)
+
+
+def _components(block: MonthlySeries, rows: list[int], months: list[str]) -> pd.DataFrame:
+    """STL components of the ``rows`` of a level's series, one row per series and month."""
+    observed = block.counts[rows].astype(float)
+    trend, seasonal, resid = stl_many(observed, 12) if rows else (observed,) * 3
+    return pd.DataFrame(
+        {
+            "area_code": np.repeat(block.codes[rows], len(months)),
+            "category": np.repeat(block.categories[rows], len(months)),
+            "month": np.tile(np.asarray(months, dtype=object), len(rows)),
+            "observed": observed.ravel(),
+            "trend": trend.ravel(),
+            "seasonal": seasonal.ravel(),
+            "resid": resid.ravel(),
+        }
+    )
 
 
 def _write_trends_table(
