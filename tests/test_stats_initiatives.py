@@ -16,7 +16,7 @@ from etl.db import connect
 from etl.settings import Settings
 from etl.stats import initiative_methods as m
 from etl.stats import initiative_windows as iw
-from etl.stats.initiatives import Inputs, coverage_rows, write_initiatives
+from etl.stats.initiatives import Inputs, coverage_rows, load_inputs, write_initiatives
 from etl.stats.rate_ratio import cross_fitted, ratio_of_rate_ratios
 
 Z95 = 1.959963984540054
@@ -119,6 +119,18 @@ def test_control_selection_is_nearest_standardised_and_ties_go_by_code():
     # a missing feature of the target is not used
     only_baseline = pd.Series({"context": np.nan, "baseline": 10.0})
     assert m.nearest_controls(only_baseline, candidates, scale, 2) == ["BU_A", "BU_B"]
+
+
+def test_feature_scale_is_the_sample_sd_of_the_values_present():
+    values = np.array([[1.0, 4.0], [3.0, np.nan], [np.nan, np.nan], [5.0, np.nan]])
+    scale = m.feature_scale(values)
+    assert scale[0] == pytest.approx(2.0)  # sd of 1, 3, 5
+    assert np.isnan(scale[1])  # one value: no spread
+    # as pandas' DataFrame.std, to the last digit (control choices depend on it)
+    rng = np.random.default_rng(5)
+    many = rng.normal(40, 12, (97, 2))
+    many[rng.random((97, 2)) < 0.2] = np.nan
+    assert m.feature_scale(many).tolist() == pd.DataFrame(many).std(ddof=1).tolist()
 
 
 def test_difference_in_differences_by_hand():
@@ -487,6 +499,36 @@ def test_burglary_wave_initiatives_carry_the_wave_caveat(run, planted):
         assert rows["caveat"].str.contains("inbraakgolf").all()
     effect = _effects(con, planted["effect"]["initiative"])
     assert not effect["caveat"].str.contains("burglary wave").any()
+
+
+def test_monthly_counts_count_every_located_incident_once(run):
+    con, _ = run
+    data = load_inputs(con, Settings())
+    total = data.monthly["total"]
+    in_buurten = con.execute(
+        "select count(*) from incidents where month is not null and area_code in "
+        "(select code from areas where level = 'buurt')"
+    ).fetchone()[0]
+    assert total.to_numpy().sum() == in_buurten
+    categories = sum(f.to_numpy().sum() for c, f in data.monthly.items() if c != "total")
+    with_category = con.execute(
+        "select count(*) from incidents where month is not null and category is not null "
+        "and area_code in (select code from areas where level = 'buurt')"
+    ).fetchone()[0]
+    assert categories == with_category
+    code, month = con.execute(
+        "select area_code, month from incidents where category = 'woninginbraak' "
+        "and area_code is not null group by all order by count(*) desc, area_code, month limit 1"
+    ).fetchone()
+    n = con.execute(
+        "select count(*) from incidents where category = 'woninginbraak' "
+        "and area_code = ? and month = ?",
+        [code, month],
+    ).fetchone()[0]
+    number = m.month_number(int(month[:4]), int(month[5:]))
+    assert data.monthly["woninginbraak"].at[code, number] == n
+    # every month from the first to the last is a column, months without incidents 0
+    assert list(total.columns) == list(range(min(total.columns), max(total.columns) + 1))
 
 
 def test_coverage_counts_match_the_register(run):
