@@ -90,7 +90,7 @@ def placebo_in_space(db: Path, planted: dict, cross_fit: bool) -> pd.DataFrame:
     con = connect(db, read_only=True)
     data = load_inputs(con, settings)
     con.close()
-    setting = ie.Setting(data, settings, settings.initiative_controls)
+    setting = ie.ComparisonInputs(data, settings, settings.initiative_controls)
     buurten = setting.buurten
     counts = setting.clean["woninginbraak"]
     rows = []

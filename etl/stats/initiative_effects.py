@@ -128,7 +128,7 @@ def context_before(data: Inputs, year: int) -> pd.Series:
     return data.context[earlier[-1] if earlier else periods[0]]
 
 
-class Setting:
+class ComparisonInputs:
     """What every comparison reads: the buurten, their counts (as they are and without
     the months in another initiative's area or ring), and per start year the
     denominators, context and survey changes."""
@@ -180,7 +180,7 @@ class Setting:
 
 def comparisons(data: Inputs, settings: Settings, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of initiative_effects and initiative_displacement (see module docstring)."""
-    setting = Setting(data, settings, k)
+    setting = ComparisonInputs(data, settings, k)
     effects, displaced = [], []
     for ini in data.initiatives.itertuples(index=False):
         rows, moved = _compare_initiative(setting, ini)
@@ -192,7 +192,7 @@ def comparisons(data: Inputs, settings: Settings, k: int) -> tuple[pd.DataFrame,
     return effects_frame, pd.DataFrame(displaced)
 
 
-def comparison_of(setting: Setting, ini: tuple) -> Comparison:
+def comparison_of(setting: ComparisonInputs, ini: tuple) -> Comparison:
     """The windows, controls' pool and caveats of one initiative's comparisons."""
     data, settings, buurten = setting.data, setting.settings, setting.buurten
     start_ts = pd.Timestamp(ini.start_date)
@@ -225,7 +225,7 @@ def comparison_of(setting: Setting, ini: tuple) -> Comparison:
     )
 
 
-def _compare_initiative(setting: Setting, ini: tuple) -> tuple[list[dict], list[dict]]:
+def _compare_initiative(setting: ComparisonInputs, ini: tuple) -> tuple[list[dict], list[dict]]:
     """Effect rows (survey, incident categories) and displacement rows of one initiative."""
     data, buurten = setting.data, setting.buurten
     s = comparison_of(setting, ini)

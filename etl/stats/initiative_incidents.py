@@ -74,10 +74,10 @@ def rate_effect(
     if s.windows.usable and min(len(s.windows.before), len(s.windows.after)) < WINDOW_MONTHS:
         extra.append("Korter venster (minder maanden in de reeks). Shorter window.")
     labels = (window_label(s.windows.before), window_label(s.windows.after))
-    row = s.row
+    i = s.row
     own = (
-        (table.before_value[row], table.after_value[row], table.change[row])
-        if row is not None
+        (table.before_value[i], table.after_value[i], table.change[i])
+        if i is not None
         else (np.nan, np.nan, np.nan)
     )
     changes = table.change[s.buurten.rows(controls)]

@@ -11,7 +11,7 @@ ring of an active initiative).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ class Buurten:
     """The buurten compared, in order: each buurt's row in the arrays."""
 
     codes: list[str]
+    row: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "row", {c: i for i, c in enumerate(self.codes)})
