@@ -1,6 +1,7 @@
 """Trend tests and alert models of N monthly series: all at once against one call a series.
 
     .venv/bin/python bench/trends.py [--series 500 2000] [--months 48] [--repeat 3]
+    .venv/bin/python bench/trends.py --db FILE [FILE ...] --baseline REV [--repeat 3]
 
 N random monthly count series (seasonal, half Poisson, half overdispersed, a few
 sparse ones with calendar months that never had an incident), as the trend step sees
@@ -20,6 +21,12 @@ small; two threads fighting over two busy cores are slower).
 
 Prints a Markdown table (seconds, ratio per-series / batched) for docs/performance.md,
 and how far the two alert paths agree.
+
+With ``--db`` (built databases, e.g. from ``bench/build.py``'s configs) and
+``--baseline REV``: the whole step 'trends and alerts' (``write_trends``) on a copy of
+each database, in a fresh process per run, with this code and with the code of git
+revision REV (``git archive``, same virtualenv), alternating; the median seconds, their
+ratio, and how far the tables the two write differ.
 """
 
 from __future__ import annotations
@@ -27,7 +34,11 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -138,12 +149,110 @@ def agreement(batched: list, single: list) -> str:
     )
 
 
+#: The step in a child process with the code under test first on the path; writes its
+#: tables as Parquet files beside the copy of the database.
+CHILD = r"""
+import shutil, sys, time
+from etl.db import connect
+from etl.settings import Settings
+from etl.stats.trend import write_trends
+
+source, work = sys.argv[1], sys.argv[2]
+shutil.copy(source, work)
+con = connect(work)
+con.execute("delete from analysis_skips where step = 'trends and alerts'")
+started = time.perf_counter()
+write_trends(con, Settings.from_env())
+seconds = time.perf_counter() - started
+for table in ("trends", "alerts", "trend_components", "analysis_skips"):
+    con.execute(f"copy (select * from {table} order by all) to '{work}.{table}.parquet'")
+con.close()
+print(f"{seconds:.4f}")
+"""
+
+
+def run_step(code: Path, db: Path, out: Path) -> float:
+    """Seconds of the step in a fresh process; its tables as ``out.TABLE.parquet``."""
+    stdout = subprocess.run(
+        [sys.executable, "-c", CHILD, str(db), str(out)],
+        cwd=code,
+        env={**os.environ, "PYTHONPATH": str(code)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    out.unlink(missing_ok=True)
+    Path(f"{out}.wal").unlink(missing_ok=True)
+    return float(stdout.split()[-1])
+
+
+def table_differences(old: Path, new: Path) -> str:
+    """Rows of each table, and the largest difference of its numbers between the two."""
+    import pandas as pd
+
+    parts = []
+    for table in ("trends", "alerts", "trend_components", "analysis_skips"):
+        a = pd.read_parquet(f"{old}.{table}.parquet")
+        b = pd.read_parquet(f"{new}.{table}.parquet")
+        if len(a) != len(b) or list(a.columns) != list(b.columns):
+            parts.append(f"{table}: {len(a)} and {len(b)} rows")
+            continue
+        numbers = [c for c in a.columns if a[c].dtype.kind == "f"]
+        others = [c for c in a.columns if c not in numbers]
+        same = a[others].astype(str).equals(b[others].astype(str))
+        scale = np.maximum(1.0, np.abs(a[numbers].to_numpy()))
+        with np.errstate(invalid="ignore"):
+            diff = np.abs(a[numbers].to_numpy() - b[numbers].to_numpy()) / scale
+        nan_same = (a[numbers].isna().to_numpy() == b[numbers].isna().to_numpy()).all()
+        largest = np.nanmax(diff) if numbers and np.isfinite(diff).any() else 0.0
+        parts.append(
+            f"{table}: {len(a)} rows, other columns {'identical' if same else 'DIFFER'}, "
+            f"missing values {'alike' if nan_same else 'DIFFER'}, largest relative "
+            f"difference {largest:.1e}"
+        )
+    return "; ".join(parts)
+
+
+def compare_step(dbs: list[Path], baseline: str, repeat: int) -> None:
+    """The step with this code and with ``baseline`` on each database, alternating."""
+    from bench.build import code_of
+    from bench.initiatives import incidents_in
+
+    work = Path(tempfile.mkdtemp(prefix="unease-trends-bench-"))
+    try:
+        codes = {baseline: code_of(baseline, work), "this code": ROOT}
+        print(f"{os.cpu_count()} cores, load average at the start {os.getloadavg()[0]:.1f}\n")
+        print(f"| incidents | {baseline} (s) | this code (s) | {baseline} / this code |")
+        print("|---:|---:|---:|---:|")
+        notes = []
+        for db in dbs:
+            times: dict[str, list[float]] = {label: [] for label in codes}
+            for _ in range(repeat):
+                for label, code in codes.items():
+                    times[label].append(run_step(code, db, work / label.replace(" ", "-")))
+            old, new = (statistics.median(times[label]) for label in codes)
+            print(f"| {incidents_in(db):,} | {old:.2f} | {new:.2f} | {old / new:.1f} |")
+            notes.append(
+                f"{db.name}: {table_differences(*(work / k.replace(' ', '-') for k in codes))}"
+            )
+        print(f"\nload average at the end {os.getloadavg()[0]:.1f}\n")
+        for note in notes:
+            print(f"* {note}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--series", type=int, nargs="+", default=[500, 2000])
     parser.add_argument("--months", type=int, default=48)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--db", type=Path, nargs="*", default=[], help="built databases")
+    parser.add_argument("--baseline", help="git revision to compare the whole step with")
     args = parser.parse_args()
+    if args.db:
+        compare_step(args.db, args.baseline or "c61ac06", args.repeat)
+        return
     rows, notes = [], []
     for n in args.series:
         y = random_series(n, args.months)

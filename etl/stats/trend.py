@@ -110,8 +110,8 @@ def monthly_series(
 
     One aggregate over the incidents in DuckDB
     (``sql/analysis/monthly_incident_counts.sql``); every area of a level and every
-    category (sorted, then 'total') gets a series over ``months``, 0 where it had no
-    incident.  Counts of months outside ``months`` are left out.
+    category (sorted, then 'total', their sum) gets a series over ``months``, 0 where
+    it had no incident.  Counts of months outside ``months`` are left out.
     """
     categories = np.array(_categories(con), dtype=object)
     counted = con.execute(
@@ -137,6 +137,7 @@ def monthly_series(
         m = month_index.get_indexer(rows["month"])
         found = (c >= 0) & (a >= 0) & (m >= 0)
         np.add.at(values, (c[found], a[found], m[found]), rows["n"].to_numpy()[found])
+        values[-1] = values[:-1].sum(axis=0)  # 'total'
         out.append(
             MonthlySeries(
                 level=level,
