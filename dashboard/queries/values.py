@@ -72,8 +72,11 @@ def _public_area_columns(
 
 
 #: indicator_values of the served file are held in memory up to this many rows
-#: (UNEASE_PRELOAD_ROWS); a larger file is queried view by view.
-PRELOAD_ROWS = int(os.environ.get("UNEASE_PRELOAD_ROWS", "2000000"))
+#: (UNEASE_PRELOAD_ROWS, about 37 bytes a row: 4M rows about 150 MB per web worker); a
+#: larger file is queried view by view.
+PRELOAD_ROWS = int(os.environ.get("UNEASE_PRELOAD_ROWS", "4000000"))
+#: Rows read from DuckDB at a time when the values are loaded.
+_BATCH_ROWS = 200_000
 
 
 VALUE_COLUMNS = ["value", "ci_low", "ci_high", "n"]
@@ -100,19 +103,17 @@ def _area_columns(
     areas = held.areas.get(level, _NO_AREAS)
     size = len(areas["area_code"])
     columns = {"area_code": areas["area_code"], "name": areas["name"]}
-    rows = held.rows.get((indicator, period, level, method))
-    at = held.position[rows] if rows is not None else None
+    rows = held.rows(indicator, period, level, method)
+    at = held.position[rows]
     for col in VALUE_COLUMNS:
         full = np.full(size, np.nan)
-        if rows is not None:
-            full[at] = held.columns[col][rows]
+        full[at] = held.columns[col][rows]
         columns[col] = full
     flag = np.full(size, "no-data", dtype=object)
-    if rows is not None:
-        flag[at] = held.columns["flag"][rows]
+    flag[at] = held.flags[held.flag[rows]]
     columns["flag"] = flag
-    city = held.rows.get((indicator, period, "gemeente", "direct"))
-    city_value = float(held.columns["value"][city[0]]) if city is not None else np.nan
+    city = held.rows(indicator, period, "gemeente", "direct")
+    city_value = float(held.columns["value"][city.start]) if city.stop > city.start else np.nan
     columns["city_value"] = np.full(size, city_value)
     return columns
 
@@ -121,19 +122,24 @@ _NO_AREAS = {"area_code": np.array([], dtype=object), "name": np.array([], dtype
 
 
 class _Held:
-    """indicator_values held as whole columns, with the row numbers of each view and
-    each row's position in its level's list of areas (ordered by code)."""
+    """indicator_values held as whole columns, the rows of one view (indicator, period,
+    level, method) one after another: per row its four numbers, a flag number (into
+    ``flags``) and its position in its level's list of areas (ordered by code); about
+    37 bytes a row, so a national file's millions of rows fit beside the views."""
 
-    def __init__(self, frame: pd.DataFrame, areas: dict[str, dict]):
+    def __init__(self, columns: dict, views: list[tuple], starts: np.ndarray, flags, areas):
         self.areas = areas
-        self.columns = {c: frame[c].to_numpy(dtype=float) for c in VALUE_COLUMNS}
-        self.columns["flag"] = frame["flag"].to_numpy(dtype=object)
-        self.position = np.zeros(len(frame), dtype=np.int64)
-        levels, codes = frame["level"].to_numpy(), frame["area_code"].to_numpy()
-        for level, listed in areas.items():
-            rows = np.flatnonzero(levels == level)
-            self.position[rows] = pd.Index(listed["area_code"]).get_indexer(codes[rows])
-        self.rows = frame.groupby(["indicator", "period", "level", "method"], sort=False).indices
+        self.columns = {c: columns[c] for c in VALUE_COLUMNS}
+        self.flag = columns["flag"]
+        self.flags = np.asarray(flags, dtype=object)
+        self.position = columns["position"]
+        self._views = {view: i for i, view in enumerate(views)}
+        self._starts = starts
+
+    def rows(self, indicator: str, period: str, level: str, method: str) -> slice:
+        """The rows of a view (an empty slice for a view without rows)."""
+        i = self._views.get((indicator, period, level, method))
+        return slice(0, 0) if i is None else slice(self._starts[i], self._starts[i + 1])
 
 
 @lru_cache(maxsize=2)
@@ -142,13 +148,73 @@ def _held_values(store: Store, version: tuple[int, int]) -> _Held | None:
     count = store.frame("select count(*) as n from indicator_values")["n"][0]
     if count > PRELOAD_ROWS:
         return None
-    frame = store.frame(
-        """
-        select v.indicator, v.period, a.level, v.method, v.area_code, v.value, v.ci_low,
-            v.ci_high, v.n, coalesce(v.flag, 'no-data') as flag
-        from indicator_values v join areas a on a.code = v.area_code
-        """
+
+    def distinct(column: str, table: str = "indicator_values") -> list[str]:
+        sql = f"select distinct coalesce({column}, 'no-data') as x from {table} order by 1"
+        return list(store.frame(sql)["x"])
+
+    names = {
+        "indicator": distinct("indicator"),
+        "period": distinct("period"),
+        "level": distinct("level", "areas"),
+        "method": distinct("method"),
+        "flag": distinct("flag"),
+    }
+    # every text as its place in a short list (no join on texts, no sort in DuckDB: a
+    # join on the four texts of a view held half a gigabyte in DuckDB for a national file)
+    reader = (
+        store.cursor()
+        .execute(
+            """
+        with positions as (
+            select code, (list_position(?::varchar[], level) - 1)::utinyint as level,
+                (row_number() over (partition by level order by code) - 1)::integer
+                    as position
+            from areas
+        )
+        select (list_position(?::varchar[], v.indicator) - 1)::integer as indicator,
+            (list_position(?::varchar[], v.period) - 1)::integer as period,
+            p.level,
+            (list_position(?::varchar[], v.method) - 1)::utinyint as method,
+            p.position, v.value, v.ci_low, v.ci_high, v.n,
+            (list_position(?::varchar[], coalesce(v.flag, 'no-data')) - 1)::utinyint as flag
+        from indicator_values v join positions p on p.code = v.area_code
+        """,
+            [names[c] for c in ("level", "indicator", "period", "method", "flag")],
+        )
+        .to_arrow_reader(_BATCH_ROWS)
     )
+    # read in batches into arrays of the final size, then put each view's rows together
+    kinds = {"position": np.int32, "flag": np.uint8}
+    columns = {c: np.empty(count, dtype=kinds.get(c, float)) for c in VALUE_COLUMNS}
+    columns.update({c: np.empty(count, dtype=t) for c, t in kinds.items()})
+    view = np.empty(count, dtype=np.int64)
+    sizes = [len(names[c]) for c in ("indicator", "period", "level", "method")]
+    filled = 0
+    for batch in reader:
+        size, got = batch.num_rows, dict(zip(batch.schema.names, batch.columns))
+        part = slice(filled, filled + size)
+        for c in columns:
+            columns[c][part] = got[c].to_numpy(zero_copy_only=False)
+        number = np.zeros(size, dtype=np.int64)
+        for c, k in zip(("indicator", "period", "level", "method"), sizes):
+            number = number * k + got[c].to_numpy(zero_copy_only=False)
+        view[part] = number
+        filled += size
+    view = view[:filled]
+    order = np.argsort(view, kind="stable")
+    view = view[order]
+    starts = np.flatnonzero(np.r_[True, view[1:] != view[:-1], True])
+    keys = []
+    for number in view[starts[:-1]].tolist():
+        parts = []
+        for c, k in zip(("method", "level", "period", "indicator"), reversed(sizes)):
+            number, i = divmod(number, k)
+            parts.append(names[c][i])
+        keys.append(tuple(reversed(parts)))
+    del view
+    columns = {c: a[:filled][order] for c, a in columns.items()}
+    del order
     areas = store.frame("select code as area_code, name, level from areas order by code")
     by_level = {
         level: {
@@ -157,7 +223,7 @@ def _held_values(store: Store, version: tuple[int, int]) -> _Held | None:
         }
         for level, rows in areas.groupby("level", sort=False)
     }
-    return _Held(frame, by_level)
+    return _Held(columns, keys, starts, names["flag"], by_level)
 
 
 def _area_values_sql(
