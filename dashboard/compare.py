@@ -52,8 +52,13 @@ def map_classes(classes, flags, water) -> np.ndarray:
     """Colour index per area: the class (0-4) where there is a figure, else the index of
     its kind of missing (see MISSING_INDEX)."""
     out = np.asarray(classes, dtype=int).copy()
-    for i in np.flatnonzero(out == NONE):
-        out[i] = MISSING_INDEX[missing_kind(flags[i], bool(water[i]))]
+    missing = np.flatnonzero(out == NONE)
+    if len(missing):  # once per flag, then per area (a national map has thousands)
+        flags = np.asarray(flags, dtype=object)[missing]
+        index = {f: MISSING_INDEX[missing_kind(f, False)] for f in set(flags.tolist())}
+        out[missing] = [index[f] for f in flags.tolist()]
+        on_water = np.asarray(water, dtype=bool)[missing]
+        out[missing[on_water]] = MISSING_INDEX["water"]
     return out
 
 

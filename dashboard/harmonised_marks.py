@@ -16,6 +16,8 @@ from dashboard.i18n import t
 
 def harmonised_text(marks: pd.DataFrame, lang: str) -> str:
     """One sentence from rows (harmonised, areas); '' when nothing was mapped."""
+    if marks.empty:
+        return ""
     parts = [
         t(f"mark_harmonised_{row.harmonised}", lang, n=count(row.areas, lang))
         for row in marks.itertuples(index=False)

@@ -29,6 +29,8 @@ def coverage_label(coverage: str, lang: str) -> str:
 
 def marks_text(marks: pd.DataFrame, lang: str) -> str:
     """One sentence from rows (period, coverage, denominator_periods); '' when none."""
+    if marks.empty:
+        return ""
     parts = []
     for row in marks.itertuples(index=False):
         if isinstance(row.coverage, str):

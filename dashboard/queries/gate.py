@@ -73,8 +73,10 @@ def disclose(
         periods = list(frame["period"]) if "period" in frame else [period] * size
         counts = incident_totals(store, store.version)
         incident_n = np.array([counts.get((c, p), np.nan) for c, p in zip(codes, periods)])
-    methods = list(frame["method"]) if "method" in frame else [method] * size
-    model_rows = np.array([m != "direct" for m in methods], dtype=bool)
+    if "method" in frame:
+        model_rows = np.array([m != "direct" for m in frame["method"]], dtype=bool)
+    else:
+        model_rows = np.full(size, method != "direct")
     return public_values(frame, entry.sensitive, level, rules(store), kind, incident_n, model_rows)
 
 

@@ -101,6 +101,8 @@ def period_marks(
 def _period_marks(
     store: Store, version: tuple[int, int], indicator: str | None, period: str | None
 ) -> pd.DataFrame:
+    if indicator is not None and period is not None:  # one view: from the whole build's
+        return _one_view(_period_marks_by_view(store, version), indicator, period)
     return store.frame(
         """
         select period, max(coverage) as coverage,
@@ -115,6 +117,40 @@ def _period_marks(
         """,
         {"indicator": indicator, "period": period},
     )
+
+
+@lru_cache(maxsize=2)
+def _period_marks_by_view(store: Store, version: tuple[int, int]) -> tuple[dict, pd.DataFrame]:
+    """:func:`period_marks` of every indicator and period, in one pass over the values (a
+    pass per view took longer than the rest of a new view of the national map)."""
+    frame = store.frame(
+        """
+        select indicator, period, max(coverage) as coverage,
+            string_agg(distinct denominator_period, ', ' order by denominator_period)
+                filter (where denominator_period <> period) as denominator_periods
+        from indicator_values
+        where coverage is not null or denominator_period <> period
+        group by indicator, period
+        order by indicator, period
+        """
+    )
+    return _by_view(frame, ["period", "coverage", "denominator_periods"])
+
+
+def _one_view(views: tuple[dict, pd.DataFrame], indicator: str, period: str) -> pd.DataFrame:
+    """The rows of one indicator and period of :func:`_by_view`."""
+    every, empty = views
+    return every.get((indicator, period), empty)
+
+
+def _by_view(frame: pd.DataFrame, kept: list[str]) -> tuple[dict, pd.DataFrame]:
+    """A table of every view as the ``kept`` columns of each (indicator, period), and
+    those columns without rows (for a view without any)."""
+    every = {
+        key: rows[kept].reset_index(drop=True)
+        for key, rows in frame.groupby(["indicator", "period"], sort=False)
+    }
+    return every, frame[kept].iloc[0:0].reset_index(drop=True)
 
 
 def harmonised_marks(
@@ -132,6 +168,8 @@ def harmonised_marks(
 def _harmonised_marks(
     store: Store, version: tuple[int, int], indicator: str | None, period: str | None
 ) -> pd.DataFrame:
+    if indicator is not None and period is not None:  # one view: from the whole build's
+        return _one_view(_harmonised_marks_by_view(store, version), indicator, period)
     return store.frame(
         """
         select harmonised, count(distinct area_code) as areas
@@ -144,6 +182,21 @@ def _harmonised_marks(
         """,
         {"indicator": indicator, "period": period},
     )
+
+
+@lru_cache(maxsize=2)
+def _harmonised_marks_by_view(store: Store, version: tuple[int, int]) -> tuple[dict, pd.DataFrame]:
+    """:func:`harmonised_marks` of every indicator and period, in one pass."""
+    frame = store.frame(
+        """
+        select indicator, period, harmonised, count(distinct area_code) as areas
+        from indicator_values
+        where harmonised is not null
+        group by indicator, period, harmonised
+        order by indicator, period, harmonised
+        """
+    )
+    return _by_view(frame, ["harmonised", "areas"])
 
 
 def rules_text(store: Store, lang: str) -> str:
