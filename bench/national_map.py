@@ -15,7 +15,7 @@ In one run:
 
 * server time of an indicator switch (POST to Dash's callback endpoint as the browser
   sends it: the state it holds for the map, then the answer), p50/p95 over --calls new
-  views and over views asked for before;
+  views and over views asked for before, and the size of a switch's answer (median);
 * bytes of the first answers: the page (controls, area chooser), the map, the table;
 * first render in headless Chromium (assets cached): opening the page to every shape
   drawn, and the JS heap used then (Chrome's Performance.getMetrics).
@@ -136,7 +136,9 @@ def switch_times(db: Path, calls: int) -> dict:
     asked = {wire.key(wire._parse(e["id"]), e["property"]) for e in map_dep.get("state", [])}
     held_bytes = len(json.dumps({k: v for k, v in held.items() if k in asked}))
     new_views = [v for v in views if v[0] != views[0][0]][:calls]
-    cold = [ask(i, p, held)[0] for i, p in new_views]
+    cold_asked = [ask(i, p, held) for i, p in new_views]
+    cold = [elapsed for elapsed, _, _ in cold_asked]
+    switch_bytes = float(np.median([size for _, _, size in cold_asked]))
     warm = [ask(*new_views[k % 8], held)[0] for k in range(calls)]
     table_dep = wire.callback_for(deps, "map-table.children")
     table = client.post(
@@ -161,6 +163,7 @@ def switch_times(db: Path, calls: int) -> dict:
         "cold": (np.percentile(cold, 50), np.percentile(cold, 95)),
         "warm": (np.percentile(warm, 50), np.percentile(warm, 95)),
         "held_bytes": held_bytes,
+        "switch_bytes": switch_bytes,
         "map_bytes": map_bytes,
         "table_bytes": len(table.data),
         "page_bytes": len(page_answer.data) + len(page.data),
@@ -198,12 +201,14 @@ def main() -> None:
     result = switch_times(db, args.calls)
     print(f"code: {code}; load average at start {load:.1f} on {os.cpu_count()} cores\n")
     print(
-        "| buurten | sent back per switch (KB) | page + map + table answers (KB) "
+        "| buurten | sent back per switch (KB) | switch answer (KB) "
+        "| page + map + table answers (KB) "
         "| switch p50/p95 ms (new view) | switch p50/p95 ms (seen before) |"
     )
-    print("|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {result['buurten']:,} | {result['held_bytes'] / 1024:,.1f} "
+        f"| {result['switch_bytes'] / 1024:,.0f} "
         f"| {result['page_bytes'] / 1024:,.0f} + {result['map_bytes'] / 1024:,.0f} "
         f"+ {result['table_bytes'] / 1024:,.0f} "
         f"| {result['cold'][0]:.1f} / {result['cold'][1]:.1f} "

@@ -12,6 +12,7 @@ of dashboard.basemap) the same traces lie on tiles.
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 
 import numpy as np
@@ -97,6 +98,43 @@ def map_custom(values, classes: np.ndarray, lang: str, water=None) -> list[list[
     ]
 
 
+def listed(values) -> np.ndarray:
+    """A trace's column as an object array: it travels as the same JSON list, but plotly
+    checks it as one array instead of item by item (10,000 areas: milliseconds, not a
+    second); numbers stay plain JSON numbers, not a binary array."""
+    return np.array(values if isinstance(values, list) else list(values), dtype=object)
+
+
+def switch_data(values, colour_index, lang: str, method: str, hovertemplate: str) -> dict:
+    """What an indicator switch that keeps the shapes sends to the browser, which writes
+    the same hover texts as :func:`map_custom` from it (``assets/map_switch.js``): the
+    colour index, value and interval as numbers (binary, as plotly sends arrays), the
+    gate's count texts, a flag number per area with the texts of the flags and of the
+    colour indices.  Names never travel again: the browser keeps those of the map drawn.
+    ``values`` are public_area_columns, after the gate."""
+    flag_index, flags = pd.factorize(np.asarray(values["flag"], dtype=object))
+    suffix = f" · {t('method_model', lang)}" if method == "model" else ""
+    return {
+        "z": packed(colour_index, "u1"),
+        "value": packed(values["value"], "f8"),
+        "low": packed(values["ci_low"], "f8"),
+        "high": packed(values["ci_high"], "f8"),
+        "n": list(values["n_public"]),  # the gate's texts
+        "flag": packed(flag_index, "u1"),
+        "flags": [t(f"flag_{f}", lang) + suffix for f in list(flags)],
+        "classes": [t(f"class_{c}", lang) for c in CLASSES[:NONE]]
+        + [t(f"missing_{k}", lang) for k in MISSING_KINDS],
+        "lang": lang,
+        "hovertemplate": hovertemplate,
+    }
+
+
+def packed(values, dtype: str) -> dict:
+    """A column as plotly's binary array (``{"dtype", "bdata"}``, little-endian)."""
+    array = np.ascontiguousarray(np.asarray(values, dtype=np.dtype(dtype).newbyteorder("<")))
+    return {"dtype": dtype, "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+
+
 def hover_template(unit: str, lang: str) -> str:
     interval, unit = t("interval", lang), fmt_unit(unit, lang)
     return (
@@ -139,15 +177,15 @@ def class_map(
     common = {
         "geojson": geojson_url,
         "featureidkey": "id",
-        "locations": list(codes),
-        "z": list(colour_index),
+        "locations": listed(codes),
+        "z": listed(np.asarray(colour_index).tolist()),
         "zmin": -0.5,
         "zmax": len(colours) - 0.5,
         "colorscale": discrete_colorscale(colours),
         "showscale": False,
         "marker_line_color": "#636363",
         "marker_line_width": 0.5,
-        "customdata": custom,
+        "customdata": listed(custom),
         "hovertemplate": hovertemplate,
         "name": "areas",
         "showlegend": False,
@@ -241,8 +279,8 @@ def add_outlines(
     lon, lat = lines
     fig.add_trace(
         points_trace(basemap)(
-            lon=lon or [None],
-            lat=lat or [None],
+            lon=listed(lon or [None]),
+            lat=listed(lat or [None]),
             mode="lines",
             line={"color": colour, "width": width},
             name=name,
@@ -259,10 +297,10 @@ def add_labels(
     """Area names at a point inside each area (``points`` from queries.area_points)."""
     keep = ~np.asarray(points["water"], dtype=bool)
     trace = points_trace(basemap)(
-        lon=np.asarray(points["lon"])[keep].tolist(),
-        lat=np.asarray(points["lat"])[keep].tolist(),
+        lon=listed(np.asarray(points["lon"])[keep].tolist()),
+        lat=listed(np.asarray(points["lat"])[keep].tolist()),
         mode="text",
-        text=np.asarray(points["name"], dtype=object)[keep].tolist(),
+        text=listed(np.asarray(points["name"], dtype=object)[keep].tolist()),
         textfont={"size": size, "color": "#111111"},
         name=name,
         showlegend=False,
@@ -383,16 +421,17 @@ def missing_note(values, level: str, lang: str, water=None) -> list:
     missing = np.isnan(np.asarray(values["value"], dtype=float))
     if not missing.any():
         return []
-    flags = list(values["flag"])
-    water = [False] * len(flags) if water is None else list(water)
+    flags = np.asarray(values["flag"], dtype=object)[missing].tolist()
+    water = [False] * len(flags) if water is None else np.asarray(water, bool)[missing].tolist()
     total = count(int(missing.sum()), lang)
     parts: list = [t("missing_note", lang, n=total, level=t(level, lang).lower())]
+    # one pass over the areas without a figure (a national map has thousands)
+    kind_of_flag = {f: missing_kind(f, False) for f in set(flags)}
+    reasons_of = {kind: Counter() for kind in MISSING_KINDS}
+    for f, w in zip(flags, water):
+        reasons_of["water" if w else kind_of_flag[f]][f] += 1
     for kind in MISSING_KINDS:
-        reasons = Counter(
-            f
-            for f, w, m in zip(flags, water, missing.tolist())
-            if m and missing_kind(f, bool(w)) == kind
-        )
+        reasons = reasons_of[kind]
         if not reasons:
             continue
         why = "; ".join(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from dashboard import auth, basemap, map_figure, queries
 from dashboard.compare import classify, map_classes
 from dashboard.harmonised_marks import harmonised_text
@@ -62,6 +64,44 @@ def map_view(
     )
 
 
+class MapSwitch(NamedTuple):
+    """What an indicator switch that keeps the shapes sends (per view, like MapView):
+    the view as numbers for the browser (map_figure.switch_data), the note on the areas
+    without a figure, the definition, and whether any area has a figure.  No hover text
+    is written here: a view nobody asked for before costs a few array operations."""
+
+    data: dict
+    missing: list
+    definition: str
+    any_value: bool
+
+
+@queries.view_cache(lambda switch: len(switch.data["n"]) // 4)
+def map_switch(
+    store: Store,
+    version: tuple[int, int],
+    indicator: str,
+    level: str,
+    period: str,
+    role: str,
+    lang: str,
+    method: str = "direct",
+) -> MapSwitch:
+    """:class:`MapSwitch` of one view, kept per database file."""
+    entry = queries.indicator_meta(store)[indicator]
+    values = queries.public_area_columns(store, indicator, level, period, role, method)
+    city = values["city_value"][0] if len(values["area_code"]) else None
+    water = queries.area_points(store, level)["water"]
+    index = map_classes(classify(values, city, entry.direction), list(values["flag"]), water)
+    template = map_figure.hover_template(entry.unit, lang)
+    return MapSwitch(
+        map_figure.switch_data(values, index, lang, method, template),
+        map_figure.missing_note(values, level, lang, water),
+        definition_text(store, entry, indicator, period, method, lang),
+        bool(np.isfinite(np.asarray(values["value"], dtype=float)).any()),
+    )
+
+
 def definition_text(store: Store, entry, indicator: str, period: str, method: str, lang: str):
     """What the figures are: definition (or the model's), partial periods, harmonised
     codes and the disclosure rules, as one sentence under the map."""
@@ -86,6 +126,10 @@ def incident_category(indicator: str) -> str:
 #: Larger areas whose borders are drawn over a level's areas, and whose names are shown.
 OUTLINED = {"buurt": ("wijk", "stadsdeel"), "wijk": ("stadsdeel",)}
 LABELLED = {"buurt": "wijk", "wijk": "wijk"}
+#: Names are drawn when there are at most this many (a city's wijken): the 2,529 wijken
+#: of the whole country cannot be read at once, and drawing them as text took longer
+#: than drawing the 9,949 buurten under them.
+MAX_NAMES = 400
 
 
 def draw_map(
@@ -125,7 +169,7 @@ def draw_map(
             )
     map_figure.add_water_marks(figure, queries.area_points(store, level), lang, background)
     labelled = LABELLED.get(level)
-    if labelled in present:
+    if labelled in present and len(queries.area_points(store, labelled)["code"]) <= MAX_NAMES:
         name = t("map_labels", lang, level=t(labelled, lang).lower())
         map_figure.add_labels(figure, queries.area_points(store, labelled), name, background)
     if "hotspots" in layers:

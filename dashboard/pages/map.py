@@ -10,13 +10,13 @@ that control is used ("" is the whole municipality); a click on the map only out
 from __future__ import annotations
 
 import numpy as np
-from dash import Dash, Input, Output, Patch, State, ctx, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import area_choice, auth, basemap, figures, inputs, map_figure, queries
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
-from dashboard.map_view import draw_map, incident_category, map_view
+from dashboard.map_view import draw_map, incident_category, map_switch, map_view
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import PAGE_SIZE, SORT_COLUMNS, data_table, table_page
@@ -138,17 +138,33 @@ def indicator_period_controls(store: Store, state: ViewState, page: str) -> list
     ]
 
 
+#: Levels the map can zoom to (besides the whole municipality).
+ZOOM_LEVELS = ("stadsdeel", "wijk")
+#: The zoom list holds every stadsdeel and wijk when there are at most this many (a
+#: city); beyond, only the whole map, and the area chooser (a search) zooms to an area:
+#: a national file has 2,529 wijken, a list the browser indexed for half a second on
+#: every page load.
+ZOOM_LISTED = 400
+
+
+def zoom_areas(store: Store) -> list[tuple[str, str, str]]:
+    """Code, name and level of every area the map can zoom to, stadsdelen first."""
+    present = queries.levels(store)
+    frames = [(level, queries.areas(store, level)) for level in ZOOM_LEVELS if level in present]
+    return [(c, n, level) for level, f in frames for c, n in zip(f["code"], f["name"])]
+
+
 def zoom_options(store: Store, lang: str) -> list[dict]:
-    """Areas the map can zoom to: the whole municipality, then every stadsdeel and wijk."""
+    """Areas the map can zoom to: the whole municipality, then every stadsdeel and wijk
+    (none beyond :data:`ZOOM_LISTED` of them)."""
     options = [{"label": t("map_zoom_all", lang), "value": ""}]
-    for level in ("stadsdeel", "wijk"):
-        if level in queries.levels(store):
-            frame = queries.areas(store, level)
-            options += [
-                {"label": f"{n} ({t(level, lang).lower()})", "value": c}
-                for c, n in zip(frame["code"], frame["name"])
-            ]
-    return options
+    every = zoom_areas(store)
+    if len(every) > ZOOM_LISTED:
+        return options
+    return options + [
+        {"label": f"{name} ({t(level, lang).lower()})", "value": code}
+        for code, name, level in every
+    ]
 
 
 def zoom_control(store: Store, lang: str) -> html.Div:
@@ -210,6 +226,7 @@ def layout(store: Store, state: ViewState) -> html.Div:
                         children=[
                             html.P(id="map-method", className="method-note", role="status"),
                             dcc.Store(id="map-drawn", data=None),  # what the figure draws
+                            dcc.Store(id="map-switch", data=None),  # a view, as numbers
                             figures.graph(
                                 "map",
                                 config={
@@ -290,9 +307,9 @@ def focus(
     return zoom or (None if selected in (None, city) else selected)
 
 
-def method_note(values: dict, method: str, lang: str) -> str:
+def method_note(any_value: bool, method: str, lang: str) -> str:
     """Which figures the map shows, always said; for a view without model values, why not."""
-    if method == "model" and not np.isfinite(np.asarray(values["value"], dtype=float)).any():
+    if method == "model" and not any_value:
         return f"{t('shown_model', lang)} {t('model_none', lang)}"
     return t(f"shown_{method}", lang)
 
@@ -322,6 +339,14 @@ def register_callbacks(app: Dash, store: Store) -> None:
         Output("basemap-toggle", "value"),
         Input("basemap-toggle", "value"),
         State("basemap", "data"),
+    )
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="unease_map", function_name="switch_view"),
+        Output("map", "figure", allow_duplicate=True),
+        Input("map-switch", "data"),
+        State("map", "figure"),
+        prevent_initial_call=True,
     )
 
     register_period_choices(app, store, "map")
@@ -358,6 +383,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
 
     @app.callback(
         Output("map", "figure"),
+        Output("map-switch", "data"),
         Output("map-method", "children"),
         Output("map-missing", "children"),
         Output("map-definition", "children"),
@@ -380,7 +406,8 @@ def register_callbacks(app: Dash, store: Store) -> None:
     ):
         """Colours and hover texts of a view.  The figure drawn never comes back from the
         browser: the small ``map-drawn`` store says what it holds, so a switch that keeps
-        the shapes sends only a Patch of colours, hover texts and titles."""
+        the shapes sends only the view as numbers (``map-switch``), from which the
+        browser writes colours, hover texts and titles (assets/map_switch.js)."""
         indicator, level = inputs.indicator(store, indicator), inputs.level(store, level)
         inputs.require(indicator, level)
         period, lang = inputs.period(store, indicator, period), inputs.lang(lang)
@@ -392,7 +419,6 @@ def register_callbacks(app: Dash, store: Store) -> None:
         zoom = focus(store, selected, zoom, drawn, inputs.clicked_area(store, click))
         role = auth.role()
         entry = queries.indicator_meta(store)[indicator]
-        view = map_view(store, store.version, indicator, level, period, role, lang, method)
         # point-level incidents only for professionals, whatever the browser asks
         if "incidents" in layers and not auth.at_least("professional"):
             layers.remove("incidents")
@@ -420,26 +446,30 @@ def register_callbacks(app: Dash, store: Store) -> None:
             drawn_key.update(category=category)
         title = map_figure.map_title(entry.label(lang), t(level, lang), period)
         source = queries.attribution(store, lang, indicator)
+        view = (store, store.version, indicator, level, period, role, lang, method)
         if drawn == drawn_key:
-            figure = Patch()  # same shapes: only colours, hover texts and titles change
-            figure["data"][0]["z"] = view.classes
-            figure["data"][0]["customdata"] = view.custom
-            figure["data"][0]["hovertemplate"] = view.hovertemplate
-            figure["layout"]["title"]["text"] = title
-            figure["layout"]["title"]["subtitle"]["text"] = source
+            # same shapes: the view as numbers; the browser writes colours, hover texts
+            # and titles into the map it holds (assets/map_switch.js)
+            switch = map_switch(*view)
+            figure, data = no_update, {**switch.data, "title": title, "source": source}
+            missing, definition, any_value = switch.missing, switch.definition, switch.any_value
         else:
+            drawn_view = map_view(*view)
             figure = draw_map(
-                store, view, level, layers, tiles, selected, zoom, category, period, lang
+                store, drawn_view, level, layers, tiles, selected, zoom, category, period, lang
             )
             figure.update_layout(meta=drawn_key, title_text=title)
             figure.update_layout(title_subtitle_text=source)
+            data, missing, definition = no_update, drawn_view.missing, drawn_view.definition
+            any_value = bool(np.isfinite(np.asarray(drawn_view.values["value"], float)).any())
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
         query += f"&method={method}"
         return (
             figure,
-            method_note(view.values, method, lang),
-            view.missing,
-            view.definition,
+            data,
+            method_note(any_value, method, lang),
+            missing,
+            definition,
             source + (f". {t('basemap_credit', lang)}: {basemap.attribution()}" if tiles else ""),
             f"/download/view.csv{query}",
             f"/download/view.xlsx{query}",
