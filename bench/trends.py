@@ -39,8 +39,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,7 @@ from threadpoolctl import threadpool_limits
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.run import best_of  # noqa: E402
 from etl.stats.alert_models import (  # noqa: E402
     _NODES,
     MAX_LOG_MEAN,
@@ -121,15 +122,6 @@ def per_series_stl(y: np.ndarray) -> list:
     from statsmodels.tsa.seasonal import STL
 
     return [STL(row, period=12, robust=True).fit() for row in y]
-
-
-def best_of(repeat: int, func, *args) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func(*args)
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def agreement(batched: list, single: list) -> str:
@@ -266,8 +258,8 @@ def main() -> None:
         }
         for name, (batched, single) in parts.items():
             with threadpool_limits(limits=1):
-                fast, fast_result = best_of(args.repeat, *batched)
-            slow, slow_result = best_of(1 if n > 1000 else args.repeat, *single)
+                fast, fast_result = best_of(args.repeat, partial(*batched))
+            slow, slow_result = best_of(1 if n > 1000 else args.repeat, partial(*single))
             rows.append((n, name, fast, slow))
             if name.startswith("alert"):
                 notes.append(f"{n:,} series: {agreement(fast_result, slow_result)}")
