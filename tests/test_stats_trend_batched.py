@@ -170,3 +170,18 @@ def test_stl_of_many_series_equals_statsmodels():
             np.testing.assert_allclose(trend[i], ref.trend, rtol=0, atol=1e-9 * scale)
             np.testing.assert_allclose(seasonal[i], ref.seasonal, rtol=0, atol=1e-9 * scale)
             np.testing.assert_allclose(resid[i], ref.resid, rtol=0, atol=1e-9 * scale)
+
+
+def test_an_overdispersed_series_without_any_january_incident_gets_a_band():
+    """January, the first calendar month, never had an incident: its effect is -inf and
+    the other months' band is estimated as usual (December here)."""
+    rng = np.random.default_rng(26)
+    means = 40 * SEASON[:48]
+    y = rng.negative_binomial(3, 3 / (3 + means)).astype(float)
+    y[::12] = 0
+    (model,) = alert_models(y[None, :], 1)
+    assert model["model"] == "negbin" and model["alpha"] > 0.05
+    assert np.exp(model["eta"]) == pytest.approx(y[11:47:12].mean(), rel=0.5)
+    january = np.append(y[:36], 5.0)  # the month judged is a January: no band
+    (model,) = alert_models(january[None, :], 1)
+    assert model is not None and "eta" not in model

@@ -21,17 +21,26 @@ from etl.stats.count_models import fit_negbin, fit_poisson, pearson_chi2
 
 #: Pearson chi2 / df above which the alert model is a negative binomial.
 OVERDISPERSION = 1.5
+#: Smallest NB2 alpha taken for a negative binomial (below it the fit is the Poisson).
+MIN_ALPHA = 1e-5
+#: Series fitted together.
+BLOCK = 4096
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(21)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
 
 
 def _design(n: int, first_month_of_year: int, period: int = 12) -> np.ndarray:
-    """Intercept, month-of-year dummies (first month as reference) and time in years."""
+    """An indicator of each calendar month and time in years.
+
+    The same model as an intercept with month-of-year dummies, but every month has a
+    column of its own: a calendar month without any incident in a series' history then
+    has an effect of -inf that leaves the others identified, also when it is January
+    (with January as the reference the intercept and all the dummies would run off).
+    """
     season = (np.arange(n) + first_month_of_year - 1) % period
-    dummies = np.zeros((n, period - 1))
-    rows = np.flatnonzero(season > 0)
-    dummies[rows, season[rows] - 1] = 1.0
-    return np.column_stack([np.ones(n), dummies, np.arange(n) / period])
+    months = np.zeros((n, period))
+    months[np.arange(n), season] = 1.0
+    return np.column_stack([months, np.arange(n) / period])
 
 
 def _fit_means(
@@ -41,11 +50,11 @@ def _fit_means(
     model ('poisson' or 'negbin') of every row of ``y``, and whether it could be fitted.
 
     A Poisson fit whose Pearson χ²/df exceeds ``OVERDISPERSION`` is replaced by a NB2
-    fit; a NB2 fit without a covariance (minus its Hessian not positive definite, e.g.
-    alpha → 0) cannot be fitted.
+    fit, unless the NB2's alpha goes to 0 (below ``MIN_ALPHA``: the NB2 is the Poisson,
+    and its derivatives in alpha are rounding noise there); a NB2 fit without a
+    covariance (minus its Hessian not positive definite) cannot be fitted.
     """
-    keep = x.any(axis=0)
-    keep[0] = True
+    keep = x.any(axis=0)  # months the history holds
     x, x_new = x[:, keep], x_new[keep]
     poisson = fit_poisson(y, x)
     eta, se = poisson.predict(x_new)
@@ -56,10 +65,12 @@ def _fit_means(
     over = np.flatnonzero(fitted & ~(pearson_chi2(y, poisson.mu) / df <= OVERDISPERSION))
     if len(over):
         nb = fit_negbin(y[over], x, poisson.params[over])
-        eta[over], se[over] = nb.predict(x_new)
-        alpha[over] = nb.alpha
+        dispersed = nb.alpha >= MIN_ALPHA
+        over, nb_eta, nb_se = over[dispersed], *(v[dispersed] for v in nb.predict(x_new))
+        eta[over], se[over] = nb_eta, nb_se
+        alpha[over] = nb.alpha[dispersed]
         model[over] = "negbin"
-        fitted[over] = nb.ok
+        fitted[over] = nb.ok[dispersed]
     return eta, se, alpha, model, fitted
 
 
@@ -143,7 +154,12 @@ def alert_models(series: np.ndarray, first_month_of_year: int = 1) -> list[dict 
     if not len(rows):
         return models
     x_all = _design(y.shape[1], first_month_of_year)
-    eta, se, alpha, model, fitted = _fit_means(history[rows], x_all[:-1], x_all[-1])
+    # blocks of series, so the stacked matrices stay a few tens of MB
+    parts = [
+        _fit_means(history[rows[start : start + BLOCK]], x_all[:-1], x_all[-1])
+        for start in range(0, len(rows), BLOCK)
+    ]
+    eta, se, alpha, model, fitted = (np.concatenate(values) for values in zip(*parts))
     with np.errstate(invalid="ignore"):
         band = np.isfinite(eta + se) & ~(eta + se * _NODES[-1] > MAX_LOG_MEAN)
     for j, i in enumerate(rows):

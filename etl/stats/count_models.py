@@ -15,7 +15,9 @@ the fit is a stack of small systems solved together:
   incident) has the estimate −∞: its rows add nothing to the likelihood of the other
   parameters, so they are left out of that series' fit and the column is marked
   ``unbounded`` (estimate −∞, unbounded variance) instead of being chased towards −∞
-  until the Hessian is singular.
+  until the Hessian is singular.  alpha is not taken below 1e-7 (see
+  ``LOG_ALPHA_FLOOR``): where its estimate goes to 0 the data are not overdispersed
+  in the way NB2 models, and the caller keeps the Poisson fit.
 
 ``statsmodels`` fits one series per call; it is the reference in the tests.
 """
@@ -29,6 +31,9 @@ from scipy import special
 
 #: Smallest positive value statsmodels clips means and ratios to.
 _EPS = np.finfo(float).eps
+#: Below alpha = 1e-7 the NB2 derivatives in alpha are rounding noise (differences of
+#: digamma functions of 1/alpha): the fit stops there, the NB being the Poisson.
+LOG_ALPHA_FLOOR = np.log(1e-7)
 
 
 @dataclass
@@ -202,6 +207,7 @@ def fit_negbin(
             improved = np.zeros(len(idx), dtype=bool)
             for _ in range(30):  # halve the step until the likelihood does not fall
                 trial = t + scale[:, None] * step
+                trial[:, k] = np.maximum(trial[:, k], LOG_ALPHA_FLOOR)
                 trial_ll = _nb_loglike(y[idx], x, trial[:, :k], trial[:, k], rows[idx])
                 good = np.isfinite(trial_ll) & (trial_ll >= ll[idx] - 1e-12 * np.abs(ll[idx]))
                 newly = good & ~improved
@@ -212,7 +218,8 @@ def fit_negbin(
                     break
                 scale = np.where(improved, scale, scale / 2)
             moved = np.abs(scale[:, None] * step).max(axis=1)
-            active[idx] = improved & (moved > tol)
+            floored = theta[idx, k] <= LOG_ALPHA_FLOOR  # NB = Poisson: alpha's MLE is 0
+            active[idx] = improved & (moved > tol) & ~floored
         beta, alpha = theta[:, :k], np.exp(theta[:, k])
         _, hess = _nb_derivatives(y, x, beta, alpha, rows, unbounded)
         cov, ok = _inverse_of_negative(hess)
