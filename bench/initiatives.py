@@ -14,7 +14,8 @@ step read every incident row into pandas and parsed its month in Python, and too
 rows and months of pandas frames by label per initiative, so it grew with the
 number of incidents.
 
-Prints the median seconds of each, their ratio (same run), and whether the tables
+Prints the median wall and CPU seconds of each (CPU time is less disturbed by
+other work on a shared machine), their ratios (same run), and whether the tables
 the step writes (initiative_effects, initiative_displacement, initiative_reach,
 its indicator_values rows and its analysis_skips) are identical, compared as
 exported CSV text.
@@ -47,9 +48,9 @@ source, work = sys.argv[1], sys.argv[2]
 shutil.copy(source, work)
 con = connect(work)
 settings = Settings.from_env()
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 write_initiatives(con, settings)
-seconds = time.perf_counter() - started
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 digest = hashlib.sha256()
 for query in (
     "select * from initiative_effects order by all",
@@ -63,7 +64,7 @@ for query in (
     con.execute(f"copy ({query}) to '{out}' (header)")
     digest.update(open(out, "rb").read())
 con.close()
-print(f"{seconds:.4f} {digest.hexdigest()}")
+print(f"{seconds:.4f} {cpu:.4f} {digest.hexdigest()}")
 """
 
 
@@ -81,8 +82,8 @@ def build_database(work: Path, incidents: int) -> Path:
     return db
 
 
-def run_step(code: Path, db: Path, work: Path) -> tuple[float, str]:
-    """Seconds of the step and the digest of its tables, in a fresh process."""
+def run_step(code: Path, db: Path, work: Path) -> tuple[float, float, str]:
+    """Wall and CPU seconds of the step and the digest of its tables, in a fresh process."""
     copy = work / "step.duckdb"
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(db), str(copy)],
@@ -94,7 +95,7 @@ def run_step(code: Path, db: Path, work: Path) -> tuple[float, str]:
     ).stdout.split()
     for leftover in (copy, Path(f"{copy}.csv"), Path(f"{copy}.wal")):
         leftover.unlink(missing_ok=True)
-    return float(out[-2]), out[-1]
+    return float(out[-3]), float(out[-2]), out[-1]
 
 
 def incidents_in(db: Path) -> int:
@@ -123,13 +124,15 @@ def main() -> None:
         rows = []
         for db in dbs:
             times: dict[str, list[float]] = {label: [] for label in codes}
+            cpu: dict[str, list[float]] = {label: [] for label in codes}
             digests: dict[str, set[str]] = {label: set() for label in codes}
             for _ in range(args.repeat):
                 for label, code in codes.items():
-                    seconds, digest = run_step(code, db, work)
+                    seconds, cpu_seconds, digest = run_step(code, db, work)
                     times[label].append(seconds)
+                    cpu[label].append(cpu_seconds)
                     digests[label].add(digest)
-            rows.append((incidents_in(db), times, digests))
+            rows.append((incidents_in(db), times, cpu, digests))
             print(f"{db}: {times}", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -139,12 +142,19 @@ def main() -> None:
 def report(rows: list, labels: list[str]) -> None:
     baseline, current = labels
     print(f"{os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.1f}\n")
-    print(f"| incidents | {baseline} (s) | this code (s) | {baseline} / this code | same tables |")
-    print("|---:|---:|---:|---:|---|")
-    for n, times, digests in rows:
+    print(
+        f"| incidents | {baseline} (s) | this code (s) | {baseline} / this code "
+        f"| {baseline} CPU (s) | this code CPU (s) | CPU ratio | same tables |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---|")
+    for n, times, cpu, digests in rows:
         old, new = statistics.median(times[baseline]), statistics.median(times[current])
+        old_cpu, new_cpu = statistics.median(cpu[baseline]), statistics.median(cpu[current])
         same = len(digests[baseline] | digests[current]) == 1
-        print(f"| {n:,} | {old:.2f} | {new:.2f} | {old / new:.1f} | {'yes' if same else 'NO'} |")
+        print(
+            f"| {n:,} | {old:.2f} | {new:.2f} | {old / new:.1f} | {old_cpu:.2f} | {new_cpu:.2f} "
+            f"| {old_cpu / new_cpu:.1f} | {'yes' if same else 'NO'} |"
+        )
 
 
 if __name__ == "__main__":
