@@ -1,24 +1,30 @@
 """Point incidents of a CSV read, checked, placed and loaded in DuckDB.
 
-DuckDB's CSV reader stages the file as text (one column per column of the file, the
-line number from the row's position: header = line 1).  One SQL pass
-(``sql/ingest/incidents_checked.sql``) types every row and marks it clean when it
-passes every check of ``etl.validate`` in the forms that cover nearly all of a police
-extract: a registration number and category, a date (and optional end date) of the
-fixed-width forms ``etl.dates`` reads first, within the plausible range, and two plain
-numbers as coordinates.  The clean rows are placed in their areas by
-``geo.assign.assign_area_indices`` on arrays fetched in chunks, and inserted by SQL;
-they never become Python objects and no reason string is built for them.
+DuckDB's CSV reader streams the file as text (one column per column of the file) into
+one SQL pass (``sql/ingest/incidents_checked.sql``) that types every row and marks it
+passed when it passes every check of ``etl.validate`` in the forms that cover nearly
+all of a police extract: a registration number and category, a date (and optional end
+date) of the fixed-width forms ``etl.dates`` reads first, within the plausible range,
+and two plain numbers as coordinates.  The table it writes keeps the file's order (its
+rowid + 2 is the line, header = line 1) and the typed values of the passed rows only.
+A passed row whose registration number occurs once is clean.  The clean rows are
+placed in their areas by ``geo.assign.assign_area_indices`` on coordinates fetched in
+chunks, and inserted by SQL, chunk by chunk; they never become Python objects and no
+reason string is built for them.  Of the polygons of the levels above the finest, only
+a point that lies in another area than the one above its finest area is written
+(``load_incident_levels``; the staging takes every other area from the ancestors).
 
 Every other row (an empty, unreadable or implausible value, a date of another form, a
 registration number that occurs twice, a point in no area, an area code instead of a
-point) is handed back as text, exactly as ``etl.extract.read_csv_text`` reads it, to
-the row-by-row path of ``etl.load_table``, so its quarantine reason, notes and
-bookkeeping are the same as before.  A file this path cannot read the same way as
-pandas (not UTF-8, header names missing or repeated, a quoted line break, rows longer
-than the header, anything DuckDB's reader refuses), a source with options or a
-``date_format``, or a date column with Excel serial numbers (decided over the whole
-column) goes wholly through the row-by-row path.
+point) is handed as text, exactly as ``etl.extract.read_csv_text`` reads it, to the
+row-by-row path of ``etl.load_table``, so its quarantine reason, notes and bookkeeping
+are the same as before: the first pass keeps the cells of the rows that did not pass
+and of points outside a box round the areas; the few others (a repeated number, a
+point inside the box but in no area) are read again from the file.  A file this path
+cannot read the same way as pandas (not UTF-8, header names missing or repeated, a
+quoted line break, rows longer than the header, anything DuckDB's reader refuses), a
+source with options or a ``date_format``, or a date column with Excel serial numbers
+(decided over the whole column) goes wholly through the row-by-row path.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
+import shapely
+from pyproj import Transformer
+from pyproj.exceptions import ProjError
 
 from etl.config import Source
 from etl.dates import EXACT
@@ -38,24 +47,27 @@ from etl.settings import Settings
 from etl.sqlfiles import sql_root
 from etl.validate import LINE, MISSING_TEXT, NUMBER_RANGE, SENTINEL_BELOW
 from geo.assign import assign_area_indices
-from geo.crs import resolve_crs, to_rd
+from geo.crs import RD, CRSError, resolve_crs, to_rd
 
 #: The characters Python's ``str.strip()`` removes (none lies above U+3000), as a class
-#: of DuckDB's regular expressions (RE2); and white space at an edge of a value, where
-#: values are joined by chr(0).
+#: of DuckDB's regular expressions (RE2); and white space at an edge of a value.
 WHITESPACE = (
     "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
 )
-WHITE_EDGE = f"(^|\\x00){WHITESPACE}|{WHITESPACE}(\\x00|$)"
+WHITE_EDGE = f"^{WHITESPACE}|{WHITESPACE}$"
 WHITE_ENDS = f"^{WHITESPACE}+|{WHITESPACE}+$"
 #: Canonical fields this path reads; a source mapping others takes the row-by-row path.
 FIELDS = ("incident_id", "category", "date", "date_end", "x", "y", "area_code")
 REQUIRED = ("incident_id", "category", "date", "x", "y")
 #: Points placed per chunk (memory: a few arrays of this length).
 CHUNK = 1_000_000
+#: The box round the areas, in a CRS other than RD, widened by this share on every side.
+BOX_MARGIN = 0.01
+#: Levels an area may have above it (as in sql/staging/02_area_ancestors.sql).
+_MAX_DEPTH = 8
 #: Names of the date forms, as etl.dates counts them for the load log.
 ISO_FORM, COMPACT_FORM = EXACT[0][0], EXACT[4][0]
-_TABLES = ("ingest_located", "ingest_levels", "ingest_codes", "ingest_checked", "ingest_raw")
+_TABLES = ("ingest_checked", "ingest_repeated", "ingest_codes", "ingest_rest", "ingest_again")
 
 
 @dataclass
@@ -126,154 +138,230 @@ def _header(source: Source) -> tuple[list[str], str] | None:
 
 
 def _load(con, source, index, settings, names, delimiter) -> CleanRows | None:
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
-    path = str(source.path).replace("'", "''")
-    quote = delimiter.replace("'", "''")
-    try:
-        con.execute(
-            f"""
-            create or replace temp table ingest_raw as
-            select * from read_csv('{path}', delim = '{quote}', quote = '"', escape = '"',
-                header = true, skip = 0, columns = {{{columns}}}, auto_detect = false,
-                null_padding = true, strict_mode = true, encoding = 'utf-8')
-            """
-        )
-    except duckdb.Error:
-        return None
+    reader = _reader(source, names, delimiter)
     position = {name: f"c{i}" for i, name in enumerate(names)}
     picked = ", ".join(
         f"{position[source.columns[f]] if f in source.columns else 'null'} as {f}" for f in FIELDS
     )
-    con.execute(
-        "create or replace temp view ingest_text as "
-        f"select rowid + 2 as line, {picked} from ingest_raw"
-    )
+    con.execute(f"create or replace temp view ingest_text as select {picked}, * from {reader}")
     con.execute((sql_root() / "ingest" / "macros.sql").read_text(encoding="utf-8"))
     lo, hi = settings.date_range()
-    con.execute(
-        (sql_root() / "ingest" / "incidents_checked.sql").read_text(encoding="utf-8"),
-        {
-            "white_edge": WHITE_EDGE,
-            "white_ends": WHITE_ENDS,
-            "missing": list(MISSING_TEXT),
-            "lo": lo.to_pydatetime(),
-            "hi": hi.to_pydatetime(),
-            "sentinel": float(SENTINEL_BELOW),
-            "smallest": NUMBER_RANGE[0],
-            "largest": NUMBER_RANGE[1],
-            "iso_form": ISO_FORM,
-            "compact_form": COMPACT_FORM,
-        },
-    )
-    serial, clean, last = con.execute(
-        "select bool_or(serial_like), count(*) filter (where clean), max(line) from ingest_checked"
+    try:
+        con.execute(
+            (sql_root() / "ingest" / "incidents_checked.sql").read_text(encoding="utf-8"),
+            {
+                "white_edge": WHITE_EDGE,
+                "white_ends": WHITE_ENDS,
+                "missing": list(MISSING_TEXT),
+                "lo": lo.to_pydatetime(),
+                "hi": hi.to_pydatetime(),
+                "sentinel": float(SENTINEL_BELOW),
+                "smallest": NUMBER_RANGE[0],
+                "largest": NUMBER_RANGE[1],
+                "box": _box(source, index),
+            },
+        )
+    except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
+        raise  # a mistake in the SQL, not in the file
+    except duckdb.Error:
+        return None  # the row-by-row path reads the file, or names why it cannot
+    serial, rows = con.execute(
+        "select coalesce(bool_or(serial_like), false), count(*) from ingest_checked"
     ).fetchone()
     if serial:
         return None  # Excel serial numbers are decided over the whole column: pandas
-    if clean:
-        where = f"{source.path}: source '{source.name}'"
-        _place(con, index, resolve_crs(None, source.crs, where), last)
-        loaded = _insert(con, source, index)
-        formats = _formats(con)
-    else:
-        con.execute("create temp table ingest_located (line bigint)")
-        loaded, formats = 0, {}
-    listed = ", ".join(f"coalesce(c{i}, '') as \"{n}\"" for i, n in enumerate(names))
-    rest = con.execute(
+    con.execute(
+        "create or replace temp table ingest_repeated as select id_hash from ingest_checked "
+        "where id_hash is not null group by id_hash having count(*) > 1"
+    )
+    loaded, formats, unplaced = _place_and_insert(con, source, index, rows)
+    return CleanRows(_rest(con, reader, names, unplaced), loaded, formats)
+
+
+def _box(source: Source, index) -> list[float]:
+    """A box round every area in the coordinates of the file (xmin, ymin, xmax, ymax):
+    a point outside it lies in no area.  Unbounded when the CRS is not known here."""
+    bounds = shapely.total_bounds(index.finest_geoms)
+    try:
+        crs = resolve_crs(None, source.crs, "")
+        if crs.equals(RD):
+            return [float(b) for b in bounds]
+        xmin, ymin, xmax, ymax = Transformer.from_crs(RD, crs, always_xy=True).transform_bounds(
+            *bounds, densify_pts=21
+        )
+    except (CRSError, ProjError):
+        return [-np.inf, -np.inf, np.inf, np.inf]
+    dx, dy = (xmax - xmin) * BOX_MARGIN, (ymax - ymin) * BOX_MARGIN
+    return [xmin - dx, ymin - dy, xmax + dx, ymax + dy]
+
+
+def _rest(con, reader: str, names: list[str], unplaced: np.ndarray) -> pd.DataFrame:
+    """The rows left to the row-by-row path, as text, in the order of the file: those
+    that did not pass, repeated registration numbers, points in no area."""
+    con.register("unplaced_in", pd.DataFrame({"r": unplaced}))
+    con.execute(
+        """
+        create or replace temp table ingest_rest as
+        select rowid + 2 as line, cells from ingest_checked
+        where cells is not null or (passed and id_hash in (select id_hash from ingest_repeated))
+        union all
+        select r + 2, null from unplaced_in
+        """
+    )
+    con.unregister("unplaced_in")
+    # rows whose cells were not kept are read again, numbered in the order of the file
+    # (DuckDB's reader has no line numbers)
+    again = con.execute("select count(*) from ingest_rest where cells is null").fetchone()[0]
+    con.execute(
         f"""
-        select {listed}, rowid + 2 as {LINE} from ingest_raw
-        where rowid + 2 not in (select line from ingest_located)
-        order by rowid
+        create or replace temp table ingest_again as
+        select line, list_value(*columns('^c[0-9]+$')) as cells
+        from (select row_number() over () + 1 as line, * from {reader})
+        where line in (select line from ingest_rest where cells is null)
+        """
+        if again
+        else "create or replace temp table ingest_again (line bigint, cells varchar[])"
+    )
+    listed = ", ".join(f"coalesce(cells[{i + 1}], '') as \"{n}\"" for i, n in enumerate(names))
+    return con.execute(
+        f"""
+        select {listed}, line as {LINE}
+        from (
+            select r.line, coalesce(r.cells, a.cells) as cells
+            from ingest_rest r left join ingest_again a using (line)
+        )
+        order by line
         """
     ).df()
-    return CleanRows(rest, loaded, formats)
 
 
-def _place(con, index, crs, last: int) -> None:
-    """Area indices of the clean points at the finest level and every level between."""
-    levels = {index.finest_level: (index.finest_codes, index.finest_geoms)}
-    for level, (codes, geoms) in index.by_level.items():
-        if level not in (index.finest_level, "gemeente"):
-            levels[level] = (codes, geoms)
-    ordered = {}
-    for level, (codes, geoms) in levels.items():
-        order = np.argsort(np.asarray(codes).astype(str), kind="stable")  # ties: smallest code
-        ordered[level] = np.asarray(geoms, dtype=object)[order]
-        codes_frame = pd.DataFrame(
-            {"level": level, "idx": np.arange(len(order)), "code": np.asarray(codes)[order]}
-        )
-        con.register("codes_in", codes_frame)
+def _reader(source: Source, names: list[str], delimiter: str) -> str:
+    """DuckDB's reader of the file: every column as text, named c0, c1, ... in file order."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
+    path = str(source.path).replace("'", "''")
+    quote = delimiter.replace("'", "''")
+    return (
+        f"read_csv('{path}', delim = '{quote}', quote = '\"', escape = '\"', header = true, "
+        f"skip = 0, columns = {{{columns}}}, auto_detect = false, null_padding = true, "
+        "strict_mode = true, encoding = 'utf-8')"
+    )
+
+
+def _place_and_insert(con, source: Source, index, rows: int):
+    """Place the clean rows in chunks and insert those inside an area into
+    ``load_incidents`` (and ``load_incident_levels``: points that lie, at a level above
+    the finest, in another area than the ancestor of their finest area).
+
+    Returns the number loaded, the forms of their dates and the rowids of the clean
+    rows that lie in no area (left to the row-by-row path).
+    """
+    finest, levels = _levels(con, index)
+    crs = None
+    loaded, unplaced = 0, []
+    forms = {"date": np.zeros(2, dtype=np.int64), "date_end": np.zeros(2, dtype=np.int64)}
+    for start in range(0, rows, CHUNK):
+        bounds = {"lo": start, "hi": start + CHUNK}
+        points = con.execute(
+            """
+            select rowid as r, x, y, date_iso::tinyint as date,
+                coalesce(date_end_iso::tinyint, -1) as date_end
+            from ingest_checked
+            where rowid >= $lo and rowid < $hi
+                and passed and cells is null
+                and id_hash not in (select id_hash from ingest_repeated)
+            """,
+            bounds,
+        ).fetchnumpy()
+        if not len(points["r"]):
+            continue
+        if crs is None:
+            crs = resolve_crs(None, source.crs, f"{source.path}: source '{source.name}'")
+        x, y = to_rd(points["x"], points["y"], crs)
+        area = assign_area_indices(x, y, finest)
+        inside = area >= 0
+        unplaced.append(points["r"][~inside])
+        r, x, y, area = points["r"][inside], x[inside], y[inside], area[inside]
+        for name, counted in forms.items():  # ISO forms, compact forms
+            counted += [np.count_nonzero(points[name][inside] == v) for v in (1, 0)]
+        con.register("located_in", pd.DataFrame({"r": r, "x_rd": x, "y_rd": y, "area": area}))
         con.execute(
-            "create temp table if not exists ingest_codes as select * from codes_in limit 0"
+            """
+            insert into load_incidents by name
+            select $source as source, l.r + 2 as row_number, c.incident_id, c.category,
+                c.date, c.date_end, l.x_rd, l.y_rd, k.code as area_code
+            from located_in l
+            join ingest_checked c on c.rowid = l.r
+            join ingest_codes k on k.level = $finest and k.idx = l.area
+            where c.rowid >= $lo and c.rowid < $hi
+            """,
+            {"source": source.name, "finest": index.finest_level, **bounds},
         )
+        con.unregister("located_in")
+        loaded += len(r)
+        for level, (geoms, ancestor) in levels.items():
+            found = assign_area_indices(x, y, geoms)
+            moved = (found >= 0) & (found != ancestor[area])
+            if not moved.any():
+                continue
+            con.register(
+                "moved_in", pd.DataFrame({"r": r[moved], "level": level, "area": found[moved]})
+            )
+            con.execute(
+                """
+                insert into load_incident_levels by name
+                select c.incident_id, m.level, k.code as area_code
+                from moved_in m
+                join ingest_checked c on c.rowid = m.r
+                join ingest_codes k on k.level = m.level and k.idx = m.area
+                """
+            )
+            con.unregister("moved_in")
+    return loaded, _formats(forms), np.concatenate(unplaced or [np.array([], dtype=np.int64)])
+
+
+def _levels(con, index) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The finest polygons in code order (ties: the smallest code), and for every level
+    between the finest and the gemeente its polygons in code order with, for each finest
+    area, the index of its ancestor at that level (-1: none).  Their codes go to
+    ``ingest_codes`` (level, idx, code)."""
+    ordered = {}
+    for level, (codes, geoms) in index.by_level.items():
+        if level == index.finest_level or level != "gemeente":
+            codes = np.asarray(codes).astype(str)
+            order = np.argsort(codes, kind="stable")
+            ordered[level] = (codes[order], np.asarray(geoms, dtype=object)[order])
+    con.execute("create or replace temp table ingest_codes (level text, idx integer, code text)")
+    for level, (codes, _) in ordered.items():
+        frame = pd.DataFrame({"level": level, "idx": np.arange(len(codes)), "code": codes})
+        con.register("codes_in", frame)
         con.execute("insert into ingest_codes select * from codes_in")
         con.unregister("codes_in")
-    con.execute(
-        "create temp table ingest_located (line bigint, x_rd double, y_rd double, area integer)"
-    )
-    con.execute("create temp table ingest_levels (line bigint, level text, area integer)")
-    for start in range(0, last + 1, CHUNK):
-        points = con.execute(
-            "select line, x, y from ingest_checked where clean and line >= ? and line < ?",
-            [start, start + CHUNK],
-        ).fetchnumpy()
-        if not len(points["line"]):
+    parents = dict(con.execute("select code, parent_code from load_areas").fetchall())
+    finest_codes, finest = ordered[index.finest_level]
+    levels = {}
+    for level, (codes, geoms) in ordered.items():
+        if level == index.finest_level:
             continue
-        x, y = to_rd(points["x"], points["y"], crs)
-        area = assign_area_indices(x, y, ordered[index.finest_level])
-        inside = area >= 0
-        line = points["line"][inside]
-        x, y = x[inside], y[inside]
-        located = pd.DataFrame({"line": line, "x_rd": x, "y_rd": y, "area": area[inside]})
-        con.register("located_in", located)
-        con.execute("insert into ingest_located select * from located_in")
-        con.unregister("located_in")
-        for level, geoms in list(ordered.items())[1:]:
-            found = assign_area_indices(x, y, geoms)
-            placed = pd.DataFrame({"line": line, "level": level, "area": found})[found >= 0]
-            con.register("levels_in", placed)
-            con.execute("insert into ingest_levels select * from levels_in")
-            con.unregister("levels_in")
+        position = {code: i for i, code in enumerate(codes)}
+        ancestor = np.full(len(finest_codes), -1, dtype=np.int64)
+        for i, code in enumerate(finest_codes):
+            for _ in range(_MAX_DEPTH):  # as sql/staging/02_area_ancestors.sql
+                code = parents.get(code)
+                if code is None:
+                    break
+                if code in position:
+                    ancestor[i] = position[code]
+                    break
+        levels[level] = (geoms, ancestor)
+    return finest, levels
 
 
-def _insert(con, source: Source, index) -> int:
-    """The located clean rows into load_incidents and load_incident_levels; their number."""
-    con.execute(
-        """
-        insert into load_incidents by name
-        select $source as source, c.line as row_number, c.incident_id, c.category,
-            c.date, c.date_end, l.x_rd, l.y_rd, k.code as area_code
-        from ingest_checked c
-        join ingest_located l using (line)
-        join ingest_codes k on k.level = $finest and k.idx = l.area
-        """,
-        {"source": source.name, "finest": index.finest_level},
-    )
-    con.execute(
-        """
-        insert into load_incident_levels by name
-        select c.incident_id, v.level, k.code as area_code
-        from ingest_levels v
-        join ingest_checked c using (line)
-        join ingest_codes k on k.level = v.level and k.idx = v.area
-        """
-    )
-    return con.execute("select count(*) from ingest_located").fetchone()[0]
-
-
-def _formats(con) -> dict[str, dict[str, int]]:
-    """How many of the loaded dates were read in each form, per date field."""
-    rows = con.execute(
-        """
-        select 'date' as name, date_form as form, count(*) as n
-        from ingest_checked join ingest_located using (line) group by all
-        union all
-        select 'date_end', date_end_form, count(*)
-        from ingest_checked join ingest_located using (line)
-        where date_end_form is not null group by all
-        """
-    ).fetchall()
+def _formats(counted: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:
+    """How many of the loaded dates were read in each form, per date field (forms with
+    none left out)."""
     formats: dict[str, dict[str, int]] = {}
-    for name, form, n in sorted(rows, key=lambda r: (r[0], r[1] != ISO_FORM)):
-        formats.setdefault(name, {})[form] = n
+    for name, (iso, compact) in counted.items():
+        found = {ISO_FORM: int(iso), COMPACT_FORM: int(compact)}
+        if any(found.values()):
+            formats[name] = {form: n for form, n in found.items() if n}
     return formats

@@ -1,18 +1,24 @@
 -- Incidents per area, year and category (plus 'total'), zeros included where an
 -- absent row means none (see zero_years), from two
 -- kinds of source:
---   * point incidents, counted in the area they lie in at every level (incident_areas);
+--   * point incidents, counted in the area they lie in at every level (as in the view
+--     incident_areas, without joining incidents to themselves);
 --   * reported counts (e.g. 47022NED): a year's figure, or the sum of its 12 months,
 --     for the area reported; an area without its own figure gets the sum over the
 --     finest areas below it.  count_reconciliation compares reported totals with the
 --     sum of the areas below them.
 create table incident_counts as
 with point_counts as (
-    select ia.area_code, i.year as period,
+    select coalesce(o.area_code, anc.ancestor_code) as area_code, i.year as period,
         coalesce(i.category, 'total') as category, count(*) as n
     from incidents i
-    join incident_areas ia on ia.incident_id = i.incident_id
-    group by grouping sets ((ia.area_code, i.year, i.category), (ia.area_code, i.year))
+    join area_ancestors anc on anc.code = i.area_code
+    left join incident_area_overrides o
+        on o.incident_id = i.incident_id and o.level = anc.ancestor_level
+    group by grouping sets (
+        (coalesce(o.area_code, anc.ancestor_code), i.year, i.category),
+        (coalesce(o.area_code, anc.ancestor_code), i.year)
+    )
 ),
 yearly as (
     select area_code, period, category, sum(count) as n, 1 as rank

@@ -13,7 +13,10 @@ create table load_areas (
     display_wkb blob not null
 );
 
-create table load_incidents (
+-- The incident load tables are temporary: millions of rows that the staging reads once
+-- (sorted into incidents) are not compressed into the database file only to be dropped;
+-- beyond DuckDB's memory_limit they spill to its temporary directory.
+create temp table load_incidents (
     source text not null,
     row_number integer not null,
     incident_id text not null,
@@ -27,8 +30,10 @@ create table load_incidents (
 
 -- Point incidents placed by point-in-polygon on the polygons of every level above
 -- the finest (not only rolled up from their buurt), so counts per wijk agree with
--- the wijk shapes even where a buurt straddles two wijken.
-create table load_incident_levels (
+-- the wijk shapes even where a buurt straddles two wijken.  A loader may leave out the
+-- rows where that area is the ancestor of the incident's finest area (the staging
+-- takes those from area_ancestors).
+create temp table load_incident_levels (
     incident_id text not null,
     level text not null,
     area_code text not null
