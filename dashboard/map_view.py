@@ -5,6 +5,8 @@ areas, names, water, the layers asked for, the selected area and the zoom.
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -189,6 +191,64 @@ def draw_map(
         map_figure.zoom_to(figure, queries.area_bounds(store, zoom), background)
         figure.update_layout(uirevision=f"map {level} {zoom}")
     return figure
+
+
+def whole_map(
+    store: Store,
+    view: tuple,
+    drawn: dict,
+    title: str,
+    source: str,
+) -> dict:
+    """The whole map of ``view`` (indicator, level, period, role, lang, method) with the
+    shapes ``drawn`` says (the map page's key: layers, background, selected area, zoom),
+    titled, as plotly's JSON: kept for the last few asked for per database file, so a
+    page opened again (everyone's first map) is only encoded, not built again."""
+    key = json.dumps(drawn, sort_keys=True)
+    return _whole_map(store, store.version, *view, key, title, source)
+
+
+@lru_cache(maxsize=8)
+def _whole_map(
+    store: Store,
+    version: tuple[int, int],
+    indicator: str,
+    level: str,
+    period: str,
+    role: str,
+    lang: str,
+    method: str,
+    drawn: str,
+    title: str,
+    source: str,
+) -> dict:
+    key = json.loads(drawn)
+    view = map_view(store, version, indicator, level, period, role, lang, method)
+    figure = draw_map(
+        store,
+        view,
+        level,
+        key["layers"],
+        key["basemap"],
+        key["area"],
+        key["zoom"],
+        incident_category(indicator),
+        period,
+        lang,
+    )
+    figure.update_layout(meta=key, title_text=title, title_subtitle_text=source)
+    return _listed(figure.to_plotly_json())
+
+
+def _listed(node):
+    """Plotly's JSON with its object arrays (texts, lines with gaps) as lists, once."""
+    if isinstance(node, dict):
+        return {k: _listed(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_listed(v) for v in node]
+    if isinstance(node, np.ndarray) and node.dtype == object:
+        return node.tolist()
+    return node
 
 
 def add_hotspot_layer(store: Store, figure, category: str, level: str, lang: str, background):

@@ -4,7 +4,8 @@ The map outlines the area of the area control (``ctl("area", "map")``, any level
 shows one area whole (:func:`focus`): the one chosen in the area control (a search over
 every level, dashboard.area_choice, or the address), or the value of ``map-zoom`` when
 that control is used ("" is the whole municipality); a click on the map only outlines.
-:func:`dashboard.map_view.draw_map` draws it (dashboard.map_figure.add_selected and zoom_to).
+:func:`dashboard.map_view.whole_map` draws it (draw_map; dashboard.map_figure.add_selected
+and zoom_to).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import area_choice, auth, basemap, figures, inputs, map_figure, queries
 from dashboard.controls import ctl, dropdown, radio
 from dashboard.i18n import t
-from dashboard.map_view import draw_map, incident_category, map_switch, map_view
+from dashboard.map_view import incident_category, map_switch, map_view, whole_map
 from dashboard.state import ViewState
 from dashboard.store import Store
 from dashboard.tables import PAGE_SIZE, SORT_COLUMNS, data_table, table_page
@@ -455,11 +456,7 @@ def register_callbacks(app: Dash, store: Store) -> None:
             missing, definition, any_value = switch.missing, switch.definition, switch.any_value
         else:
             drawn_view = map_view(*view)
-            figure = draw_map(
-                store, drawn_view, level, layers, tiles, selected, zoom, category, period, lang
-            )
-            figure.update_layout(meta=drawn_key, title_text=title)
-            figure.update_layout(title_subtitle_text=source)
+            figure = whole_map(store, view[2:], drawn_key, title, source)
             data, missing, definition = no_update, drawn_view.missing, drawn_view.definition
             any_value = bool(np.isfinite(np.asarray(drawn_view.values["value"], float)).any())
         query = f"?indicator={indicator}&level={level}&period={period}&lang={lang}"
