@@ -4,9 +4,10 @@ Every series of a batch shares one design matrix (the same months), so each step
 the fit is a stack of small systems solved together:
 
 - **Poisson**: iteratively reweighted least squares as ``statsmodels``' GLM
-  (start ``mu = (y + ȳ)/2``, least squares by the pseudo-inverse of the weighted
-  design, stop when the deviance changes by at most ``1e-8``, at most 100 steps); the
-  covariance is the inverse of ``X'WX`` with the weights of the last step.
+  (start ``mu = (y + ȳ)/2``, weighted least squares by the normal equations, or the
+  pseudo-inverse where they are singular, stop when the deviance changes by at most
+  ``1e-8``, at most 100 steps); the covariance is the pseudo-inverse of ``X'WX`` with
+  the weights of the last step, as statsmodels computes it.
 - **NB2** (variance ``mu + alpha·mu²``): maximum likelihood in (beta, log alpha) by
   Newton steps with step halving, from the Poisson estimates and alpha = 0.1; the
   covariance of beta is its block of the inverse of minus the Hessian, which must be
@@ -238,10 +239,8 @@ def _newton_step(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
     values, vectors = np.linalg.eigh(np.where(finite[:, None, None], hess, -np.eye(len(hess[0]))))
     size = np.abs(values)
     size = np.maximum(size, 1e-12 * size.max(axis=1, keepdims=True) + 1e-300)
-    step = np.einsum(
-        "sij,sj,skj,sk->si", vectors, 1 / size, vectors, np.where(finite[:, None], grad, 0)
-    )
-    return step
+    along = (vectors.transpose(0, 2, 1) @ np.where(finite[:, None], grad, 0)[:, :, None])[:, :, 0]
+    return (vectors @ (along / size)[:, :, None])[:, :, 0]
 
 
 def _inverse_of_negative(hess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
