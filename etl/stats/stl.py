@@ -3,11 +3,12 @@
 The same procedure as ``statsmodels.tsa.seasonal.STL`` (its port of the netlib
 Fortran): cycle-subseries loess, low-pass moving averages, trend loess, and with
 ``robust`` 15 outer passes of bisquare robustness weights, with statsmodels'
-defaults for the smoother lengths, degrees and jumps.  Which points each loess
-estimates, over which window and with which tricube weights depends only on the
-length of the series, so that plan is made once and every step runs on a matrix
-of series; only the robustness weights (and so the local fits) differ per series.
-``statsmodels`` decomposes one series a call and is the reference in the tests.
+defaults for the smoother lengths, degrees (1) and jumps (1: every point
+estimated).  Which points each loess estimates, over which window and with which
+tricube weights depends only on the length of the series, so that plan is made
+once and every step runs on a matrix of series; only the robustness weights (and
+so the local fits) differ per series.  ``statsmodels`` decomposes one series a
+call and is the reference in the tests.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def stl_many(
     0 without ``robust``).
     """
     y = np.atleast_2d(np.asarray(series, dtype=float))
-    rows, n = y.shape
+    n = y.shape[1]
     trend_len = math.ceil(1.5 * period / (1 - 1.5 / seasonal))
     trend_len += trend_len % 2 == 0
     low_pass = period + 1 + ((period + 1) % 2 == 0)
