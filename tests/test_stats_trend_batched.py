@@ -3,6 +3,7 @@ one-series implementations of pymannkendall and statsmodels, series by series.""
 
 from __future__ import annotations
 
+import shutil
 import warnings
 
 import numpy as np
@@ -12,10 +13,12 @@ import statsmodels.api as sm
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 from statsmodels.tsa.seasonal import STL
 
+from etl.db import connect
 from etl.stats.alert_models import _design, alert_models
 from etl.stats.count_models import fit_negbin, fit_poisson, pearson_chi2
 from etl.stats.mann_kendall import seasonal_mann_kendall_many
 from etl.stats.stl import stl_many
+from etl.stats.trend import month_range, monthly_series
 
 #: A seasonal mean with a different level and trend per series.
 SEASON = 1 + 0.3 * np.cos(2 * np.pi * np.arange(60) / 12)
@@ -185,3 +188,41 @@ def test_an_overdispersed_series_without_any_january_incident_gets_a_band():
     january = np.append(y[:36], 5.0)  # the month judged is a January: no band
     (model,) = alert_models(january[None, :], 1)
     assert model is not None and "eta" not in model
+
+
+def test_monthly_series_count_the_rows_of_incident_areas(tiny_db, tmp_path):
+    """Incidents counted per finest area and rolled up equal the rows of the view
+    incident_areas, also for a point placed in another wijk than its buurt's."""
+    path = tmp_path / "tiny.duckdb"
+    shutil.copy(tiny_db, path)
+    con = connect(path)
+    try:
+        con.execute(
+            """
+            insert into incident_area_overrides
+            select i.incident_id, 'wijk', 'WK999802'
+            from incidents i join area_ancestors a on a.code = i.area_code
+            where a.ancestor_code = 'WK999801'
+            order by i.incident_id limit 2
+            """
+        )
+        months = month_range(con)
+        counted = {
+            (s.level, code, category, month): int(n)
+            for s in monthly_series(con, months)
+            for code, category, row in zip(s.codes, s.categories, s.counts)
+            for month, n in zip(months, row)
+            if n
+        }
+        rows = con.execute(
+            """
+            select ia.level, ia.area_code, i.category, i.month, count(*)
+            from incidents i join incident_areas ia using (incident_id)
+            group by grouping sets ((1, 2, 3, 4), (1, 2, 4))
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    expected = {(lv, a, c or "total", m): n for lv, a, c, m, n in rows}
+    assert counted == expected
+    assert counted[("wijk", "WK999802", "total", "2024-02")] >= 1
