@@ -316,13 +316,16 @@ def method_note(any_value: bool, method: str, lang: str) -> str:
 
 
 def register_period_choices(app: Dash, store: Store, page: str) -> None:
-    """A page's periods follow its indicator; the period chosen stays when it exists."""
+    """A page's periods follow its indicator; the period chosen stays when it exists.
+    Not called as the page opens: its layout holds the periods and the period already
+    (indicator_period_controls), and the map's first request would wait for this one."""
 
     @app.callback(
         Output(ctl("period", page), "options"),
         Output(ctl("period", page), "value"),
         Input(ctl("indicator", page), "value"),
         State(ctl("period", page), "value"),
+        prevent_initial_call=True,
     )
     def period_choices(indicator, current):
         indicator = inputs.indicator(store, indicator)
