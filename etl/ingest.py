@@ -19,8 +19,9 @@ registration number that occurs twice, a point in no area, an area code instead 
 point) is handed as text, exactly as ``etl.extract.read_csv_text`` reads it, to the
 row-by-row path of ``etl.load_table``, so its quarantine reason, notes and bookkeeping
 are the same as before: the first pass keeps the cells of the rows that did not pass
-and of points outside a box round the areas; the few others (a repeated number, a
-point inside the box but in no area) are read again from the file.  A file this path
+and of points near the border of the municipality or outside it (not in a cell of a
+grid that lies wholly inside it: ``geo.interior``); the few others (a repeated number,
+a point in a gap between areas) are read again from the file.  A file this path
 cannot read the same way as pandas (not UTF-8, header names missing or repeated, a
 quoted line break, rows longer than the header, anything DuckDB's reader refuses), a
 source with options or a ``date_format``, or a date column with Excel serial numbers
@@ -29,7 +30,6 @@ source with options or a ``date_format``, or a date column with Excel serial num
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
-import shapely
 from pyproj import Transformer
 from pyproj.exceptions import ProjError
 
@@ -48,6 +47,7 @@ from etl.sqlfiles import sql_root
 from etl.validate import LINE, MISSING_TEXT, NUMBER_RANGE, SENTINEL_BELOW
 from geo.assign import assign_area_indices
 from geo.crs import RD, CRSError, resolve_crs, to_rd
+from geo.interior import Grid, interior_grid
 
 #: The characters Python's ``str.strip()`` removes (none lies above U+3000), as a class
 #: of DuckDB's regular expressions (RE2); and white space at an edge of a value.
@@ -61,7 +61,8 @@ FIELDS = ("incident_id", "category", "date", "date_end", "x", "y", "area_code")
 REQUIRED = ("incident_id", "category", "date", "x", "y")
 #: Points placed per chunk (memory: a few arrays of this length).
 CHUNK = 1_000_000
-#: The box round the areas, in a CRS other than RD, widened by this share on every side.
+#: The box round the municipality, in a CRS other than RD, widened by this share on
+#: every side.
 BOX_MARGIN = 0.01
 #: Levels an area may have above it (as in sql/staging/02_area_ancestors.sql).
 _MAX_DEPTH = 8
@@ -111,22 +112,16 @@ def load_clean_rows(con, source: Source, index, settings: Settings) -> CleanRows
 
 
 def _header(source: Source) -> tuple[list[str], str] | None:
-    """Column names and delimiter, as etl.extract reads them; None when not plain UTF-8."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    head = b""
+    """Column names and delimiter, as etl.extract reads them; None when not plain UTF-8
+    (DuckDB's reader refuses a file that is not UTF-8 further on: see _load)."""
     with source.path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 23), b""):
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError:
-                return None
-            if len(head) < 1 << 16:
-                head += block[: 1 << 16]
+        head = fh.read(1 << 16)
     try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return None
-    text = head.decode("utf-8-sig", errors="ignore")
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not a character cut off at the end of the block
+            return None
+        text = head[: exc.start].decode("utf-8-sig")
     first = text.split("\n", 1)[0]
     if not first.strip() or "\n" not in text:
         return None
@@ -158,7 +153,7 @@ def _load(con, source, index, settings, names, delimiter) -> CleanRows | None:
                 "sentinel": float(SENTINEL_BELOW),
                 "smallest": NUMBER_RANGE[0],
                 "largest": NUMBER_RANGE[1],
-                "box": _box(source, index),
+                **_grid(source, index),
             },
         )
     except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
@@ -178,21 +173,41 @@ def _load(con, source, index, settings, names, delimiter) -> CleanRows | None:
     return CleanRows(_rest(con, reader, names, unplaced), loaded, formats)
 
 
-def _box(source: Source, index) -> list[float]:
-    """A box round every area in the coordinates of the file (xmin, ymin, xmax, ymax):
-    a point outside it lies in no area.  Unbounded when the CRS is not known here."""
-    bounds = shapely.total_bounds(index.finest_geoms)
+def _grid(source: Source, index) -> dict:
+    """The grid of cells inside the municipality, in the coordinates of the file, as the
+    parameters of sql/ingest/incidents_checked.sql.  For a file in another CRS than RD,
+    one cell: a box round the municipality; for a CRS not known here, one cell round
+    everything (the placing names the missing CRS)."""
     try:
         crs = resolve_crs(None, source.crs, "")
         if crs.equals(RD):
-            return [float(b) for b in bounds]
-        xmin, ymin, xmax, ymax = Transformer.from_crs(RD, crs, always_xy=True).transform_bounds(
-            *bounds, densify_pts=21
-        )
+            grid = interior_grid(index.municipality)
+        else:
+            xmin, ymin, xmax, ymax = Transformer.from_crs(RD, crs, always_xy=True).transform_bounds(
+                *index.municipality.bounds, densify_pts=21
+            )
+            dx, dy = (xmax - xmin) * BOX_MARGIN, (ymax - ymin) * BOX_MARGIN
+            grid = Grid(
+                xmin - dx,
+                ymin - dy,
+                xmax - xmin + 2 * dx,
+                ymax - ymin + 2 * dy,
+                1,
+                1,
+                np.array([True]),
+            )
     except (CRSError, ProjError):
-        return [-np.inf, -np.inf, np.inf, np.inf]
-    dx, dy = (xmax - xmin) * BOX_MARGIN, (ymax - ymin) * BOX_MARGIN
-    return [xmin - dx, ymin - dy, xmax + dx, ymax + dy]
+        grid = Grid(-1e300, -1e300, 1e301, 1e301, 1, 1, np.array([True]))
+    first, after = grid.runs()
+    return {
+        "x0": grid.x0,
+        "y0": grid.y0,
+        "width": grid.width,
+        "height": grid.height,
+        "ny": grid.ny,
+        "first": first.tolist(),
+        "after": after.tolist(),
+    }
 
 
 def _rest(con, reader: str, names: list[str], unplaced: np.ndarray) -> pd.DataFrame:
@@ -203,9 +218,9 @@ def _rest(con, reader: str, names: list[str], unplaced: np.ndarray) -> pd.DataFr
         """
         create or replace temp table ingest_rest as
         select rowid + 2 as line, cells from ingest_checked
-        where cells is not null or (passed and id_hash in (select id_hash from ingest_repeated))
-        union all
-        select r + 2, null from unplaced_in
+        where not passed
+            or id_hash in (select id_hash from ingest_repeated)
+            or rowid in (select r from unplaced_in)
         """
     )
     con.unregister("unplaced_in")
@@ -267,8 +282,7 @@ def _place_and_insert(con, source: Source, index, rows: int):
                 coalesce(date_end_iso::tinyint, -1) as date_end
             from ingest_checked
             where rowid >= $lo and rowid < $hi
-                and passed and cells is null
-                and id_hash not in (select id_hash from ingest_repeated)
+                and passed and id_hash not in (select id_hash from ingest_repeated)
             """,
             bounds,
         ).fetchnumpy()

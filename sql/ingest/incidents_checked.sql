@@ -4,16 +4,18 @@
 -- for repeated registration numbers (etl/ingest.py makes that one on `id_hash`).  The
 -- other rows are left to that validator.  The table keeps the order of the file: rowid
 -- + 2 is the line (header = line 1).  The typed values are kept for the passed rows
--- only; the cells of the file (`cells`) only for the rows the validator will judge for
--- certain: those that did not pass, and points outside the box round the areas.
+-- only; the cells of the file (`cells`) only for the rows the validator may judge:
+-- those that did not pass, and points not in a cell of the grid that lies wholly inside
+-- the municipality (near its border or outside it).
 --
 -- Dates and numbers are read by the macros of sql/ingest/macros.sql.
 --
 -- Parameters: $white_edge (a regular expression: white space, as Python's str.strip
 -- knows it, at either end of a value), $white_ends (the same, to remove it), $missing (the
 -- texts read as missing), $lo and $hi (the plausible dates; a date may fall on the day
--- $hi), $sentinel, $smallest, $largest (numbers refused), $box (xmin, ymin, xmax, ymax:
--- a box round every area, in the coordinates of the file).
+-- $hi), $sentinel, $smallest, $largest (numbers refused), $x0, $y0, $width, $height,
+-- $ny (the grid, in the coordinates of the file) and $first, $after (for each row of
+-- cells the longest run of cells inside the municipality: geo/interior.py).
 create or replace temp table ingest_checked as
 with stripped as (
     -- spaces around a text are trimmed here; any other white space at either end of a
@@ -100,7 +102,13 @@ select
 from (
     select
         *,
-        not passed
-        or not (x between $box[1] and $box[3] and y between $box[2] and $box[4]) as kept
-    from judged
+        not passed or not coalesce(
+            iy >= 0 and iy < $ny
+            and ix >= $first[iy::bigint + 1] and ix < $after[iy::bigint + 1],
+            false
+        ) as kept
+    from (
+        select *, floor((x - $x0) / $width) as ix, floor((y - $y0) / $height) as iy
+        from judged
+    )
 );
