@@ -64,6 +64,8 @@ CHUNK = 1_000_000
 #: The box round the municipality, in a CRS other than RD, widened by this share on
 #: every side.
 BOX_MARGIN = 0.01
+#: One cell round every point there can be.
+EVERYWHERE = Grid(-1e300, -1e300, 1e301, 1e301, 1, 1, np.array([True]))
 #: Levels an area may have above it (as in sql/staging/02_area_ancestors.sql).
 _MAX_DEPTH = 8
 #: Names of the date forms, as etl.dates counts them for the load log.
@@ -176,28 +178,30 @@ def _load(con, source, index, settings, names, delimiter) -> CleanRows | None:
 def _grid(source: Source, index) -> dict:
     """The grid of cells inside the municipality, in the coordinates of the file, as the
     parameters of sql/ingest/incidents_checked.sql.  For a file in another CRS than RD,
-    one cell: a box round the municipality; for a CRS not known here, one cell round
-    everything (the placing names the missing CRS)."""
+    one cell: a box round the municipality; without a CRS or a municipality, one cell
+    round everything (the placing names what is missing)."""
+    shape = index.municipality
     try:
         crs = resolve_crs(None, source.crs, "")
-        if crs.equals(RD):
-            grid = interior_grid(index.municipality)
-        else:
+    except CRSError:
+        crs = None
+    if crs is None or shape is None or shape.is_empty:
+        grid = EVERYWHERE
+    elif crs.equals(RD):
+        grid = interior_grid(shape)
+    else:
+        try:
             xmin, ymin, xmax, ymax = Transformer.from_crs(RD, crs, always_xy=True).transform_bounds(
-                *index.municipality.bounds, densify_pts=21
+                *shape.bounds, densify_pts=21
             )
+        except ProjError:
+            xmin = ymin = xmax = ymax = np.nan
+        if np.isfinite([xmin, ymin, xmax, ymax]).all():
             dx, dy = (xmax - xmin) * BOX_MARGIN, (ymax - ymin) * BOX_MARGIN
-            grid = Grid(
-                xmin - dx,
-                ymin - dy,
-                xmax - xmin + 2 * dx,
-                ymax - ymin + 2 * dy,
-                1,
-                1,
-                np.array([True]),
-            )
-    except (CRSError, ProjError):
-        grid = Grid(-1e300, -1e300, 1e301, 1e301, 1, 1, np.array([True]))
+            box = (xmin - dx, ymin - dy, xmax - xmin + 2 * dx, ymax - ymin + 2 * dy)
+            grid = Grid(*box, 1, 1, np.array([True]))
+        else:
+            grid = EVERYWHERE
     first, after = grid.runs()
     return {
         "x0": grid.x0,
