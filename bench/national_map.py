@@ -59,7 +59,8 @@ def build_database(real: Path, work: Path) -> Path:
         kept = {"areas", "area_ancestors", "indicator_values"}
         tables = con.execute(
             "select table_name from information_schema.tables "
-            "where table_catalog = 'demo' and table_schema = 'main'"
+            "where table_catalog = 'demo' and table_schema = 'main' "
+            "and table_type = 'BASE TABLE'"  # views (incident_areas) are the schema's own
         ).fetchall()
         for (name,) in tables:
             if name not in kept:
