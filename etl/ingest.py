@@ -60,7 +60,7 @@ WHITE_ENDS = f"^{WHITESPACE}+|{WHITESPACE}+$"
 FIELDS = ("incident_id", "category", "date", "date_end", "x", "y", "area_code")
 REQUIRED = ("incident_id", "category", "date", "x", "y")
 #: Points placed per chunk (memory: a few arrays of this length).
-CHUNK = 1_000_000
+CHUNK = 500_000
 #: The box round the municipality, in a CRS other than RD, widened by this share on
 #: every side.
 BOX_MARGIN = 0.01
