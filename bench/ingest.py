@@ -1,12 +1,14 @@
 """Loading the sources of Demostad with N incidents: DuckDB ingest against row by row.
 
-    .venv/bin/python bench/ingest.py [--incidents 2000000]
+    .venv/bin/python bench/ingest.py [--incidents 2000000] [--parquet]
 
-The incidents file is made as in bench/build.py.  Each way of loading runs in a fresh
-process (its peak resident memory is its own): the build up to and including the
-loading of every source (boundaries, areas, incidents, survey, context, initiatives),
-with ``ingest_in_duckdb`` true and false; the analyses after it are not run.  Prints
-seconds and peak memory of each and their ratio, as a Markdown table.
+The incidents file is made as in bench/build.py (``--parquet``: written as a Parquet
+file, the coordinates as DOUBLE columns, the other columns as text).  Each way of
+loading runs in a fresh process (its peak resident memory is its own): the build up to
+and including the loading of every source (boundaries, areas, incidents, survey,
+context, initiatives), with ``ingest_in_duckdb`` true and false; the analyses after it
+are not run.  Prints seconds and peak memory of each and their ratio, as a Markdown
+table.
 """
 
 from __future__ import annotations
@@ -70,9 +72,28 @@ def run(config: Path, db: Path, in_duckdb: bool) -> tuple[float, float]:
     return float(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
+def as_parquet(config: Path) -> None:
+    """The config's incidents CSV as a Parquet file (x and y as DOUBLE), in its place."""
+    import duckdb
+
+    csv = config.parent / "incidents-scaled.csv"
+    target = csv.with_suffix(".parquet")
+    con = duckdb.connect()
+    con.execute(
+        f"copy (select * replace (try_cast(x_rd as double) as x_rd, "
+        f"try_cast(y_rd as double) as y_rd) from read_csv('{csv}', all_varchar = true)) "
+        f"to '{target}' (format parquet)"
+    )
+    con.close()
+    csv.unlink()
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace(csv.name, target.name), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", type=int, default=2_000_000)
+    parser.add_argument("--parquet", action="store_true", help="incidents as a Parquet file")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -82,12 +103,15 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="unease-ingest-bench-"))
     try:
         config = scaled_config(work, args.incidents)
+        if args.parquet:
+            as_parquet(config)
         duck = run(config, work / "a.duckdb", True)
         rows = run(config, work / "b.duckdb", False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(
-        f"{args.incidents:,} incidents, {os.cpu_count()} cores, load average "
+        f"{args.incidents:,} incidents{' (Parquet)' if args.parquet else ''}, "
+        f"{os.cpu_count()} cores, load average "
         f"{load_start:.1f} at the start and {os.getloadavg()[0]:.1f} at the end\n"
     )
     print("| loading every source | seconds | peak memory (MB) | time vs DuckDB |")

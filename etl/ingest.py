@@ -1,12 +1,15 @@
-"""Point incidents of a CSV read, checked, placed and loaded in DuckDB.
+"""Point incidents of a CSV or a Parquet file read, checked, placed and loaded in DuckDB.
 
-DuckDB's CSV reader streams the file as text (one column per column of the file) into
-one SQL pass (``sql/ingest/incidents_checked.sql``) that types every row and marks it
+DuckDB's CSV reader (or its Parquet reader, every column made the text
+``etl.extract.as_text`` makes of it: ``etl.ingest_parquet``) streams the file as text
+(one column per column of the file) into one SQL pass
+(``sql/ingest/incidents_checked.sql``) that types every row and marks it
 passed when it passes every check of ``etl.validate`` in the forms that cover nearly
 all of a police extract: a registration number and category, a date (and optional end
 date) of the fixed-width forms ``etl.dates`` reads first, within the plausible range,
 and two plain numbers as coordinates.  The table it writes keeps the file's order (its
-rowid + 2 is the line, header = line 1) and the typed values of the passed rows only.
+rowid + 2 is the line of a CSV, header = line 1; rowid + 1 the row of a Parquet file)
+and the typed values of the passed rows only.
 A passed row whose registration number occurs once is clean.  The clean rows are
 placed in their areas by ``geo.assign.assign_area_indices`` on coordinates fetched in
 chunks, and inserted by SQL, chunk by chunk; they never become Python objects and no
@@ -16,15 +19,16 @@ a point that lies in another area than the one above its finest area is written
 
 Every other row (an empty, unreadable or implausible value, a date of another form, a
 registration number that occurs twice, a point in no area, an area code instead of a
-point) is handed as text, exactly as ``etl.extract.read_csv_text`` reads it, to the
+point) is handed as text, exactly as ``etl.extract`` reads it, to the
 row-by-row path of ``etl.load_table``, so its quarantine reason, notes and bookkeeping
 are the same as before: the first pass keeps the cells of the rows that did not pass
 and of points near the border of the municipality or outside it (not in a cell of a
 grid that lies wholly inside it: ``geo.interior``); the few others (a repeated number,
 a point in a gap between areas) are read again from the file.  A file this path
 cannot read the same way as pandas (not UTF-8, header names missing or repeated, a
-quoted line break, rows longer than the header, anything DuckDB's reader refuses), a
-source with options or a ``date_format``, or a date column with Excel serial numbers
+quoted line break, rows longer than the header, anything DuckDB's reader refuses; a
+Parquet column whose text ``etl.ingest_parquet`` cannot make the same), a source with
+options or a ``date_format``, or a date column with Excel serial numbers
 (decided over the whole column) goes wholly through the row-by-row path.
 """
 
@@ -42,6 +46,7 @@ from pyproj.exceptions import ProjError
 
 from etl.config import Source
 from etl.dates import EXACT
+from etl.ingest_parquet import parquet_reader
 from etl.settings import Settings
 from etl.sqlfiles import sql_root
 from etl.validate import LINE, MISSING_TEXT, NUMBER_RANGE, SENTINEL_BELOW
@@ -83,11 +88,12 @@ class CleanRows:
 
 
 def eligible(source: Source) -> bool:
-    """A source this path may load: incidents from a CSV, no options, no date_format."""
+    """A source this path may load: incidents from a CSV or a Parquet file, no options,
+    no date_format."""
     columns = set(source.columns)
     return (
         source.kind == "incidents"
-        and source.path.suffix.lower() == ".csv"
+        and source.path.suffix.lower() in (".csv", ".parquet")
         and not source.options
         and not source.date_format
         and columns <= set(FIELDS)
@@ -99,14 +105,20 @@ def load_clean_rows(con, source: Source, index, settings: Settings) -> CleanRows
     """Load the clean rows of ``source``; None when the whole source takes the pandas path."""
     if not eligible(source) or not source.path.is_file():
         return None  # etl.extract names a missing file
-    header = _header(source)
-    if header is None:
+    if source.path.suffix.lower() == ".parquet":
+        found = parquet_reader(con, source)
+        offset = 1  # rows of a Parquet file are numbered from 1, as etl.validate does
+    else:
+        header = _header(source)
+        found = header and (header[0], _reader(source, *header))
+        offset = 2  # the line of a CSV: the header is line 1
+    if not found:
         return None
-    names, delimiter = header
+    names, reader = found
     if any(column not in names for column in source.columns.values()):
         return None  # the row-by-row path names the missing column
     try:
-        return _load(con, source, index, settings, names, delimiter)
+        return _load(con, source, index, settings, names, reader, offset)
     finally:
         con.execute("drop view if exists ingest_text")
         for table in _TABLES:
@@ -134,8 +146,7 @@ def _header(source: Source) -> tuple[list[str], str] | None:
     return names, delimiter
 
 
-def _load(con, source, index, settings, names, delimiter) -> CleanRows | None:
-    reader = _reader(source, names, delimiter)
+def _load(con, source, index, settings, names, reader, offset) -> CleanRows | None:
     position = {name: f"c{i}" for i, name in enumerate(names)}
     picked = ", ".join(
         f"{position[source.columns[f]] if f in source.columns else 'null'} as {f}" for f in FIELDS
@@ -171,8 +182,8 @@ def _load(con, source, index, settings, names, delimiter) -> CleanRows | None:
         "create or replace temp table ingest_repeated as select id_hash from ingest_checked "
         "where id_hash is not null group by id_hash having count(*) > 1"
     )
-    loaded, formats, unplaced = _place_and_insert(con, source, index, rows)
-    return CleanRows(_rest(con, reader, names, unplaced), loaded, formats)
+    loaded, formats, unplaced = _place_and_insert(con, source, index, rows, offset)
+    return CleanRows(_rest(con, reader, names, unplaced, offset), loaded, formats)
 
 
 def _grid(source: Source, index) -> dict:
@@ -214,18 +225,19 @@ def _grid(source: Source, index) -> dict:
     }
 
 
-def _rest(con, reader: str, names: list[str], unplaced: np.ndarray) -> pd.DataFrame:
+def _rest(con, reader: str, names: list[str], unplaced: np.ndarray, offset: int) -> pd.DataFrame:
     """The rows left to the row-by-row path, as text, in the order of the file: those
     that did not pass, repeated registration numbers, points in no area."""
     con.register("unplaced_in", pd.DataFrame({"r": unplaced}))
     con.execute(
         """
         create or replace temp table ingest_rest as
-        select rowid + 2 as line, cells from ingest_checked
+        select rowid + $offset as line, cells from ingest_checked
         where not passed
             or id_hash in (select id_hash from ingest_repeated)
             or rowid in (select r from unplaced_in)
-        """
+        """,
+        {"offset": offset},
     )
     con.unregister("unplaced_in")
     # rows whose cells were not kept are read again, numbered in the order of the file
@@ -235,11 +247,12 @@ def _rest(con, reader: str, names: list[str], unplaced: np.ndarray) -> pd.DataFr
         f"""
         create or replace temp table ingest_again as
         select line, list_value(*columns('^c[0-9]+$')) as cells
-        from (select row_number() over () + 1 as line, * from {reader})
+        from (select row_number() over () + $offset - 1 as line, * from {reader})
         where line in (select line from ingest_rest where cells is null)
         """
         if again
-        else "create or replace temp table ingest_again (line bigint, cells varchar[])"
+        else "create or replace temp table ingest_again (line bigint, cells varchar[])",
+        {"offset": offset} if again else None,
     )
     listed = ", ".join(f"coalesce(cells[{i + 1}], '') as \"{n}\"" for i, n in enumerate(names))
     return con.execute(
@@ -266,7 +279,7 @@ def _reader(source: Source, names: list[str], delimiter: str) -> str:
     )
 
 
-def _place_and_insert(con, source: Source, index, rows: int):
+def _place_and_insert(con, source: Source, index, rows: int, offset: int):
     """Place the clean rows in chunks and insert those inside an area into
     ``load_incidents`` (and ``load_incident_levels``: points that lie, at a level above
     the finest, in another area than the ancestor of their finest area).
@@ -305,14 +318,14 @@ def _place_and_insert(con, source: Source, index, rows: int):
         con.execute(
             """
             insert into load_incidents by name
-            select $source as source, l.r + 2 as row_number, c.incident_id, c.category,
+            select $source as source, l.r + $offset as row_number, c.incident_id, c.category,
                 c.date, c.date_end, l.x_rd, l.y_rd, k.code as area_code
             from located_in l
             join ingest_checked c on c.rowid = l.r
             join ingest_codes k on k.level = $finest and k.idx = l.area
             where c.rowid >= $lo and c.rowid < $hi
             """,
-            {"source": source.name, "finest": index.finest_level, **bounds},
+            {"source": source.name, "finest": index.finest_level, "offset": offset, **bounds},
         )
         con.unregister("located_in")
         loaded += len(r)

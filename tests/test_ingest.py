@@ -13,11 +13,14 @@ import os
 import subprocess
 import sys
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from etl.bookkeeping import BuildError
 from etl.db import connect
-from etl.extract import SourceError
+from etl.extract import SourceError, as_text, read_csv_text
 from etl.load import build
 from etl.settings import Settings
 from tests.tiny import write_tiny
@@ -73,15 +76,21 @@ SHORT,geweld,2023-02-01
 """
 
 
-def _both(tmp_path, text: str, encoding: str = "utf-8", crs: str = "EPSG:28992"):
-    """Build ``text`` as Kleindorp's incidents twice; what each build loaded.
+def _both(tmp_path, text: str, encoding: str = "utf-8", crs: str = "EPSG:28992", parquet=None):
+    """Build ``text`` (or the table ``parquet``, as a Parquet file) as Kleindorp's
+    incidents twice; what each build loaded.
 
     A build that stops gives the command line's message instead (``unease build``).
     """
     config = write_tiny(tmp_path / "src", incidents="")
-    (config.parent / "incidents.csv").write_bytes(text.encode(encoding))
+    settings_text = config.read_text(encoding="utf-8")
+    if parquet is None:
+        (config.parent / "incidents.csv").write_bytes(text.encode(encoding))
+    else:
+        pq.write_table(parquet, config.parent / "incidents.parquet")
+        settings_text = settings_text.replace('"incidents.csv"', '"incidents.parquet"')
     config.write_text(
-        config.read_text(encoding="utf-8").replace('crs = "EPSG:28992"', f'crs = "{crs}"')
+        settings_text.replace('crs = "EPSG:28992"', f'crs = "{crs}"')
         + '[settings]\nhotspot_permutations = 19\nmax_date = "2025-12-31"\n',
         encoding="utf-8",
     )
@@ -334,3 +343,87 @@ def test_files_of_a_new_municipality_load_the_same(tmp_path, case):
     assert (read, loaded, quarantined) == expected[1:]
     assert read == loaded + quarantined + skipped
     assert duck == rows
+
+
+def _as_csv(table: pa.Table) -> str:
+    """The text of a Parquet table as the row-by-row path reads it, as a CSV."""
+    return as_text(table.to_pandas()).to_csv(index=False)
+
+
+def _row_shifted(found: dict) -> dict:
+    """A build's quarantine and incidents with the incidents' CSV lines as Parquet row
+    numbers (the header is line 1 of a CSV; a Parquet file numbers its rows from 1)."""
+    quarantine = [(s, n - (s == "incidents"), *rest) for s, n, *rest in found["quarantine"]]
+    incidents = [(*r[:-1], r[-1] - 1) for r in found["incidents"]]
+    return {**found, "quarantine": sorted(quarantine), "incidents": sorted(incidents)}
+
+
+def test_a_parquet_file_of_text_loads_what_its_csv_loads(tmp_path):
+    """x and y as text (decimal commas, signs, exponents), bad dates, missing and outside
+    coordinates, repeated numbers: read by DuckDB's Parquet reader, the same as row by
+    row and as the same rows in a CSV."""
+    text = HEADER + CLEAN + OTHER
+    frame = read_csv_text_of(tmp_path, text)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    duck, rows = _both(tmp_path / "parquet", "", parquet=table)
+    csv_duck, _ = _both(tmp_path / "csv", text)
+    assert duck.pop("in sql")["incidents"] == 13
+    assert rows.pop("in sql")["incidents"] == 0
+    assert duck == rows
+    csv_duck.pop("in sql")
+    assert _row_shifted(csv_duck) == duck
+    reasons = {r[1]: r[3] for r in duck["quarantine"] if r[0] == "incidents"}
+    assert reasons[4 + len(CLEAN.splitlines())] == "duplicate incident_id: D1"
+
+
+def read_csv_text_of(tmp_path, text: str) -> pd.DataFrame:
+    path = tmp_path / "rows.csv"
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return read_csv_text(path)
+
+
+def _typed(dates: list, x: list, timestamps: list | None = None) -> pa.Table:
+    n = len(dates)
+    columns = {
+        "registratienummer": [f"P{i}" for i in range(n - 1)] + ["P0"],  # the last repeated
+        "soort": ["geweld"] * (n - 2) + [None, " overlast "],
+        "begindatum": pa.array(dates, pa.date32()),
+        "einddatum": pa.array(timestamps, pa.timestamp("us"))
+        if timestamps
+        else pa.array([None] * n, pa.string()),
+        "x_rd": pa.array(x, pa.float64()),
+        "y_rd": pa.array([None if v is None else 400500.5 for v in x], pa.float32()),
+    }
+    return pa.table(columns)
+
+
+def test_a_typed_parquet_file_loads_what_row_by_row_loads(tmp_path):
+    """A DATE column (with a missing day), DOUBLE and FLOAT coordinates (whole, fractional,
+    missing, NaN, far outside): the text DuckDB makes of them is the text pandas makes."""
+    from datetime import date, datetime
+
+    dates = [date(2023, 1, d) for d in range(1, 23)] + [None, date(1980, 1, 1)]
+    x = [100500.0, 100500.25, 101999.9, 100700.125] * 4 + [1e-05, 0.0, None, float("nan"),
+         1e20, -0.0, 100500.0, 100500.0]  # fmt: skip
+    ends = [datetime(2023, 1, 2, 17, 30)] * len(dates)
+    for case, table, in_sql in (
+        ("dates and floats", _typed(dates, x), 15),
+        ("timestamps", _typed(dates, x, ends), 15),
+        ("a missing timestamp", _typed(dates, x, ends[:-1] + [None]), 0),
+    ):
+        duck, rows = _both(tmp_path / case, "", parquet=table)
+        assert duck.pop("in sql")["incidents"] == in_sql, case
+        assert rows.pop("in sql")["incidents"] == 0, case
+        assert duck == rows, case
+        csv_duck, _ = _both(tmp_path / case / "csv", _as_csv(table))
+        csv_duck.pop("in sql")
+        if in_sql:
+            assert _row_shifted(csv_duck) == duck, case
+        reasons = {r[1]: r[3] for r in duck["quarantine"] if r[0] == "incidents"}
+        assert reasons[17].startswith("point lies outside the municipality: (0.0, 400500.5)")
+        assert reasons[19] == "no location: neither coordinates nor area code"
+        assert reasons[21].startswith("out of range (magnitude 1e-12 to 1e+15): 1000000000000")
+        assert reasons[24].endswith("1980-01-01; duplicate incident_id: P0")
+        (log,) = [r for r in duck["load_log"] if r[0] == "incidents"]
+        assert log[1:4] == (24, 16, 8)

@@ -3,7 +3,7 @@
 -- etl/validate.py in the forms that cover nearly all of a police extract, save the check
 -- for repeated registration numbers (etl/ingest.py makes that one on `id_hash`).  The
 -- other rows are left to that validator.  The table keeps the order of the file: rowid
--- + 2 is the line (header = line 1).  The typed values are kept for the passed rows
+-- + 2 is the line of a CSV (header = line 1), rowid + 1 the row of a Parquet file.  The typed values are kept for the passed rows
 -- only; the cells of the file (`cells`) only for the rows the validator may judge:
 -- those that did not pass, and points not in a cell of the grid that lies wholly inside
 -- the municipality (near its border or outside it).
