@@ -87,7 +87,8 @@ def _both(tmp_path, text: str, encoding: str = "utf-8", crs: str = "EPSG:28992",
     if parquet is None:
         (config.parent / "incidents.csv").write_bytes(text.encode(encoding))
     else:
-        pq.write_table(parquet, config.parent / "incidents.parquet")
+        # row groups of 8 rows: DuckDB may read them in parallel, the order must hold
+        pq.write_table(parquet, config.parent / "incidents.parquet", row_group_size=8)
         settings_text = settings_text.replace('"incidents.csv"', '"incidents.parquet"')
     config.write_text(
         settings_text.replace('crs = "EPSG:28992"', f'crs = "{crs}"')
