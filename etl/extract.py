@@ -46,12 +46,23 @@ def read_source(source: Source) -> pd.DataFrame | gpd.GeoDataFrame:
         if suffix in SPATIAL_SUFFIXES:
             return pyogrio.read_dataframe(path, layer=source.layer)
         if suffix == ".parquet":
-            return as_text(pd.read_parquet(path))
+            return as_text(_numbered(pd.read_parquet(path)))
         return read_csv_text(path)
     except SourceError:
         raise
     except Exception as exc:  # the reader's own message, with the file named
         raise SourceError(f"{path}: cannot be read (source '{source.name}'): {exc}") from None
+
+
+def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows numbered 0, 1, 2, ... as every reader gives them (a row's number in the
+    quarantine is its place in the file).  An index pandas stored in a Parquet file
+    becomes a column again when it has a name (what the file's schema shows), and is
+    dropped when it has none."""
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1:
+        return frame
+    named = any(name is not None for name in frame.index.names)
+    return frame.reset_index(drop=not named)
 
 
 def _is_odata(path: Path) -> bool:

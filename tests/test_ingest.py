@@ -377,6 +377,25 @@ def test_a_parquet_file_of_text_loads_what_its_csv_loads(tmp_path):
     assert reasons[4 + len(CLEAN.splitlines())] == "duplicate incident_id: D1"
 
 
+def test_a_parquet_file_with_a_stored_index_loads_like_one_without(tmp_path):
+    """pandas stores a text or named index in the file: the rows load by their place
+    in the file as before, and a named index is a column again (here the registration
+    number), instead of the build stopping on an index it cannot number."""
+    frame = read_csv_text_of(tmp_path, HEADER + CLEAN + OTHER)
+    plain = pa.Table.from_pandas(frame, preserve_index=False)
+    lettered = pa.Table.from_pandas(
+        frame.set_axis([f"r{i}" for i in range(len(frame))]), preserve_index=True
+    )
+    named = pa.Table.from_pandas(frame.set_index("registratienummer"), preserve_index=True)
+    expected, _ = _both(tmp_path / "plain", "", parquet=plain)
+    expected.pop("in sql")
+    for case, table in (("lettered", lettered), ("named", named)):
+        duck, rows = _both(tmp_path / case, "", parquet=table)
+        duck.pop("in sql"), rows.pop("in sql")
+        assert duck == rows == expected, case
+    assert len(expected["incidents"]) > 10
+
+
 def read_csv_text_of(tmp_path, text: str) -> pd.DataFrame:
     path = tmp_path / "rows.csv"
     tmp_path.mkdir(parents=True, exist_ok=True)
