@@ -3,6 +3,8 @@
 * ``/geo/<level>.geojson`` — the display geometry of a level, served once and cached
   by the browser, so figures never carry geometry (a national buurt layer of ~14k
   areas stays out of every callback).
+* ``/geo/levels.json`` — the address of every level's geometry and the map's first
+  level, so the page can fetch the map's geometry as it opens (assets/map_geometry.js).
 * ``/download/view.<csv|xlsx|parquet>?indicator=&level=&period=&lang=`` — exactly
   the map's table, through the same disclosure gate: value, interval, count, flag and
   the city's value, with the indicator's name, unit, the sources and the boundary
@@ -16,7 +18,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, jsonify, request
 
 from dashboard import auth, queries
 from dashboard.briefing import register_briefing_route
@@ -37,6 +39,12 @@ DOWNLOADS = {
 
 def register_routes(server: Flask, store: Store) -> None:
     register_briefing_route(server, store)
+
+    @server.route("/geo/levels.json")
+    def geojson_urls() -> Response:
+        levels = queries.levels(store)
+        urls = {level: queries.geojson_url(store, level) for level in levels}
+        return jsonify({"first": levels[0] if levels else None, "urls": urls})
 
     @server.route("/geo/<level>.geojson")
     def geojson(level: str) -> Response:

@@ -136,3 +136,36 @@ def test_unknown_values_in_a_download_url_are_refused(client):
     )
     assert client.get("/download/view.exe?indicator=incident_rate.total").status_code == 404
     assert client.get("/geo/streets.geojson").status_code == 404
+
+
+def test_the_geometry_fetched_as_the_map_opens_is_the_one_the_map_draws(demo_db, demo_con):
+    """assets/map_geometry.js fetches the address /geo/levels.json gives for the page's
+    level while the map's first answer is on the way; plotly finds it only when the
+    figure asks for the same address."""
+    from dashboard import wire
+
+    client = create_app(demo_db).server.test_client()
+    client.get("/")
+    levels = client.get("/geo/levels.json").get_json()
+    deps = client.get("/_dash-dependencies").get_json()
+    map_dep = wire.callback_for(deps, "map.figure")
+    changed = wire.key(wire.control("indicator"), "value")
+    for level, url in levels["urls"].items():
+        values = {
+            changed: "survey_share.unsafe_own_buurt",
+            wire.key(wire.control("level"), "value"): level,
+            wire.key(wire.control("period"), "value"): "2024",
+            wire.key(wire.control("method"), "value"): "direct",
+            "layers.value": [],
+            "basemap.data": {"on": False},
+            "page-lang.data": "nl",
+            "map-drawn.data": None,
+        }
+        answer = client.post("/_dash-update-component", json=wire.request(map_dep, values, changed))
+        assert answer.status_code == 200
+        figure = answer.get_json()["response"]["map"]["figure"]
+        assert figure["data"][0]["geojson"] == url
+        features = client.get(url).get_json()["features"]
+        areas = demo_con.execute("select count(*) from areas where level = ?", [level]).fetchone()
+        assert len(features) == areas[0]
+    assert levels["first"] == "buurt"  # the level the map opens with
