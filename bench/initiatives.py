@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.build import code_of, scaled_config  # noqa: E402
+from bench.run import run_child  # noqa: E402
 
 #: Run in a child process with the code under test first on the path.
 CHILD = r"""
@@ -85,14 +86,7 @@ def build_database(work: Path, incidents: int) -> Path:
 def run_step(code: Path, db: Path, work: Path) -> tuple[float, float, str]:
     """Wall and CPU seconds of the step and the digest of its tables, in a fresh process."""
     copy = work / "step.duckdb"
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(db), str(copy)],
-        cwd=code,
-        env={**os.environ, "PYTHONPATH": str(code)},
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
+    out = run_child(code, CHILD, str(db), str(copy)).split()
     for leftover in (copy, Path(f"{copy}.csv"), Path(f"{copy}.wal")):
         leftover.unlink(missing_ok=True)
     return float(out[-3]), float(out[-2]), out[-1]

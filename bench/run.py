@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -40,6 +42,20 @@ def best_of(repeat: int, fn, clock=time.perf_counter):
         result = fn()
         times.append(clock() - start)
     return min(times), result
+
+
+def run_child(code: Path, script: str, *args: str) -> str:
+    """Standard output of ``python -c script args`` run in the checkout ``code`` (its
+    own modules first on the path), in a fresh process: a step timed with another
+    revision's code, side by side with this one."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=code,
+        env={**os.environ, "PYTHONPATH": str(code)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def main() -> None:

@@ -36,7 +36,6 @@ import math
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -49,7 +48,7 @@ from threadpoolctl import threadpool_limits
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import best_of  # noqa: E402
+from bench.run import best_of, run_child  # noqa: E402
 from etl.stats.alert_models import (  # noqa: E402
     _NODES,
     MAX_LOG_MEAN,
@@ -187,14 +186,7 @@ print(f"{seconds:.4f}")
 
 def run_step(code: Path, db: Path, out: Path) -> float:
     """Seconds of the step in a fresh process; its tables as ``out.TABLE.parquet``."""
-    stdout = subprocess.run(
-        [sys.executable, "-c", CHILD, str(db), str(out)],
-        cwd=code,
-        env={**os.environ, "PYTHONPATH": str(code)},
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    stdout = run_child(code, CHILD, str(db), str(out))
     out.unlink(missing_ok=True)
     Path(f"{out}.wal").unlink(missing_ok=True)
     return float(stdout.split()[-1])
