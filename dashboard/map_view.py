@@ -47,11 +47,7 @@ def map_view(
     """The map's classes and hover texts of one view, kept per database file (a build
     never changes a file in place).  Built from plain columns, never a data frame, so
     a view nobody asked for before is still answered within the switch budget."""
-    entry = queries.indicator_meta(store)[indicator]
-    values = queries.public_area_columns(store, indicator, level, period, role, method)
-    city = values["city_value"][0] if len(values["area_code"]) else None
-    classes = classify(values, city, entry.direction)
-    water = queries.area_points(store, level)["water"]
+    entry, values, classes, water = _classified(store, indicator, level, period, role, method)
     custom = map_figure.map_custom(values, classes, lang, water)
     if method == "model":  # every hover says the figure is model-based
         custom = [[*c[:-1], f"{c[-1]} · {t('method_model', lang)}"] for c in custom]
@@ -64,6 +60,17 @@ def map_view(
         map_figure.missing_note(values, level, lang, water),
         definition_text(store, entry, indicator, period, method, lang),
     )
+
+
+def _classified(store: Store, indicator: str, level: str, period: str, role: str, method: str):
+    """The indicator's entry, the view's public columns (through the gate), each area's
+    class against the municipality and which areas are water: what a whole map and a
+    switch both start from."""
+    entry = queries.indicator_meta(store)[indicator]
+    values = queries.public_area_columns(store, indicator, level, period, role, method)
+    city = values["city_value"][0] if len(values["area_code"]) else None
+    classes = classify(values, city, entry.direction)
+    return entry, values, classes, queries.area_points(store, level)["water"]
 
 
 class MapSwitch(NamedTuple):
@@ -90,11 +97,8 @@ def map_switch(
     method: str = "direct",
 ) -> MapSwitch:
     """:class:`MapSwitch` of one view, kept per database file."""
-    entry = queries.indicator_meta(store)[indicator]
-    values = queries.public_area_columns(store, indicator, level, period, role, method)
-    city = values["city_value"][0] if len(values["area_code"]) else None
-    water = queries.area_points(store, level)["water"]
-    index = map_classes(classify(values, city, entry.direction), list(values["flag"]), water)
+    entry, values, classes, water = _classified(store, indicator, level, period, role, method)
+    index = map_classes(classes, list(values["flag"]), water)
     template = map_figure.hover_template(entry.unit, lang)
     return MapSwitch(
         map_figure.switch_data(values, index, lang, method, template),
