@@ -8,9 +8,6 @@ browser, without the page)."""
 import base64
 import json
 import math
-import shutil
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,36 +17,7 @@ from dashboard.app import create_app
 from dashboard.fmt import numbers
 from dashboard.map_view import map_switch, map_view
 from dashboard.store import Store
-
-SCRIPT = Path(__file__).resolve().parents[1] / "dashboard" / "assets" / "map_switch.js"
-
-RUN = """
-const fs = require("fs");
-require("vm").runInThisContext(fs.readFileSync(process.argv[1], "utf8"));
-const asked = JSON.parse(fs.readFileSync(0, "utf8"));
-const map = globalThis.dash_clientside.unease_map;
-const out = asked.map(function (a) {
-    return a.numbers ? a.numbers.map(function (x) { return map.number(x, a.lang); })
-        : map.hover_rows(a.view, a.names);
-});
-process.stdout.write(JSON.stringify(out));
-"""
-
-
-def _in_node(asked: list[dict]) -> list:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js is not installed (make axe installs it)")
-    done = subprocess.run(
-        [node, "-e", RUN, str(SCRIPT)],
-        input=json.dumps(asked),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
-
+from tests.map_switch_node import in_node as _in_node
 
 VIEWS = [
     ("survey_share.unsafe_own_buurt", "buurt", "2024", "nl", "direct"),

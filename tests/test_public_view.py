@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from dashboard import wire
 from dashboard.app import create_app
 from dashboard.state import PATHS
+from tests.map_switch_node import in_node
 from tests.public_leaks import html_records, records, reference
 
 #: The callback outputs that draw a page's body only on that page's address.
@@ -164,6 +165,22 @@ def _values(view, area, areas, lang, pathname, turn):
     return values
 
 
+def _switch(client, dep, values: dict, changed: str, answered: dict):
+    """After a whole map, the same view asked for again with the ``map-drawn`` store the
+    answer set (as the browser sends it): the switch's numbers and the names of the map
+    drawn, or None where the callback drew no map."""
+    drawn = answered["response"].get("map-drawn", {}).get("data")
+    figure = answered["response"].get("map", {}).get("figure")
+    if not drawn or not figure:
+        return None
+    body = wire.request(dep, {**values, "map-drawn.data": drawn}, changed)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, body
+    view = response.get_json()["response"]["map-switch"]["data"]
+    (areas,) = [t for t in figure["data"] if "locations" in t and "customdata" in t]
+    return view, [row[0] for row in areas["customdata"]]
+
+
 def _context(dep, indicator, period, area):
     """What the request was about, for records that do not name it themselves."""
     read = " ".join(e["id"] + e["property"] for e in dep["inputs"] + dep.get("state", []))
@@ -262,6 +279,7 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(
     ]
     area_cycle = itertools.cycle(areas)
     answered, hotspots = set(), {"shown": 0, "sensitive buurt views": 0}
+    switches = []  # a switch that keeps the shapes: the numbers the browser writes rows from
     for turn, view in enumerate(views):
         indicator, level, period, method, _ = view
         area = next(area_cycle)
@@ -305,6 +323,10 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(
                                 problems.append(f"{marked} buurt hotspots of {indicator}")
                         if "search_value" in first["property"]:
                             problems.extend(_search_options(answer))
+                    switch = _switch(client, dep, values, changed, response.get_json())
+                    if switch is not None:
+                        asked["requests"] += 1
+                        switches.append((switch, context))
         for fmt, lang in DOWNLOADS:
             url = f"/download/view.{fmt}?indicator={indicator}&level={level}&period={period}"
             url += f"&method={method}"
@@ -341,12 +363,20 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(
         for feature in response.get_json()["features"]:
             assert set(feature["properties"]) == {"name"}
     check(client.get("/_dash-layout").get_json(), {})
+    # the hover rows the browser writes from every switch, as a person hovering reads them
+    written = in_node(
+        [{"view": view, "names": names, "lang": view["lang"]} for (view, names), _ in switches]
+    )
+    for rows, (_, context) in zip(written, switches):
+        for record in rows["rows"]:
+            problems.extend(ref.leaks(record, context))
 
     assert [s for s in statuses if s[0] not in (200, 204)] == []
     # the hotspot layer was drawn, and asked for on sensitive categories at buurt level
     assert hotspots["shown"] > 0 and hotspots["sensitive buurt views"] > 0, hotspots
     # every server callback answered with something to check, at least once
     assert sorted({d["output"] for d in deps} - answered) == []
+    assert len(switches) > 50  # the switch path was walked, small and sensitive cells among them
     assert problems == [], "\n".join(problems[:20])
     # the sweep met what it is about: small cells and sensitive buurten in the answers
     sensitive_buurt_cells = {
@@ -359,7 +389,8 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(
         print(
             f"\npublic sweep: {len(asked['callbacks'])} callbacks, {asked['requests']} callback "
             f"requests ({asked['pages']} page layouts), {len(asked['inputs'])} inputs, "
-            f"{asked['routes']} route requests, {ref.checked} records checked, "
+            f"{asked['routes']} route requests, {len(switches)} switches, "
+            f"{ref.checked} records checked, "
             f"{len(ref.cells_matched)} small cells met ({len(sensitive_buurt_cells)} sensitive "
             f"buurt cells), {len(graphs)} graphs, {hotspots['shown']} hotspots marked, "
             f"{hotspots['sensitive buurt views']} sensitive buurt maps without one"
