@@ -10,7 +10,8 @@ when they are found), in one run:
 * server time of an indicator switch (POST to Dash's callback endpoint, answered
   with a Patch of colours and hover texts), p50 and p95 over --calls calls, beside a
   full redraw of the figure (the obvious alternative) in the same run;
-* first render: from opening the page in headless Chromium to every shape drawn.
+* first render: from opening the page in headless Chromium to every shape drawn (the
+  median of returning visits, bench/browser.py).
 
 Budgets: switch p95 <= 20 ms; 500-buurt map <= 100 KB gzip; first render <= 2 s.
 """
@@ -90,11 +91,12 @@ def measure(db: Path, label: str, calls: int) -> dict:
 
 
 def first_render(db: Path, shapes: int) -> float | None:
-    """Seconds from opening the page to all shapes drawn, in headless Chromium."""
+    """Seconds from opening the page to all shapes drawn, in headless Chromium: the
+    median of returning visits (bench/browser.py)."""
     from bench.browser import render_and_heap
 
     command = [str(ROOT / ".venv/bin/unease"), "serve", "--db", str(db), "--port", "{port}"]
-    return render_and_heap(command, shapes)[0]
+    return render_and_heap(command, shapes).returning_median()
 
 
 def main() -> None:
