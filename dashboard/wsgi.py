@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from dashboard.app import create_app
+from dashboard.warm import warm
 
 
 def _database() -> Path:
@@ -24,5 +25,6 @@ def _database() -> Path:
 
 
 app = create_app(_database())
+warm(app, _database())  # each worker, before it takes requests
 server = app.server
 application = server

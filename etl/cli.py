@@ -213,8 +213,10 @@ def _serve(
         command = ["gunicorn", "-w", str(max(workers, 1)), "-b", bind, "dashboard.wsgi:application"]
         os.execv(sys.executable, [sys.executable, "-m", *command])
     from dashboard.app import create_app
+    from dashboard.warm import warm
 
     app = create_app(db)
+    warm(app, db)
     app.run(host=host or settings.host, port=port or settings.port, debug=debug)
     return 0
 

@@ -138,3 +138,30 @@ def test_keyboard_reaches_the_indicator_selector(dash):
         if reached:
             break
     assert reached
+
+
+def test_a_served_dashboard_draws_its_first_map_from_what_it_prepared(dash_duo, demo_db):
+    """``unease serve`` warms the app before its first visitor; that visitor's map is then
+    the one prepared (nothing built again), and plotly.js is fetched once, as the page
+    opens, at its fingerprinted address."""
+    from dashboard.app import create_app
+    from dashboard.map_view import _whole_map
+    from dashboard.warm import warm
+
+    app = create_app(demo_db)
+    warm(app, demo_db)
+    before = _whole_map.cache_info()
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_element(SHAPES, timeout=30)
+    after = _whole_map.cache_info()
+    assert after.misses == before.misses and after.hits > before.hits
+    plotly = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".map(e => e.name).filter(n => n.includes('/plotly/'))"
+    )
+    assert len(plotly) == 1 and "plotly.v" in plotly[0], plotly
+    deferred = dash_duo.driver.execute_script(
+        "return [...document.scripts].filter(s => s.src.includes('/plotly/')).map(s => s.defer)"
+    )
+    assert deferred == [True]
