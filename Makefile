@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= data/demo.duckdb
 
-.PHONY: demo test install browser redis axe lint bench clean
+.PHONY: demo test install browser redis axe lint bench clean plotly-bundle
 
 demo: install
 	$(BIN)/unease demo --db $(DB)
@@ -43,6 +43,14 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The dashboard's own plotly.js, with only the trace types it draws (see
+# dashboard/plotly_bundle/build.js). The built file is kept in the repository, so
+# serving needs no npm; run this after a plotly upgrade (tests/test_plotly_script.py
+# says when the build no longer matches plotly.py).
+plotly-bundle:
+	npm ci --prefix dashboard/plotly_bundle --no-audit --no-fund --loglevel=error
+	node dashboard/plotly_bundle/build.js
 
 lint:
 	$(BIN)/ruff format etl geo dashboard tests bench

@@ -13,7 +13,7 @@ from dashboard.auth import setup_auth
 from dashboard.i18n import t
 from dashboard.pages import data, initiatives, profile, trends
 from dashboard.pages import map as map_page
-from dashboard.plotly_script import plotly_script
+from dashboard.plotly_script import register_plotly_script
 from dashboard.routes import register_routes
 from dashboard.state import LANGS, PATHS, parse, shown_view, url_value
 from dashboard.store import Store
@@ -38,7 +38,7 @@ def create_app(db_path: str | Path) -> Dash:
         serve_locally=True,
         suppress_callback_exceptions=True,
     )
-    app.config.external_scripts.append(plotly_script(app.config.requests_pathname_prefix))
+    register_plotly_script(app)
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">', 1)
     app.interpolate_index = lambda **parts: _with_lang(Dash.interpolate_index(app, **parts))
     app.layout = shell

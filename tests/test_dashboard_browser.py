@@ -1,5 +1,7 @@
 """What a person sees in a real browser (headless Chromium through dash_duo)."""
 
+import json
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
@@ -144,6 +146,7 @@ def test_a_served_dashboard_draws_its_first_map_from_what_it_prepared(dash_duo, 
     """``unease serve`` warms the app before its first visitor; that visitor's map is then
     the one prepared (nothing built again), and plotly.js is fetched once, as the page
     opens, at its fingerprinted address."""
+    from dashboard import plotly_script
     from dashboard.app import create_app
     from dashboard.map_view import _whole_map
     from dashboard.warm import warm
@@ -160,8 +163,38 @@ def test_a_served_dashboard_draws_its_first_map_from_what_it_prepared(dash_duo, 
         "return performance.getEntriesByType('resource')"
         ".map(e => e.name).filter(n => n.includes('/plotly/'))"
     )
-    assert len(plotly) == 1 and "plotly.v" in plotly[0], plotly
+    assert len(plotly) == 1 and "/plotly/plotly-unease." in plotly[0], plotly
     deferred = dash_duo.driver.execute_script(
         "return [...document.scripts].filter(s => s.src.includes('/plotly/')).map(s => s.defer)"
     )
     assert deferred == [True]
+    # the build holds the trace types it says (dashboard/plotly_bundle/traces.json)
+    traces = dash_duo.driver.execute_script("return Object.keys(Plotly.PlotSchema.get().traces)")
+    assert sorted(traces) == sorted(json.loads(plotly_script.TRACES.read_text()))
+
+
+def test_a_graph_that_appears_before_plotly_js_has_run_waits_for_it(dash_duo, demo_db):
+    """On a slow connection the map can appear before the deferred plotly.js has come:
+    it waits for it (assets/plotly_first.js) instead of fetching plotly.js again."""
+    import time
+
+    from flask import request
+
+    from dashboard.app import create_app
+
+    app = create_app(demo_db)
+
+    @app.server.before_request
+    def slow_plotly():
+        if "/plotly/" in request.path:
+            time.sleep(4)  # well after the page's first answers
+
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_element(SHAPES, timeout=30)
+    plotly = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".map(e => e.name).filter(n => n.includes('/plotly/'))"
+    )
+    page_script = dash_duo.driver.execute_script("return document.getElementById('plotly-js').src")
+    assert plotly == [page_script]
