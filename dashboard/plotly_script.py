@@ -35,8 +35,9 @@ PACKAGE_PATH = "package_data/plotly.min.js"
 #: The dashboard's own build, and the trace types it holds (dashboard/plotly_bundle).
 BUNDLE = Path(__file__).parent / "plotly_bundle" / "plotly-unease.min.js"
 TRACES = Path(__file__).parent / "plotly_bundle" / "traces.json"
-#: Where the own build is served; the name carries a digest of its content.
-ROUTE = "/plotly/<name>"
+#: Where the own build is served (under the app's path); the name carries a digest of
+#: its content.
+ROUTE = "plotly/<name>"
 
 
 def bundle_version(path: Path | None = None) -> str | None:
@@ -84,7 +85,7 @@ def register_plotly_script(app: Dash) -> None:
     if _bundle_name():
         _bundle_bytes()  # gzipped once, before the first page asks for it
 
-    @app.server.route(ROUTE)
+    @app.server.route(app.config.routes_pathname_prefix + ROUTE)
     def plotly_bundle(name: str) -> Response:
         if name != _bundle_name():
             abort(404)
