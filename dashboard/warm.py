@@ -11,6 +11,7 @@ Tests and benches that build an app themselves do not pay for it.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -22,11 +23,20 @@ from dashboard.state import parse
 from dashboard.store import Store
 
 
-def warm(app: Dash, db_path: str | Path) -> float:
+def warm(app: Dash, db_path: str | Path) -> float | None:
     """Ask ``app`` (as the public role, through its own endpoints) for the opening page,
     the geometry it fetches and its map, without and with the background map; the
-    seconds it took.  The
-    opening view is read from ``db_path`` as the page reads it."""
+    seconds it took.  The opening view is read from ``db_path`` as the page reads it.
+    Should that fail, the server still starts (each request then says what is wrong):
+    one line on standard error says why, and None is returned."""
+    try:
+        return _warm(app, db_path)
+    except Exception as exc:  # a broken file must not keep the server from starting
+        print(f"unease serve: the opening map was not prepared ({exc})", file=sys.stderr)
+        return None
+
+
+def _warm(app: Dash, db_path: str | Path) -> float:
     start = time.perf_counter()
     store = Store(db_path)
     client = app.server.test_client()
