@@ -52,19 +52,15 @@ def bundle_version(path: Path | None = None) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _bundle_name() -> str | None:
-    """The own build's served name, when it matches plotly.py (None: use the full one)."""
+def _bundle() -> tuple[str, bytes, bytes] | None:
+    """The own build's served name (with a digest of its content), its bytes and its
+    bytes gzipped, read once per process; None when it does not match plotly.py (the
+    full bundle is used then)."""
     if bundle_version() != get_plotlyjs_version():
         return None
-    digest = hashlib.sha256(BUNDLE.read_bytes()).hexdigest()[:16]
-    return f"plotly-unease.{digest}.min.js"
-
-
-@lru_cache(maxsize=1)
-def _bundle_bytes() -> tuple[bytes, bytes]:
-    """The own build, as it is and gzipped (read once per process)."""
     body = BUNDLE.read_bytes()
-    return body, gzip.compress(body, compresslevel=9, mtime=0)
+    name = f"plotly-unease.{hashlib.sha256(body).hexdigest()[:16]}.min.js"
+    return name, body, gzip.compress(body, compresslevel=9, mtime=0)
 
 
 def plotly_script(prefix: str) -> dict:
@@ -74,22 +70,21 @@ def plotly_script(prefix: str) -> dict:
     file = Path(plotly.__file__).parent / PACKAGE_PATH
     full = build_fingerprint(PACKAGE_PATH, plotly.__version__, int(file.stat().st_mtime))
     full_src = f"{prefix}_dash-component-suites/plotly/{full}"
-    name = _bundle_name()
-    src = f"{prefix}plotly/{name}" if name else full_src
+    bundle = _bundle()
+    src = f"{prefix}plotly/{bundle[0]}" if bundle else full_src
     return {"src": src, "defer": "defer", "id": "plotly-js", "data-fallback": full_src}
 
 
 def register_plotly_script(app: Dash) -> None:
     """Name plotly.js in the app's page, and serve the own build when it is used."""
     app.config.external_scripts.append(plotly_script(app.config.requests_pathname_prefix))
-    if _bundle_name():
-        _bundle_bytes()  # gzipped once, before the first page asks for it
 
     @app.server.route(app.config.routes_pathname_prefix + ROUTE)
     def plotly_bundle(name: str) -> Response:
-        if name != _bundle_name():
+        bundle = _bundle()
+        if bundle is None or name != bundle[0]:
             abort(404)
-        body, zipped = _bundle_bytes()
+        _, body, zipped = bundle
         headers = {
             "Cache-Control": "public, max-age=31536000, immutable",
             "Vary": "Accept-Encoding",

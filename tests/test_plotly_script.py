@@ -63,15 +63,20 @@ def test_the_page_names_one_deferred_plotly_served_gzipped_for_a_year(demo_db):
     assert client.get("/plotly/plotly-unease.0123456789abcdef.min.js").status_code == 404
 
 
-def test_without_a_fitting_build_the_page_names_plotly_py_s_full_bundle(tmp_path, monkeypatch):
+def test_without_a_fitting_build_the_page_names_plotly_py_s_full_bundle(
+    demo_db, tmp_path, monkeypatch
+):
     old = tmp_path / "plotly-unease.min.js"
     old.write_text("/*! plotly.js v0.0.1 (traces: scatter); MIT licence */\n")
     monkeypatch.setattr(plotly_script, "BUNDLE", old)
-    plotly_script._bundle_name.cache_clear()
+    plotly_script._bundle.cache_clear()
     try:
         script = plotly_script.plotly_script("/")
     finally:
         monkeypatch.undo()
-        plotly_script._bundle_name.cache_clear()
-    assert script["defer"]
+        plotly_script._bundle.cache_clear()
+    assert script["defer"] and script["src"] == script["data-fallback"]
     assert script["src"].startswith("/_dash-component-suites/plotly/package_data/plotly.v")
+    client = create_app(demo_db).server.test_client()
+    full = client.get(script["src"])
+    assert full.status_code == 200 and full.data.startswith(b"/**\n* plotly.js v")

@@ -4,8 +4,9 @@
  * there when the first graph appears, and wait when it is a promise.  So, until the
  * deferred script has run, window.Plotly is a promise of it: a graph that appears
  * first (a slow connection, a large file) waits for it instead of fetching plotly.js
- * a second time.  Should the script fail to load, the full plotly.js of the plotly
- * package (data-fallback) is loaded instead.
+ * a second time.  Should the script not load, or load without giving plotly.js (cut
+ * short, or a browser it cannot run in), the full plotly.js of the plotly package
+ * (data-fallback) is loaded instead.
  */
 (function () {
     "use strict";
@@ -13,18 +14,34 @@
     if (window.Plotly || !script) {
         return;
     }
-    window.Plotly = new Promise(function (resolve, reject) {
-        script.addEventListener("load", function () {
-            resolve(window.Plotly);
-        });
-        script.addEventListener("error", function () {
-            const fallback = document.createElement("script");
-            fallback.src = script.dataset.fallback;
-            fallback.onload = function () {
-                resolve(window.Plotly);
+    let waiting = null;
+
+    function loaded() {
+        return window.Plotly && window.Plotly !== waiting && typeof window.Plotly.react === "function";
+    }
+
+    waiting = new Promise(function (resolve, reject) {
+        function fallback() {
+            const full = document.createElement("script");
+            full.src = script.dataset.fallback;
+            full.onload = function () {
+                if (loaded()) {
+                    resolve(window.Plotly);
+                } else {
+                    reject(new Error("plotly.js did not load"));
+                }
             };
-            fallback.onerror = reject;
-            document.head.appendChild(fallback);
+            full.onerror = reject;
+            document.head.appendChild(full);
+        }
+        script.addEventListener("load", function () {
+            if (loaded()) {
+                resolve(window.Plotly);
+            } else {
+                fallback();
+            }
         });
+        script.addEventListener("error", fallback);
     });
+    window.Plotly = waiting;
 })();
