@@ -42,6 +42,7 @@ def create_app(db_path: str | Path) -> Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="nl">', 1)
     app.interpolate_index = lambda **parts: _with_lang(Dash.interpolate_index(app, **parts))
     app.layout = shell
+    app.server.extensions["unease_store"] = store  # the app's own (dashboard.warm)
     setup_auth(app.server, store.path)
     register_routes(app.server, store)
     _register_shell(app, store)

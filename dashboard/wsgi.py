@@ -25,6 +25,6 @@ def _database() -> Path:
 
 
 app = create_app(_database())
-warm(app, _database())  # each worker, before it takes requests
+warm(app)  # each worker, before it takes requests
 server = app.server
 application = server

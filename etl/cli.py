@@ -216,7 +216,7 @@ def _serve(
     from dashboard.warm import warm
 
     app = create_app(db)
-    warm(app, db)
+    warm(app)
     app.run(host=host or settings.host, port=port or settings.port, debug=debug)
     return 0
 

@@ -152,7 +152,7 @@ def test_a_served_dashboard_draws_its_first_map_from_what_it_prepared(dash_duo, 
     from dashboard.warm import warm
 
     app = create_app(demo_db)
-    warm(app, demo_db)
+    warm(app)
     before = _whole_map.cache_info()
     dash_duo.driver.set_window_size(1400, 1000)
     dash_duo.start_server(app)
@@ -189,6 +189,17 @@ def test_a_graph_that_appears_before_plotly_js_has_run_waits_for_it(dash_duo, de
         if "/plotly/" in request.path:
             time.sleep(4)  # well after the page's first answers
 
+    # as the map page is put on the page (its graph asks for plotly.js then): is
+    # plotly.js still on its way, and window.Plotly the promise of it?
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "window.__plotlyWhenMapPage = null; (function look() {"
+            " if (document.getElementById('map-method')) {"
+            " window.__plotlyWhenMapPage = window.Plotly instanceof Promise; return; }"
+            " requestAnimationFrame(look); })();"
+        },
+    )
     dash_duo.driver.set_window_size(1400, 1000)
     dash_duo.start_server(app)
     dash_duo.wait_for_element(SHAPES, timeout=30)
@@ -198,3 +209,31 @@ def test_a_graph_that_appears_before_plotly_js_has_run_waits_for_it(dash_duo, de
     )
     page_script = dash_duo.driver.execute_script("return document.getElementById('plotly-js').src")
     assert plotly == [page_script]
+    assert dash_duo.driver.execute_script("return window.__plotlyWhenMapPage") is True
+
+
+def test_when_plotly_js_does_not_come_the_map_is_drawn_with_the_full_one(dash_duo, demo_db):
+    """The page's plotly.js failing (here: not found) is not the end of the map: the full
+    plotly.js of the plotly package is loaded instead (assets/plotly_first.js)."""
+    from flask import abort, request
+
+    from dashboard.app import create_app
+
+    app = create_app(demo_db)
+
+    @app.server.before_request
+    def missing_plotly():
+        if request.path.startswith("/plotly/"):
+            abort(404)
+
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_element(SHAPES, timeout=30)
+    fallback = dash_duo.driver.execute_script(
+        "return document.getElementById('plotly-js').dataset.fallback"
+    )
+    loaded = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => n.includes('/plotly/'))"
+    )
+    assert loaded[-1].endswith(fallback) and len(loaded) == 2, loaded
