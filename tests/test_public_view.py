@@ -397,6 +397,42 @@ def test_the_public_role_gets_no_small_count_and_no_sensitive_buurt_figure(
         )
 
 
+#: Routes whose answers the sweep above reads as the public (every figure in them).
+SWEPT_ROUTES = {
+    "/_dash-update-component",
+    "/_dash-layout",
+    "/download/view.<fmt>",
+    "/briefing/<area>.<fmt>",
+    "/geo/<level>.geojson",
+}
+#: Every other route of the server, and why it carries no figure of any area.
+NO_FIGURES = {
+    "/": "the page's HTML shell",
+    "/<path:path>": "the same shell at the page's other addresses",
+    "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": "code",
+    "/_dash-dependencies": "the list of callbacks",
+    "/_favicon.ico": "the icon",
+    "/_reload-hash": "Dash's check for changed code",
+    "/assets/<path:filename>": "the page's own scripts and style",
+    "/static/<path:filename>": "Flask's static folder (empty)",
+    "/geo/levels.json": "the addresses of the geometry and the map's first level",
+    "/login": "the sign-in form",
+    "/logout": "signing out",
+    "/plotly/<name>": "plotly.js",
+}
+
+
+def test_every_route_is_swept_or_carries_no_figures(public):
+    """A new route fails here until the sweep reads it or it is said to carry none."""
+    app, client = public
+    assert {rule.rule for rule in app.server.url_map.iter_rules()} == (
+        SWEPT_ROUTES | NO_FIGURES.keys()
+    )
+    assert set(client.get("/geo/levels.json").get_json()) == {"first", "urls"}
+    shell = client.get("/").get_data(as_text=True)
+    assert "indicator_values" not in shell and '"figure"' not in shell
+
+
 def _page(client, pathname: str, lang: str) -> dict:
     """The layout of a page as the server sends it to the public."""
     deps = client.get("/_dash-dependencies").get_json()
