@@ -27,8 +27,10 @@ from pathlib import Path
 import plotly
 from dash import Dash
 from dash.fingerprint import build_fingerprint
-from flask import Response, abort, request
+from flask import Response, abort
 from plotly.offline import get_plotlyjs_version
+
+from dashboard.routes import compressed_response
 
 #: The file inside the plotly package, as Dash registers it for its graphs.
 PACKAGE_PATH = "package_data/plotly.min.js"
@@ -40,13 +42,11 @@ TRACES = Path(__file__).parent / "plotly_bundle" / "traces.json"
 ROUTE = "plotly/<name>"
 
 
-def bundle_version(path: Path | None = None) -> str | None:
-    """The plotly.js version the own build (or ``path``) names in its first line (None:
-    no build)."""
-    path = path or BUNDLE
-    if not path.is_file():
+def bundle_version() -> str | None:
+    """The plotly.js version the own build names in its first line (None: no build)."""
+    if not BUNDLE.is_file():
         return None
-    with path.open(encoding="utf-8") as file:
+    with BUNDLE.open(encoding="utf-8") as file:
         found = re.match(r"/\*! plotly\.js v(\S+) ", file.readline())
     return found.group(1) if found else None
 
@@ -85,10 +85,6 @@ def register_plotly_script(app: Dash) -> None:
         if bundle is None or name != bundle[0]:
             abort(404)
         _, body, zipped = bundle
-        headers = {
-            "Cache-Control": "public, max-age=31536000, immutable",
-            "Vary": "Accept-Encoding",
-        }
-        if "gzip" in request.headers.get("Accept-Encoding", ""):
-            body, headers["Content-Encoding"] = zipped, "gzip"
-        return Response(body, mimetype="text/javascript", headers=headers)
+        return compressed_response(
+            lambda: body, lambda: zipped, "text/javascript", "public, max-age=31536000, immutable"
+        )

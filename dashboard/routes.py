@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pandas as pd
 from flask import Flask, Response, abort, jsonify, request
@@ -37,6 +38,18 @@ DOWNLOADS = {
 }
 
 
+def compressed_response(
+    plain: Callable[[], bytes], zipped: Callable[[], bytes], mimetype: str, cache: str
+) -> Response:
+    """A file served gzipped to a browser that accepts it (``zipped``), as it is
+    otherwise (``plain``); each is made only when it is sent."""
+    headers = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(zipped(), mimetype=mimetype, headers=headers)
+    return Response(plain(), mimetype=mimetype, headers=headers)
+
+
 def register_routes(server: Flask, store: Store) -> None:
     register_briefing_route(server, store)
 
@@ -50,12 +63,12 @@ def register_routes(server: Flask, store: Store) -> None:
     def geojson(level: str) -> Response:
         if level not in queries.levels(store) and level != "gemeente":
             abort(404)
-        body = queries.geojson_bytes(store, level)
-        headers = {"Cache-Control": "public, max-age=3600", "Vary": "Accept-Encoding"}
-        if "gzip" in request.headers.get("Accept-Encoding", ""):
-            body = queries.geojson_gzip(store, level)
-            headers["Content-Encoding"] = "gzip"
-        return Response(body, mimetype="application/geo+json", headers=headers)
+        return compressed_response(
+            lambda: queries.geojson_bytes(store, level),
+            lambda: queries.geojson_gzip(store, level),
+            "application/geo+json",
+            "public, max-age=3600",
+        )
 
     @server.route("/download/view.<fmt>")
     def download_view(fmt: str) -> Response:
