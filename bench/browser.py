@@ -25,13 +25,15 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
+#: The map's areas as drawn (one SVG path each).
+SHAPES = "#map path.choroplethlocation"
 #: Installed before the page's own scripts: notes the frame in which ``shapes`` areas
 #: of the map are in the page (``window.__shapesDrawn``, ms since navigation start).
 SHAPES_DRAWN = """
 (function () {
     window.__shapesDrawn = null;
     function check() {
-        if (document.querySelectorAll('#map path.choroplethlocation').length >= %d) {
+        if (document.querySelectorAll('%s').length >= %d) {
             window.__shapesDrawn = performance.now();
             return;
         }
@@ -109,7 +111,7 @@ def render_and_heap(
         driver = webdriver.Chrome(options=options)
         try:
             driver.execute_cdp_cmd(
-                "Page.addScriptToEvaluateOnNewDocument", {"source": SHAPES_DRAWN % shapes}
+                "Page.addScriptToEvaluateOnNewDocument", {"source": SHAPES_DRAWN % (SHAPES, shapes)}
             )
             result = Render()
             for visit in range(2 + returning):
@@ -148,9 +150,7 @@ def _wait_shapes(driver, shapes: int, timeout: float = 60) -> bool:
     end = time.time() + timeout
     while time.time() < end:
         try:
-            found = driver.execute_script(
-                "return document.querySelectorAll('#map path.choroplethlocation').length"
-            )
+            found = driver.execute_script(f"return document.querySelectorAll('{SHAPES}').length")
         except TimeoutException:
             found = 0
         if found >= shapes:

@@ -6,12 +6,13 @@ import time
 SHAPES = "#map path.choroplethlocation"
 
 
-def start_map(dash_duo, db):
-    """The dashboard on ``db`` in Chromium at desktop size, once its map is drawn."""
+def start_map(dash_duo, db, app=None):
+    """The dashboard on ``db`` (or ``app``, an app already made) in Chromium at desktop
+    size, once its map is drawn."""
     from dashboard.app import create_app
 
     dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(create_app(db))
+    dash_duo.start_server(app or create_app(db))
     dash_duo.wait_for_element(SHAPES, timeout=30)
     return dash_duo
 

@@ -142,6 +142,14 @@ def test_keyboard_reaches_the_indicator_selector(dash):
     assert reached
 
 
+def _plotly_fetches(dash) -> list[str]:
+    """The addresses of plotly.js the page fetched (the page's own and any fallback)."""
+    return dash.driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".map(e => e.name).filter(n => n.includes('/plotly/'))"
+    )
+
+
 def test_a_served_dashboard_draws_its_first_map_from_what_it_prepared(dash_duo, demo_db):
     """``unease serve`` warms the app before its first visitor; that visitor's map is then
     the one prepared (nothing built again), and plotly.js is fetched once, as the page
@@ -154,15 +162,10 @@ def test_a_served_dashboard_draws_its_first_map_from_what_it_prepared(dash_duo, 
     app = create_app(demo_db)
     warm(app)
     before = _whole_map.cache_info()
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_element(SHAPES, timeout=30)
+    start_map(dash_duo, demo_db, app)
     after = _whole_map.cache_info()
     assert after.misses == before.misses and after.hits > before.hits
-    plotly = dash_duo.driver.execute_script(
-        "return performance.getEntriesByType('resource')"
-        ".map(e => e.name).filter(n => n.includes('/plotly/'))"
-    )
+    plotly = _plotly_fetches(dash_duo)
     assert len(plotly) == 1 and "/plotly/plotly-unease." in plotly[0], plotly
     deferred = dash_duo.driver.execute_script(
         "return [...document.scripts].filter(s => s.src.includes('/plotly/')).map(s => s.defer)"
@@ -200,13 +203,8 @@ def test_a_graph_that_appears_before_plotly_js_has_run_waits_for_it(dash_duo, de
             " requestAnimationFrame(look); })();"
         },
     )
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_element(SHAPES, timeout=30)
-    plotly = dash_duo.driver.execute_script(
-        "return performance.getEntriesByType('resource')"
-        ".map(e => e.name).filter(n => n.includes('/plotly/'))"
-    )
+    start_map(dash_duo, demo_db, app)
+    plotly = _plotly_fetches(dash_duo)
     page_script = dash_duo.driver.execute_script("return document.getElementById('plotly-js').src")
     assert plotly == [page_script]
     assert dash_duo.driver.execute_script("return window.__plotlyWhenMapPage") is True
@@ -226,14 +224,9 @@ def test_when_plotly_js_does_not_come_the_map_is_drawn_with_the_full_one(dash_du
         if request.path.startswith("/plotly/"):
             abort(404)
 
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_element(SHAPES, timeout=30)
+    start_map(dash_duo, demo_db, app)
     fallback = dash_duo.driver.execute_script(
         "return document.getElementById('plotly-js').dataset.fallback"
     )
-    loaded = dash_duo.driver.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name)"
-        ".filter(n => n.includes('/plotly/'))"
-    )
+    loaded = _plotly_fetches(dash_duo)
     assert loaded[-1].endswith(fallback) and len(loaded) == 2, loaded
